@@ -1,0 +1,64 @@
+/* SPDX-License-Identifier: MIT */
+#ifndef NETC_BACKEND_H
+#define NETC_BACKEND_H
+
+/*
+ * Backends: one table of {name, emit} (SPEC §6).  A backend reads the checked
+ * IR and appends its output to a strbuf (or, for directory targets, to a list
+ * of files); it never validates or changes the IR.  Errors a backend can still
+ * meet are about the command line (--domain naming nothing): it prints them
+ * and returns EXIT_USAGE.  Memory: scratch goes in e->arena.
+ */
+
+#include "../compiler/compile.h"
+#include "../compiler/ir.h"
+#include "../compiler/util.h"
+
+#include <sys/types.h>
+
+/**
+ * struct emit_ctx - what every backend gets.
+ * @host:   the host selected by --host, or the only host; NULL when the
+ *          topology has several and none was selected (whole-topology targets).
+ * @domain: --domain NAME, or NULL.
+ */
+struct emit_ctx {
+	const struct ir_topology *ir;
+	const struct ir_host *host;
+	const char *domain;
+	struct arena *arena;
+	const struct srcfile *src;
+};
+
+/** struct out_file - one file of a directory target. */
+struct out_file {
+	const char *name;
+	struct strbuf text;
+	mode_t mode;
+};
+
+struct backend {
+	const char *name;
+	const char *summary;
+	bool per_host;      /* needs --host when the topology has several hosts */
+	bool directory;     /* -o names a directory that receives files */
+	mode_t mode;        /* file mode of a single output */
+	int (*emit)(const struct emit_ctx *e, struct strbuf *out);
+	int (*emit_files)(const struct emit_ctx *e, struct vec *files);
+};
+
+extern const struct backend backend_table[];
+const struct backend *backend_lookup(const char *name);
+
+/* The targets (one file each). */
+int emit_sh(const struct emit_ctx *e, struct strbuf *out);
+int emit_network_bridge(const struct emit_ctx *e, struct strbuf *out);
+int emit_xl_files(const struct emit_ctx *e, struct vec *files);
+int emit_vif(const struct emit_ctx *e, struct strbuf *out);
+int emit_json(const struct emit_ctx *e, struct strbuf *out);
+int emit_dot(const struct emit_ctx *e, struct strbuf *out);
+int emit_yaml(const struct emit_ctx *e, struct strbuf *out);
+int emit_netc(const struct emit_ctx *e, struct strbuf *out);
+int emit_lab(const struct emit_ctx *e, struct strbuf *out);
+
+#endif

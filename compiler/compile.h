@@ -1,0 +1,53 @@
+/* SPDX-License-Identifier: MIT */
+#ifndef NETC_COMPILE_H
+#define NETC_COMPILE_H
+
+/*
+ * One compilation: source → AST (grammar/) → IR (schema.c, lower.c) →
+ * checks (checks.c).  Backends (backends/) then read c->ir.
+ * Memory: everything hangs off c->arena; compilation_free() releases it all.
+ */
+
+#include "ast.h"
+#include "diag.h"
+#include "ir.h"
+#include "srcpos.h"
+#include "util.h"
+
+#define NETC_VERSION "0.1.0"
+#define NETC_MAX_INPUT (256u * 1024 * 1024)   /* bytes; larger inputs are refused */
+
+enum input_format {
+	INPUT_UNKNOWN,
+	INPUT_YAML,
+	INPUT_NETC,
+};
+
+struct compilation {
+	struct arena arena;
+	struct diag_ctx diag;
+	struct srcfile src;
+	enum input_format format;
+	struct ast_node *ast;
+	struct ir_topology *ir;
+};
+
+void compilation_init(struct compilation *c);
+void compilation_free(struct compilation *c);
+
+/* Front ends (grammar/).  Each returns the root map, or NULL after a fatal error. */
+struct ast_node *yaml_read(struct compilation *c);
+struct ast_node *netc_read(struct compilation *c);
+
+/*
+ * Run the pipeline on c->src in c->format up to and including the checks.
+ * Returns true when the topology has no errors and c->ir is usable by backends.
+ */
+bool compile_topology(struct compilation *c);
+
+/* Pieces, in pipeline order (compile_topology calls them). */
+bool source_check_encoding(struct compilation *c);
+struct ir_topology *schema_build(struct compilation *c, const struct ast_node *root);
+void lower_topology(struct compilation *c, struct ir_topology *t);
+
+#endif

@@ -1,0 +1,281 @@
+/* SPDX-License-Identifier: MIT */
+#include "diag.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+void diag_init(struct diag_ctx *d, struct arena *a)
+{
+	memset(d, 0, sizeof(*d));
+	d->arena = a;
+	for (int i = 0; i < CHECK_COUNT; i++)
+		d->level[i] = check_table[i].level;
+}
+
+static const char *vformat(struct arena *a, const char *fmt, va_list ap)
+{
+	struct strbuf sb;
+	const char *s;
+
+	strbuf_init(&sb);
+	strbuf_vaddf(&sb, fmt, ap);
+	s = arena_strndup(a, sb.buf, sb.len);
+	strbuf_free(&sb);
+	return s;
+}
+
+bool diag_report(struct diag_ctx *d, enum check_id check, const struct srcpos *pos,
+		 const char *fmt, ...)
+{
+	enum check_level level = d->level[check];
+	struct diag *r;
+	va_list ap;
+
+	d->last = NULL;
+	if (level == CHECK_OFF)
+		return false;
+	r = arena_new(d->arena, struct diag);
+	r->check = check;
+	r->error = level == CHECK_ERROR || d->werror;
+	r->seq = d->records.len;
+	if (pos)
+		r->pos = *pos;
+	va_start(ap, fmt);
+	r->msg = vformat(d->arena, fmt, ap);
+	va_end(ap);
+	r->notes_tail = &r->notes;
+	vec_push(d->arena, &d->records, r);
+	if (r->error) {
+		if (++d->errors >= DIAG_RECORD_CAP)
+			d->too_many = true;
+	} else {
+		d->warnings++;
+	}
+	d->last = r;
+	return true;
+}
+
+void diag_note(struct diag_ctx *d, const struct srcpos *pos, const char *fmt, ...)
+{
+	struct diag_note *n;
+	va_list ap;
+
+	if (!d->last)
+		return;
+	n = arena_new(d->arena, struct diag_note);
+	if (pos)
+		n->pos = *pos;
+	va_start(ap, fmt);
+	n->msg = vformat(d->arena, fmt, ap);
+	va_end(ap);
+	*d->last->notes_tail = n;
+	d->last->notes_tail = &n->next;
+}
+
+const char *diag_closest(const char *word, const char *const *cand, size_t n)
+{
+	size_t wl = strlen(word);
+	unsigned cap = wl <= 3 ? 1 : wl <= 6 ? 2 : 3;
+	unsigned best = cap + 1;
+	const char *pick = NULL;
+
+	for (size_t i = 0; i < n && cand[i]; i++) {
+		unsigned dist = edit_distance(word, cand[i], cap);
+
+		/* Ties go to the earlier candidate: deterministic, table order. */
+		if (dist < best) {
+			best = dist;
+			pick = cand[i];
+		}
+	}
+	return pick;
+}
+
+void diag_suggest(struct diag_ctx *d, const struct srcpos *pos, const char *word,
+		  const char *const *candidates)
+{
+	size_t n = 0;
+	const char *pick;
+
+	while (candidates[n])
+		n++;
+	pick = diag_closest(word, candidates, n);
+	if (pick)
+		diag_note(d, pos, "did you mean '%s'?", pick);
+}
+
+/* ---- quoting user text ---- */
+
+const char *diag_quote(struct arena *a, const char *s, size_t len)
+{
+	struct strbuf sb;
+	const unsigned char *u = (const unsigned char *)s;
+	unsigned chars = 0;
+	const char *out;
+
+	strbuf_init(&sb);
+	for (size_t i = 0; i < len;) {
+		size_t n = utf8_char_len(u + i, len - i);
+
+		if (++chars > 64) {
+			strbuf_adds(&sb, "...");
+			break;
+		}
+		if (u[i] == '\n') {
+			strbuf_adds(&sb, "\\n");
+			i++;
+		} else if (u[i] == '\t') {
+			strbuf_adds(&sb, "\\t");
+			i++;
+		} else if (n == 0 || u[i] < 0x20 || u[i] == 0x7f) {
+			strbuf_addf(&sb, "\\x%02x", u[i]);
+			i++;
+		} else {
+			strbuf_add(&sb, s + i, n);
+			i += n;
+		}
+	}
+	out = arena_strndup(a, sb.buf, sb.len);
+	strbuf_free(&sb);
+	return out;
+}
+
+/* ---- printing ---- */
+
+static int diag_cmp(const void *pa, const void *pb)
+{
+	const struct diag *a = *(const struct diag *const *)pa;
+	const struct diag *b = *(const struct diag *const *)pb;
+	int c;
+
+	/* Diagnostics without a position (whole-file) come first. */
+	if (!!a->pos.first_line != !!b->pos.first_line)
+		return a->pos.first_line ? 1 : -1;
+	c = srcpos_cmp(&a->pos, &b->pos);
+	if (c)
+		return c;
+	return a->seq < b->seq ? -1 : a->seq > b->seq;
+}
+
+#define SHOW_WIDTH 160
+
+/*
+ * Print source line and caret.  Columns count code points; the shown line is
+ * windowed around the caret so a megabyte-long line prints as one screen, and
+ * control or invalid bytes print as '?' so hostile input cannot drive the
+ * terminal.
+ */
+static void print_excerpt(FILE *out, const struct srcpos *p)
+{
+	struct srcfile *f = (struct srcfile *)p->file;
+	const unsigned char *line;
+	size_t len, i;
+	uint32_t col = 1, from, to, caret_end;
+	struct strbuf text, mark;
+
+	line = (const unsigned char *)srcfile_line(f, p->first_line, &len);
+	if (!line)
+		return;
+	from = p->first_column > SHOW_WIDTH / 2 ? p->first_column - SHOW_WIDTH / 2 : 1;
+	to = from + SHOW_WIDTH;
+	caret_end = p->last_line == p->first_line && p->last_column >= p->first_column
+			    ? p->last_column : p->first_column;
+	strbuf_init(&text);
+	strbuf_init(&mark);
+	if (from > 1) {
+		strbuf_adds(&text, "...");
+		strbuf_adds(&mark, "   ");
+	}
+	for (i = 0; i < len && col < to; col++) {
+		size_t n = utf8_char_len(line + i, len - i);
+		bool shown = col >= from;
+
+		if (n == 0)
+			n = 1;
+		if (shown) {
+			if (line[i] == '\t')
+				strbuf_addc(&text, '\t');
+			else if (n == 1 && (line[i] < 0x20 || line[i] >= 0x7f))
+				strbuf_addc(&text, '?');
+			else
+				strbuf_add(&text, line + i, n);
+			if (col < p->first_column)
+				strbuf_addc(&mark, line[i] == '\t' ? '\t' : ' ');
+			else if (col == p->first_column)
+				strbuf_addc(&mark, '^');
+			else if (col <= caret_end)
+				strbuf_addc(&mark, '~');
+		}
+		i += n;
+	}
+	if (i < len)
+		strbuf_adds(&text, "...");
+	/* Caret past the end of the line (e.g. a missing ';' at end of input). */
+	if (col <= p->first_column) {
+		for (; col < p->first_column; col++)
+			strbuf_addc(&mark, ' ');
+		strbuf_addc(&mark, '^');
+	}
+	fprintf(out, "%5u | %s\n      | %s\n", (unsigned)p->first_line, text.buf, mark.buf);
+	strbuf_free(&text);
+	strbuf_free(&mark);
+}
+
+static void print_head(FILE *out, const struct srcpos *p, const char *sev,
+		       const char *msg, const char *suffix)
+{
+	if (srcpos_valid(p))
+		fprintf(out, "%s:%u:%u: %s: %s%s\n", p->file->name, (unsigned)p->first_line,
+			(unsigned)p->first_column, sev, msg, suffix);
+	else if (p && p->file)
+		fprintf(out, "%s: %s: %s%s\n", p->file->name, sev, msg, suffix);
+	else
+		fprintf(out, "netc: %s: %s%s\n", sev, msg, suffix);
+}
+
+static bool same_place(const struct srcpos *a, const struct srcpos *b)
+{
+	return a->first_line == b->first_line && a->first_column == b->first_column;
+}
+
+void diag_print(struct diag_ctx *d, FILE *out, bool quiet)
+{
+	struct diag **v = (struct diag **)d->records.items;
+	size_t n = d->records.len, shown = 0, hidden = 0;
+	char suffix[96];
+
+	if (n > 1)
+		qsort(v, n, sizeof(*v), diag_cmp);
+	for (size_t i = 0; i < n; i++) {
+		const struct diag *r = v[i];
+		const struct check_info *ci = &check_table[r->check];
+
+		if (!r->error && quiet)
+			continue;
+		if (shown == DIAG_PRINT_CAP) {
+			hidden++;
+			continue;
+		}
+		shown++;
+		suffix[0] = '\0';
+		if (!r->error)
+			snprintf(suffix, sizeof(suffix), " [-W%s]", ci->name);
+		else if (ci->level == CHECK_WARNING || ci->level == CHECK_OFF)
+			snprintf(suffix, sizeof(suffix), " [-Werror=%s]", ci->name);
+		print_head(out, &r->pos, r->error ? "error" : "warning", r->msg, suffix);
+		if (srcpos_valid(&r->pos))
+			print_excerpt(out, &r->pos);
+		for (const struct diag_note *nt = r->notes; nt; nt = nt->next) {
+			const struct srcpos *np = srcpos_valid(&nt->pos) ? &nt->pos : &r->pos;
+
+			print_head(out, np, "note", nt->msg, "");
+			if (srcpos_valid(&nt->pos) && !same_place(&nt->pos, &r->pos))
+				print_excerpt(out, &nt->pos);
+		}
+	}
+	if (hidden)
+		fprintf(out, "netc: %zu more diagnostic%s not shown\n", hidden,
+			hidden == 1 ? "" : "s");
+	if (d->too_many)
+		fprintf(out, "netc: too many errors; stopped after %u\n", d->errors);
+}

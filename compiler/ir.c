@@ -1,0 +1,59 @@
+/* SPDX-License-Identifier: MIT */
+#include "ir.h"
+
+#include <string.h>
+
+void ir_free(struct ir_topology *t)
+{
+	struct ir_host *h;
+
+	IR_FOREACH(struct ir_host *, h, &t->hosts)
+		strmap_free(&h->nic_by_name);
+	strmap_free(&t->host_by_name);
+	strmap_free(&t->net_by_name);
+	strmap_free(&t->dom_by_name);
+}
+
+const char *net_mode_name(enum net_mode m)
+{
+	static const char *const names[] = { "bridge", "isolated", "nat", "route" };
+
+	return names[m];
+}
+
+const char *dom_type_name(enum dom_type t)
+{
+	static const char *const names[] = { "pv", "pvh", "hvm" };
+
+	return names[t];
+}
+
+bool net_mode_has_bridge(enum net_mode m)
+{
+	return m != MODE_ROUTE;
+}
+
+struct ir_network *ir_network_find(const struct ir_topology *t, const char *name)
+{
+	return strmap_get(&t->net_by_name, name, strlen(name));
+}
+
+struct ir_host *ir_host_find(const struct ir_topology *t, const char *name)
+{
+	return strmap_get(&t->host_by_name, name, strlen(name));
+}
+
+struct ir_domain *ir_domain_find(const struct ir_topology *t, const char *name)
+{
+	return strmap_get(&t->dom_by_name, name, strlen(name));
+}
+
+bool ir_network_on_host(const struct ir_network *n, const struct ir_host *h)
+{
+	const struct ir_host *x;
+
+	IR_FOREACH(const struct ir_host *, x, &n->on_hosts)
+		if (x == h)
+			return true;
+	return false;
+}

@@ -1,0 +1,308 @@
+/* SPDX-License-Identifier: MIT */
+#ifndef NETC_IR_H
+#define NETC_IR_H
+
+/*
+ * The checked topology (SPEC §4): what the user wrote, each value with its
+ * position, plus everything lowering resolved (defaults, derived MACs and
+ * backend names, references).  The canonical printers read the "as written"
+ * fields; every other backend reads the resolved ones.  Backends only read
+ * the IR: they never validate or change it.
+ *
+ * Memory: all of it lives in the compilation's arena; hash tables (strmap)
+ * keep their slots in the heap and are released by ir_free().
+ */
+
+#include "netaddr.h"
+#include "srcpos.h"
+#include "util.h"
+
+#include <stdbool.h>
+#include <stdint.h>
+
+/** struct ir_str - a string as written; @s is NULL when the key was absent. */
+struct ir_str {
+	const char *s;
+	size_t len;
+	struct srcpos pos;
+};
+
+/** struct ir_int - an integer as written; @set false when absent. */
+struct ir_int {
+	long long v;
+	bool set;
+	struct srcpos pos;
+};
+
+struct ir_bool {
+	bool v;
+	bool set;
+	struct srcpos pos;
+};
+
+enum net_mode {
+	MODE_BRIDGE,
+	MODE_ISOLATED,
+	MODE_NAT,
+	MODE_ROUTE,
+};
+
+enum dom_type {
+	DOM_PV,
+	DOM_PVH,
+	DOM_HVM,
+};
+
+enum mac_source {
+	MAC_DERIVED,
+	MAC_EXPLICIT,
+	MAC_RANDOM,
+};
+
+enum vifname_source {
+	VIFNAME_DERIVED,  /* from a hash of the domain name: no id given */
+	VIFNAME_ID,       /* vifD.N */
+	VIFNAME_EXPLICIT, /* the vif's name key */
+};
+
+enum iface_kind {
+	IFACE_UNKNOWN,    /* unresolved (an error was reported) */
+	IFACE_NIC,
+	IFACE_BRIDGE,
+};
+
+struct ir_network;
+struct ir_domain;
+
+/**
+ * struct ir_nic - a physical NIC of a host.
+ * @address:  as written (s NULL for null); @cidr parsed when @has_cidr.
+ * @declared: listed under the host's nics; false for NICs the implicit host
+ *            takes as named from uplink/outbound/gatewaydev.
+ * @enslaved_by: the bridge network whose uplink it is (untagged), or NULL.
+ */
+struct ir_nic {
+	struct ir_str name;
+	struct ir_str address;
+	struct ip_cidr cidr;
+	bool has_cidr;
+	bool declared;
+	struct ir_network *enslaved_by;
+};
+
+/**
+ * struct ir_host - a dom0.
+ * @implicit:  the topology has no hosts map; this is "dom0".
+ * @networks:  the networks it carries (struct ir_network *), topology order.
+ * @domains:   its guests (struct ir_domain *), topology order.
+ * @nic_by_name: struct ir_nic * by name.
+ */
+struct ir_host {
+	struct ir_str name;
+	bool implicit;
+	struct ir_str address;
+	struct ip_addr underlay;
+	bool has_underlay;
+	struct vec nics;
+	struct strmap nic_by_name;
+	struct vec networks;
+	struct vec domains;
+	size_t index;
+};
+
+/**
+ * struct ir_ifref - outbound or gatewaydev: a NIC of the host or a bridge.
+ * @bridge:   the network when @kind is IFACE_BRIDGE.
+ * @inferred: a NIC declared nowhere, taken as named (warning).
+ */
+struct ir_ifref {
+	struct ir_str name;
+	enum iface_kind kind;
+	struct ir_network *bridge;
+	bool inferred;
+};
+
+struct ir_dhcp {
+	bool set;
+	struct srcpos pos;
+	struct ir_str range;
+	struct ip_addr first, last;
+	bool valid;
+};
+
+struct ir_vxlan {
+	bool set;
+	struct srcpos pos;
+	struct ir_int vni;
+	struct ir_int port;
+};
+
+/**
+ * struct ir_network - one network (SPEC §4.2).  The name is the bridge name.
+ * @mode:      resolved mode (@mode_s as written, s NULL if absent).
+ * @cidr:      parsed @address when @has_cidr (dom0's address on the bridge).
+ * @hosts_set: the hosts key was given; @hosts_list holds struct ir_str *.
+ * @on_hosts:  resolved hosts carrying it (struct ir_host *).
+ * @port:      the device the bridge enslaves: uplink, or "uplink.vlan"; NULL
+ *             when there is no uplink.
+ * @subnet, @subnet_prefix, @has_subnet: the network's IPv4/IPv6 subnet when
+ *             known: from @address, or from the uplink NIC's address.
+ * @gateway:   dom0's address on that subnet when @has_subnet.
+ * @vifs:      attached vifs (struct ir_vif *), topology order.
+ */
+struct ir_network {
+	struct ir_str name;
+	struct srcpos pos;
+	struct ir_str mode_s;
+	enum net_mode mode;
+	struct ir_str uplink;
+	struct ir_int vlan;
+	struct ir_str address;
+	struct ip_cidr cidr;
+	bool has_cidr;
+	struct ir_ifref outbound;
+	struct ir_dhcp dhcp;
+	struct ir_ifref gatewaydev;
+	struct ir_int mtu;
+	struct ir_bool stp;
+	struct ir_int forward_delay;
+	bool hosts_set;
+	struct srcpos hosts_pos;
+	struct vec hosts_list;
+	struct ir_vxlan vxlan;
+
+	struct vec on_hosts;
+	const char *port;
+	struct ip_addr subnet;
+	int subnet_prefix;
+	bool has_subnet;
+	struct ip_addr gateway;
+	struct vec vifs;
+	size_t index;
+};
+
+enum ir_xl_kind {
+	XL_INT,
+	XL_BOOL,
+	XL_STRING,
+	XL_LIST,
+};
+
+/**
+ * struct ir_xl_value - an xl passthrough value: a scalar or a list of scalars.
+ * @s, @len: the string (XL_STRING), bytes as written after unescaping.
+ * @items:   struct ir_xl_value * (XL_LIST).
+ */
+struct ir_xl_value {
+	enum ir_xl_kind kind;
+	struct srcpos pos;
+	const char *s;
+	size_t len;
+	long long i;
+	bool b;
+	struct vec items;
+};
+
+struct ir_xl {
+	struct ir_str key;
+	struct ir_xl_value *value;
+};
+
+/**
+ * struct ir_domain - a guest (SPEC §4.3).
+ * @vifs: struct ir_vif *, devid order; @xl: struct ir_xl *, source order.
+ * @host: resolved host.
+ */
+struct ir_domain {
+	struct ir_str name;
+	struct srcpos pos;
+	struct ir_int id;
+	struct ir_str host_s;
+	struct ir_str type_s;
+	enum dom_type type;
+	bool vifs_set;
+	struct vec vifs;
+	bool xl_set;
+	struct vec xl;
+	struct ir_host *host;
+	size_t index;
+};
+
+/**
+ * struct ir_vif - a guest NIC (SPEC §4.4).
+ * @pos:        the vif's map (its `{` or `-`).
+ * @net:        resolved network (NULL after an error).
+ * @mac:        resolved MAC (meaningless for MAC_RANDOM).
+ * @has_ip, @ip, @ip_prefix: parsed @ip_s (prefix -1 when not written).
+ * @backend_name: resolved backend interface name (vifname=).
+ * @bridge:     the bridge xl's vif-bridge enslaves it to; NULL in route mode.
+ */
+struct ir_vif {
+	struct srcpos pos;
+	struct ir_domain *domain;
+	unsigned devid;
+	struct ir_str network;
+	struct ir_str mac_s;
+	struct ir_str ip_s;
+	struct ir_str name;
+	struct ir_str rate;
+	struct ir_int mtu;
+	struct ir_str model;
+	struct ir_str type;
+	struct ir_str script;
+	struct ir_str backend;
+
+	struct ir_network *net;
+	uint8_t mac[6];
+	enum mac_source mac_source;
+	bool has_ip;
+	struct ip_addr ip;
+	int ip_prefix;
+	const char *backend_name;
+	enum vifname_source name_source;
+	const char *bridge;
+};
+
+/**
+ * struct ir_topology - the whole checked topology.
+ * @sha256:        hex SHA-256 of the source bytes (for output headers).
+ * @source_name:   the input's name as given on the command line.
+ * @mac_prefix:    resolved prefix bytes; @mac_local: locally administered
+ *                 mode (only the first octet's low bits are fixed).
+ * @default_network: resolved defaults.network, or the only network.
+ */
+struct ir_topology {
+	const char *source_name;
+	char sha256[65];
+	struct ir_int version;
+	bool defaults_set;
+	struct srcpos defaults_pos;
+	struct ir_str mac_prefix_s;
+	struct ir_str default_network_s;
+	uint8_t mac_prefix[3];
+	bool mac_local;
+	struct ir_network *default_network;
+	bool hosts_set;
+	struct vec hosts;
+	struct vec networks;
+	struct vec domains;
+	struct strmap host_by_name;
+	struct strmap net_by_name;
+	struct strmap dom_by_name;
+};
+
+#define IR_FOREACH(type, var, vecp) \
+	for (size_t var##_i = 0; var##_i < (vecp)->len && ((var) = (type)(vecp)->items[var##_i], 1); var##_i++)
+
+void ir_free(struct ir_topology *t);
+
+const char *net_mode_name(enum net_mode m);
+const char *dom_type_name(enum dom_type t);
+struct ir_network *ir_network_find(const struct ir_topology *t, const char *name);
+struct ir_host *ir_host_find(const struct ir_topology *t, const char *name);
+struct ir_domain *ir_domain_find(const struct ir_topology *t, const char *name);
+bool ir_network_on_host(const struct ir_network *n, const struct ir_host *h);
+/* Does the mode make a Linux bridge? (all but route) */
+bool net_mode_has_bridge(enum net_mode m);
+
+#endif

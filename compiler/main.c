@@ -1,0 +1,363 @@
+/* SPDX-License-Identifier: MIT */
+#include "../backends/backend.h"
+#include "checks.h"
+#include "compile.h"
+#include "output.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct options {
+	const char *target;
+	const char *output;
+	const char *host;
+	const char *domain;
+	const char *input;
+	enum input_format format;
+	bool check_only;
+	bool quiet;
+	bool verbose;
+	bool dump_ast;
+};
+
+static void usage(FILE *out)
+{
+	fputs("usage: netc [options] TOPOLOGY\n"
+	      "\n"
+	      "  -t, --target T         sh (default), network-bridge, xl, vif, json, dot,\n"
+	      "                         yaml, netc, lab\n"
+	      "  -o, --output P         output file, or directory for -t xl (default: stdout)\n"
+	      "      --host NAME        emit what host NAME needs (multi-host topologies)\n"
+	      "      --domain NAME      -t vif: only that domain's vif line\n"
+	      "      --check            parse and check only; write nothing\n"
+	      "  -f, --input-format F   yaml or netc (default: from the extension; required for -)\n"
+	      "  -W NAME, -Wno-NAME     enable or disable warning NAME\n"
+	      "  -Werror                treat warnings as errors\n"
+	      "      --list-checks      list every check with its summary\n"
+	      "  -q, --quiet            no warnings\n"
+	      "  -v, --verbose          say what was written\n"
+	      "  -h, --help             this help\n"
+	      "      --version          print the version\n"
+	      "\n"
+	      "Exit status: 0 success, 1 the topology has errors, 2 usage error, 3 I/O error.\n"
+	      "See netc(1) and netc-topology(5).\n",
+	      out);
+}
+
+static int usage_error(const char *fmt, const char *arg)
+{
+	fputs("netc: ", stderr);
+	fprintf(stderr, fmt, arg);
+	fputs("\nTry 'netc --help' for more information.\n", stderr);
+	return EXIT_USAGE;
+}
+
+/* -W NAME / -Wno-NAME / -Werror. */
+static int apply_warning_option(struct diag_ctx *d, const char *arg)
+{
+	bool on = true;
+	int id;
+
+	if (strcmp(arg, "error") == 0) {
+		d->werror = true;
+		return EXIT_OK;
+	}
+	if (strncmp(arg, "no-", 3) == 0) {
+		on = false;
+		arg += 3;
+	}
+	id = check_lookup(arg);
+	if (id < 0)
+		return usage_error("unknown check '%s' (see --list-checks)", arg);
+	if (check_table[id].level == CHECK_ERROR)
+		return usage_error("check '%s' is an error and cannot be turned on or off", arg);
+	d->level[id] = on ? CHECK_WARNING : CHECK_OFF;
+	return EXIT_OK;
+}
+
+static enum input_format format_from_name(const char *s)
+{
+	if (strcmp(s, "yaml") == 0)
+		return INPUT_YAML;
+	if (strcmp(s, "netc") == 0)
+		return INPUT_NETC;
+	return INPUT_UNKNOWN;
+}
+
+static enum input_format format_from_path(const char *path)
+{
+	const char *dot = strrchr(path, '.');
+
+	if (!dot || strchr(dot, '/'))
+		return INPUT_UNKNOWN;
+	if (strcmp(dot, ".yaml") == 0 || strcmp(dot, ".yml") == 0)
+		return INPUT_YAML;
+	if (strcmp(dot, ".netc") == 0)
+		return INPUT_NETC;
+	return INPUT_UNKNOWN;
+}
+
+static const struct ir_host *select_host(const struct ir_topology *ir, const struct options *o,
+					 const struct backend *b, int *rc)
+{
+	const struct ir_host *h, *hh;
+
+	*rc = EXIT_OK;
+	if (o->host) {
+		h = ir_host_find(ir, o->host);
+		if (!h) {
+			fprintf(stderr, "netc: --host '%s': %s has no such host\n", o->host, o->input);
+			*rc = EXIT_USAGE;
+		}
+		return h;
+	}
+	if (ir->hosts.len == 1)
+		return ir->hosts.items[0];
+	if (b->per_host) {
+		fprintf(stderr, "netc: %s has %zu hosts; -t %s needs --host NAME (one of:",
+			o->input, ir->hosts.len, b->name);
+		IR_FOREACH(const struct ir_host *, hh, &ir->hosts)
+			fprintf(stderr, " %s", hh->name.s);
+		fputs(")\n", stderr);
+		*rc = EXIT_USAGE;
+	}
+	return NULL;
+}
+
+static int write_single(const struct options *o, const struct backend *b, struct strbuf *sb)
+{
+	struct output_item it = { o->output, sb->buf, sb->len, b->mode };
+
+	if (!o->output || strcmp(o->output, "-") == 0) {
+		if (fwrite(sb->buf, 1, sb->len, stdout) != sb->len || fflush(stdout) != 0) {
+			fprintf(stderr, "netc: cannot write to standard output: %s\n", strerror(errno));
+			return EXIT_IO;
+		}
+		return EXIT_OK;
+	}
+	if (output_write(&it, 1) != EXIT_OK)
+		return EXIT_IO;
+	if (o->verbose)
+		fprintf(stderr, "netc: wrote %s\n", o->output);
+	return EXIT_OK;
+}
+
+static int write_directory(const struct options *o, struct vec *files)
+{
+	struct output_item *items = xcalloc(files->len, sizeof(*items));
+	char **paths = xcalloc(files->len, sizeof(*paths));
+	int rc;
+
+	rc = output_prepare_dir(o->output);
+	for (size_t i = 0; rc == EXIT_OK && i < files->len; i++) {
+		struct out_file *f = files->items[i];
+
+		paths[i] = xmalloc(strlen(o->output) + strlen(f->name) + 2);
+		sprintf(paths[i], "%s/%s", o->output, f->name);
+		items[i] = (struct output_item){ paths[i], f->text.buf, f->text.len, f->mode };
+	}
+	if (rc == EXIT_OK && files->len)
+		rc = output_write(items, files->len);
+	for (size_t i = 0; i < files->len; i++) {
+		struct out_file *f = files->items[i];
+
+		if (rc == EXIT_OK && o->verbose)
+			fprintf(stderr, "netc: wrote %s\n", paths[i]);
+		free(paths[i]);
+		strbuf_free(&f->text);
+	}
+	free(paths);
+	free(items);
+	return rc;
+}
+
+static int run_backend(struct compilation *c, const struct options *o, const struct backend *b)
+{
+	struct emit_ctx e = { .ir = c->ir, .domain = o->domain, .arena = &c->arena, .src = &c->src };
+	int rc;
+
+	e.host = select_host(c->ir, o, b, &rc);
+	if (rc != EXIT_OK)
+		return rc;
+	if (b->directory) {
+		struct vec files = { 0 };
+
+		rc = b->emit_files(&e, &files);
+		if (rc == EXIT_OK)
+			return write_directory(o, &files);
+		for (size_t i = 0; i < files.len; i++)
+			strbuf_free(&((struct out_file *)files.items[i])->text);
+		return rc;
+	}
+	struct strbuf sb;
+
+	strbuf_init(&sb);
+	rc = b->emit(&e, &sb);
+	if (rc == EXIT_OK)
+		rc = write_single(o, b, &sb);
+	strbuf_free(&sb);
+	return rc;
+}
+
+enum {
+	OPT_HOST = 256,
+	OPT_DOMAIN,
+	OPT_CHECK,
+	OPT_LIST_CHECKS,
+	OPT_VERSION,
+	OPT_DUMP_AST,
+};
+
+static const struct option long_options[] = {
+	{ "target", required_argument, NULL, 't' },
+	{ "output", required_argument, NULL, 'o' },
+	{ "host", required_argument, NULL, OPT_HOST },
+	{ "domain", required_argument, NULL, OPT_DOMAIN },
+	{ "check", no_argument, NULL, OPT_CHECK },
+	{ "input-format", required_argument, NULL, 'f' },
+	{ "list-checks", no_argument, NULL, OPT_LIST_CHECKS },
+	{ "quiet", no_argument, NULL, 'q' },
+	{ "verbose", no_argument, NULL, 'v' },
+	{ "help", no_argument, NULL, 'h' },
+	{ "version", no_argument, NULL, OPT_VERSION },
+	{ "dump-ast", no_argument, NULL, OPT_DUMP_AST },
+	{ NULL, 0, NULL, 0 },
+};
+
+int main(int argc, char **argv)
+{
+	struct options o = { .target = "sh" };
+	struct compilation c;
+	const struct backend *b;
+	int opt, rc, err;
+
+	compilation_init(&c);
+	opterr = 0;
+	while ((opt = getopt_long(argc, argv, ":t:o:f:W:qvh", long_options, NULL)) != -1) {
+		switch (opt) {
+		case 't':
+			o.target = optarg;
+			break;
+		case 'o':
+			o.output = optarg;
+			break;
+		case 'f':
+			o.format = format_from_name(optarg);
+			if (o.format == INPUT_UNKNOWN) {
+				rc = usage_error("unknown input format '%s' (yaml or netc)", optarg);
+				goto out;
+			}
+			break;
+		case 'W':
+			rc = apply_warning_option(&c.diag, optarg);
+			if (rc != EXIT_OK)
+				goto out;
+			break;
+		case 'q':
+			o.quiet = true;
+			break;
+		case 'v':
+			o.verbose = true;
+			break;
+		case 'h':
+			usage(stdout);
+			rc = EXIT_OK;
+			goto out;
+		case OPT_HOST:
+			o.host = optarg;
+			break;
+		case OPT_DOMAIN:
+			o.domain = optarg;
+			break;
+		case OPT_CHECK:
+			o.check_only = true;
+			break;
+		case OPT_LIST_CHECKS:
+			checks_list(stdout);
+			rc = EXIT_OK;
+			goto out;
+		case OPT_VERSION:
+			printf("netc %s\n", NETC_VERSION);
+			rc = EXIT_OK;
+			goto out;
+		case OPT_DUMP_AST:
+			o.dump_ast = true;
+			break;
+		case ':':
+			rc = usage_error("option '%s' needs an argument", argv[optind - 1]);
+			goto out;
+		default:
+			rc = usage_error("unknown option '%s'", argv[optind - 1]);
+			goto out;
+		}
+	}
+	if (optind != argc - 1) {
+		rc = usage_error("%s", optind >= argc ? "no topology file given"
+						      : "only one topology file may be given");
+		goto out;
+	}
+	o.input = argv[optind];
+	b = backend_lookup(o.target);
+	if (!b) {
+		rc = usage_error("unknown target '%s'", o.target);
+		goto out;
+	}
+	if (b->directory && !o.output && !o.check_only && !o.dump_ast) {
+		rc = usage_error("-t %s writes one file per domain: give a directory with -o DIR", b->name);
+		goto out;
+	}
+	if (o.domain && strcmp(b->name, "vif") != 0) {
+		rc = usage_error("--domain goes with -t vif, not -t %s", b->name);
+		goto out;
+	}
+	if (o.format == INPUT_UNKNOWN)
+		o.format = format_from_path(o.input);
+	if (o.format == INPUT_UNKNOWN) {
+		rc = usage_error(strcmp(o.input, "-") == 0
+					 ? "reading standard input needs -f yaml or -f netc%s"
+					 : "cannot tell the format of '%s' from its name; use -f yaml or -f netc",
+				 strcmp(o.input, "-") == 0 ? "" : o.input);
+		goto out;
+	}
+	c.format = o.format;
+	err = srcfile_read(&c.src, o.input, strcmp(o.input, "-") == 0 ? "<stdin>" : o.input);
+	if (err) {
+		fprintf(stderr, "netc: cannot read '%s': %s\n", o.input, strerror(err));
+		rc = EXIT_IO;
+		goto out;
+	}
+	if (o.dump_ast) {
+		struct strbuf sb;
+
+		if (source_check_encoding(&c))
+			c.ast = o.format == INPUT_YAML ? yaml_read(&c) : netc_read(&c);
+		diag_print(&c.diag, stderr, o.quiet);
+		if (c.ast) {
+			strbuf_init(&sb);
+			ast_dump(c.ast, &sb);
+			fputs(sb.buf, stdout);
+			strbuf_free(&sb);
+		}
+		rc = c.diag.errors ? EXIT_TOPOLOGY : EXIT_OK;
+		goto out;
+	}
+	bool ok = compile_topology(&c);
+
+	diag_print(&c.diag, stderr, o.quiet);
+	if (!ok) {
+		rc = EXIT_TOPOLOGY;
+		goto out;
+	}
+	if (o.check_only) {
+		rc = EXIT_OK;
+		goto out;
+	}
+	c.ir->source_name = o.input;
+	rc = run_backend(&c, &o, b);
+out:
+	compilation_free(&c);
+	return rc;
+}

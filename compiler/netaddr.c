@@ -1,0 +1,152 @@
+/* SPDX-License-Identifier: MIT */
+#include "netaddr.h"
+
+#include <arpa/inet.h>
+#include <stdio.h>
+#include <string.h>
+
+bool ip_parse(const char *s, size_t len, struct ip_addr *out)
+{
+	char buf[64];
+
+	if (len == 0 || len >= sizeof(buf) || memchr(s, '\0', len))
+		return false;
+	memcpy(buf, s, len);
+	buf[len] = '\0';
+	memset(out, 0, sizeof(*out));
+	/* inet_pton's IPv4 form is the strict dotted quad: no octal, no short forms. */
+	if (inet_pton(AF_INET, buf, out->b) == 1) {
+		out->family = 4;
+		return true;
+	}
+	if (inet_pton(AF_INET6, buf, out->b) == 1) {
+		out->family = 6;
+		return true;
+	}
+	return false;
+}
+
+bool cidr_parse(const char *s, size_t len, struct ip_cidr *out)
+{
+	const char *slash = memchr(s, '/', len);
+	size_t alen = slash ? (size_t)(slash - s) : len;
+	int prefix = 0;
+
+	if (!ip_parse(s, alen, &out->addr))
+		return false;
+	out->prefix = -1;
+	if (!slash)
+		return true;
+	const char *p = slash + 1, *end = s + len;
+	if (p == end || end - p > 3)
+		return false;
+	if (*p == '0' && end - p > 1)
+		return false;
+	for (; p < end; p++) {
+		if (*p < '0' || *p > '9')
+			return false;
+		prefix = prefix * 10 + (*p - '0');
+	}
+	if (prefix > ip_bits(&out->addr))
+		return false;
+	out->prefix = prefix;
+	return true;
+}
+
+const char *ip_format(const struct ip_addr *a, char *buf)
+{
+	inet_ntop(a->family == 4 ? AF_INET : AF_INET6, a->b, buf, 64);
+	return buf;
+}
+
+const char *cidr_format(const struct ip_cidr *c, char *buf)
+{
+	ip_format(&c->addr, buf);
+	if (c->prefix >= 0)
+		sprintf(buf + strlen(buf), "/%d", c->prefix);
+	return buf;
+}
+
+int ip_bits(const struct ip_addr *a)
+{
+	return a->family == 4 ? 32 : 128;
+}
+
+int ip_cmp(const struct ip_addr *a, const struct ip_addr *b)
+{
+	if (a->family != b->family)
+		return a->family < b->family ? -1 : 1;
+	return memcmp(a->b, b->b, a->family == 4 ? 4 : 16);
+}
+
+bool ip_equal(const struct ip_addr *a, const struct ip_addr *b)
+{
+	return ip_cmp(a, b) == 0;
+}
+
+static struct ip_addr ip_mask(const struct ip_addr *a, int prefix, bool ones)
+{
+	struct ip_addr r = *a;
+	int bytes = ip_bits(a) / 8;
+
+	for (int i = 0; i < bytes; i++) {
+		int keep = prefix - i * 8;
+		uint8_t m = keep >= 8 ? 0xff : keep <= 0 ? 0 : (uint8_t)(0xff << (8 - keep));
+
+		r.b[i] = ones ? (uint8_t)(a->b[i] | ~m) : (uint8_t)(a->b[i] & m);
+	}
+	return r;
+}
+
+struct ip_addr ip_network(const struct ip_addr *a, int prefix)
+{
+	return ip_mask(a, prefix, false);
+}
+
+struct ip_addr ip_last(const struct ip_addr *a, int prefix)
+{
+	return ip_mask(a, prefix, true);
+}
+
+bool ip_in_subnet(const struct ip_addr *a, const struct ip_addr *net, int prefix)
+{
+	struct ip_addr x, y;
+
+	if (a->family != net->family)
+		return false;
+	x = ip_network(a, prefix);
+	y = ip_network(net, prefix);
+	return ip_equal(&x, &y);
+}
+
+static int hexval(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+/* Six colon-separated pairs of hex digits: the only form xl documents. */
+bool mac_parse(const char *s, size_t len, uint8_t out[6])
+{
+	if (len != 17)
+		return false;
+	for (int i = 0; i < 6; i++) {
+		int hi = hexval(s[i * 3]), lo = hexval(s[i * 3 + 1]);
+
+		if (hi < 0 || lo < 0 || (i < 5 && s[i * 3 + 2] != ':'))
+			return false;
+		out[i] = (uint8_t)(hi << 4 | lo);
+	}
+	return true;
+}
+
+const char *mac_format(const uint8_t m[6], char *buf)
+{
+	sprintf(buf, "%02x:%02x:%02x:%02x:%02x:%02x", m[0], m[1], m[2], m[3], m[4], m[5]);
+	return buf;
+}

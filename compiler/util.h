@@ -1,0 +1,125 @@
+/* SPDX-License-Identifier: MIT */
+#ifndef NETC_UTIL_H
+#define NETC_UTIL_H
+
+/*
+ * Memory rule: everything a compilation builds (AST, IR, diagnostics) lives in
+ * one struct arena and is freed at once by arena_free(); nothing in it is freed
+ * alone.  Output text lives in a struct strbuf (malloc'd, strbuf_free()).
+ * x*() allocators never return NULL: they print a message and exit 3.
+ */
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+
+#if defined(__GNUC__)
+#define PRINTF_LIKE(f, a) __attribute__((format(printf, f, a)))
+#define NORETURN __attribute__((noreturn))
+#else
+#define PRINTF_LIKE(f, a)
+#define NORETURN
+#endif
+
+/* Exit codes, SPEC §2. */
+enum {
+	EXIT_OK = 0,
+	EXIT_TOPOLOGY = 1,
+	EXIT_USAGE = 2,
+	EXIT_IO = 3,
+};
+
+NORETURN void die_oom(void);
+void *xmalloc(size_t n);
+void *xcalloc(size_t n, size_t size);
+void *xrealloc(void *p, size_t n);
+char *xstrdup(const char *s);
+
+/**
+ * struct arena - bump allocator; one per compilation.
+ * @chunks: singly linked list of blocks, newest first.
+ */
+struct arena {
+	struct arena_chunk *chunks;
+	size_t used;
+	size_t total;
+};
+
+void arena_init(struct arena *a);
+void arena_free(struct arena *a);
+void *arena_alloc(struct arena *a, size_t n);           /* zeroed */
+char *arena_strndup(struct arena *a, const char *s, size_t n);
+char *arena_strdup(struct arena *a, const char *s);
+char *arena_printf(struct arena *a, const char *fmt, ...) PRINTF_LIKE(2, 3);
+#define arena_new(a, type) ((type *)arena_alloc((a), sizeof(type)))
+
+/**
+ * struct vec - growable array of pointers, storage in the heap or the arena.
+ * Used for ordered collections in the AST and IR.
+ */
+struct vec {
+	void **items;
+	size_t len;
+	size_t cap;
+};
+
+void vec_push(struct arena *a, struct vec *v, void *item);
+
+/**
+ * struct strbuf - growable byte buffer for output text; always NUL-terminated.
+ */
+struct strbuf {
+	char *buf;
+	size_t len;
+	size_t cap;
+};
+
+void strbuf_init(struct strbuf *sb);
+void strbuf_free(struct strbuf *sb);
+void strbuf_reset(struct strbuf *sb);
+void strbuf_add(struct strbuf *sb, const void *data, size_t n);
+void strbuf_adds(struct strbuf *sb, const char *s);
+void strbuf_addc(struct strbuf *sb, char c);
+void strbuf_addf(struct strbuf *sb, const char *fmt, ...) PRINTF_LIKE(2, 3);
+void strbuf_vaddf(struct strbuf *sb, const char *fmt, va_list ap);
+void strbuf_indent(struct strbuf *sb, int n);
+
+/**
+ * struct strmap - open-addressing hash table from byte strings to pointers.
+ * Keys are not copied: they must outlive the map (they live in the arena).
+ * Table storage is in the heap; strmap_free() releases it.
+ */
+struct strmap_slot {
+	const char *key;
+	size_t len;
+	uint32_t hash;
+	void *value;
+};
+
+struct strmap {
+	struct strmap_slot *slots;
+	size_t cap;     /* power of two, or 0 */
+	size_t count;
+};
+
+uint32_t strmap_hash(const char *key, size_t len);
+void strmap_init(struct strmap *m);
+void strmap_free(struct strmap *m);
+void *strmap_get(const struct strmap *m, const char *key, size_t len);
+/* Insert; if the key exists, leave it and return the existing value, else NULL. */
+void *strmap_put(struct strmap *m, const char *key, size_t len, void *value);
+
+/* Small string helpers. */
+bool str_eq(const char *a, const char *b);
+bool mem_has_byte(const char *s, size_t n, unsigned char c);
+unsigned edit_distance(const char *a, const char *b, unsigned cap);
+/* Length of the valid UTF-8 sequence at @s (1-4), or 0 if invalid or cut off. */
+size_t utf8_char_len(const unsigned char *s, size_t n);
+
+/* Debug counter of hash probes and key comparisons, read by the scaling test. */
+extern unsigned long long netc_work_counter;
+
+#endif

@@ -1,0 +1,46 @@
+#!/bin/sh
+# Install the Debian packages a make target needs, or say exactly how.
+#   scripts/deps.sh build|check|bench|fuzz|docs
+# As root, missing packages are installed with apt-get (after one
+# apt-get update); otherwise the exact apt-get line is printed and the
+# script fails.  Nothing is downloaded from anywhere but Debian's mirror.
+set -eu
+
+build="gcc make flex bison libyaml-dev pkg-config"
+check="$build bats bats-support bats-assert shellcheck graphviz iproute2 nftables
+       dnsmasq-base busybox libxen-dev valgrind procps"
+bench="$build hyperfine valgrind iproute2"
+fuzz="$build clang libclang-rt-14-dev"
+docs="$build graphviz"
+
+case "${1:-build}" in
+build) want=$build ;;
+check) want=$check ;;
+bench) want=$bench ;;
+fuzz) want=$fuzz ;;
+docs) want=$docs ;;
+*) echo "usage: $0 build|check|bench|fuzz|docs" >&2; exit 2 ;;
+esac
+
+# Not a Debian system: nothing to do here; the build will say what fails.
+command -v dpkg-query >/dev/null 2>&1 || exit 0
+
+missing=""
+for p in $want; do
+	case " $missing " in *" $p "*) continue ;; esac
+	if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q '^install ok installed$'; then
+		missing="$missing $p"
+	fi
+done
+[ -n "$missing" ] || exit 0
+
+if [ "$(id -u)" -ne 0 ]; then
+	echo "netc: missing Debian packages:$missing" >&2
+	echo "netc: run as root:  apt-get update && apt-get install -y$missing" >&2
+	exit 1
+fi
+echo "netc: installing Debian packages:$missing" >&2
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -q >&2
+# shellcheck disable=SC2086
+apt-get install -y -q --no-install-recommends $missing >&2
