@@ -75,6 +75,18 @@ struct ast_entry *ast_map_find(const struct ast_node *map, const char *key)
 	return NULL;
 }
 
+bool ast_plain_is_null(const char *text, size_t len)
+{
+	static const char *const nulls[] = { "~", "null", "Null", "NULL" };
+
+	if (len == 0)
+		return true;
+	for (size_t i = 0; i < ARRAY_SIZE(nulls); i++)
+		if (strlen(nulls[i]) == len && memcmp(text, nulls[i], len) == 0)
+			return true;
+	return false;
+}
+
 const char *ast_kind_name(enum ast_kind k)
 {
 	switch (k) {

@@ -82,6 +82,13 @@ struct ast_entry *ast_map_find(const struct ast_node *map, const char *key);
 
 const char *ast_kind_name(enum ast_kind k);
 
+/*
+ * Does an unquoted scalar mean null?  ("", "~", "null", "Null", "NULL", the
+ * YAML 1.2 core schema.)  Both readers build AST_NULL for these, so null means
+ * the same in both syntaxes.
+ */
+bool ast_plain_is_null(const char *text, size_t len);
+
 /* Debug dump of the tree, one node a line (used by the front-end tests). */
 void ast_dump(const struct ast_node *n, struct strbuf *out);
 
