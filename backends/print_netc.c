@@ -1,12 +1,141 @@
 /* SPDX-License-Identifier: MIT */
-#include "backend.h"
+/*
+ * -t netc: the canonical AST in netc syntax (SPEC §5): the top-level maps
+ * hosts, networks, domains become `host NAME { }` blocks and so on, a
+ * domain's vifs become one-line `vif { … }` blocks, everything else is the
+ * mechanical `key value;` / `key [ … ];` / `key { … }`.
+ */
+#include "canon.h"
 
-#include <stdio.h>
+#include <string.h>
+
+#define INDENT 4
+
+static void netc_string(struct strbuf *sb, const char *s, size_t len)
+{
+	if (canon_bare_ok(s, len)) {
+		strbuf_add(sb, s, len);
+		return;
+	}
+	strbuf_addc(sb, '"');
+	for (size_t i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		if (c == '"' || c == '\\')
+			strbuf_addf(sb, "\\%c", c);
+		else if (c == '\n')
+			strbuf_adds(sb, "\\n");
+		else if (c == '\t')
+			strbuf_adds(sb, "\\t");
+		else if (c == '\r')
+			strbuf_adds(sb, "\\r");
+		else if (c < 0x20 || c == 0x7f)
+			strbuf_addf(sb, "\\x%02x", c);
+		else
+			strbuf_addc(sb, (char)c);
+	}
+	strbuf_addc(sb, '"');
+}
+
+static void netc_scalar(struct strbuf *sb, const struct ast_node *n)
+{
+	if (n->quoted)
+		netc_string(sb, n->text, n->len);
+	else
+		strbuf_add(sb, n->text, n->len);
+}
+
+static void netc_block(struct strbuf *sb, const struct ast_node *map, int indent);
+
+/* One statement: key and value, at @indent; @inline keeps it on one line. */
+static void netc_stmt(struct strbuf *sb, const char *key, size_t key_len,
+		      const struct ast_node *v, int indent, bool inline_map)
+{
+	strbuf_add(sb, key, key_len);
+	switch (v->kind) {
+	case AST_NULL:
+		strbuf_adds(sb, ";");
+		break;
+	case AST_SCALAR:
+		strbuf_addc(sb, ' ');
+		netc_scalar(sb, v);
+		strbuf_addc(sb, ';');
+		break;
+	case AST_LIST:
+		strbuf_adds(sb, " [");
+		for (const struct ast_node *it = v->items; it; it = it->next) {
+			strbuf_adds(sb, it == v->items ? " " : ", ");
+			netc_scalar(sb, it);
+		}
+		strbuf_adds(sb, " ];");
+		break;
+	case AST_MAP:
+		if (!v->count) {
+			strbuf_adds(sb, " { }");
+		} else if (inline_map) {
+			strbuf_adds(sb, " {");
+			for (const struct ast_entry *e = v->entries; e; e = e->next) {
+				strbuf_addc(sb, ' ');
+				netc_stmt(sb, e->key, e->key_len, e->value, 0, true);
+			}
+			strbuf_adds(sb, " }");
+		} else {
+			strbuf_adds(sb, " {\n");
+			netc_block(sb, v, indent + INDENT);
+			strbuf_indent(sb, indent);
+			strbuf_addc(sb, '}');
+		}
+		break;
+	}
+}
+
+static void netc_block(struct strbuf *sb, const struct ast_node *map, int indent)
+{
+	for (const struct ast_entry *e = map->entries; e; e = e->next) {
+		if (strcmp(e->key, "vifs") == 0 && e->value->kind == AST_LIST) {
+			for (const struct ast_node *v = e->value->items; v; v = v->next) {
+				strbuf_indent(sb, indent);
+				netc_stmt(sb, "vif", 3, v, indent, true);
+				strbuf_addc(sb, '\n');
+			}
+			continue;
+		}
+		strbuf_indent(sb, indent);
+		netc_stmt(sb, e->key, e->key_len, e->value, indent, false);
+		strbuf_addc(sb, '\n');
+	}
+}
 
 int emit_netc(const struct emit_ctx *e, struct strbuf *out)
 {
-	(void)e;
-	(void)out;
-	fputs("netc: this target is not implemented yet\n", stderr);
-	return EXIT_USAGE;
+	static const struct {
+		const char *key, *keyword;
+	} blocks[] = { { "hosts", "host" }, { "networks", "network" }, { "domains", "domain" } };
+	const struct ast_node *root = canon_build(e->arena, e->ir);
+	bool first = true;
+
+	for (const struct ast_entry *te = root->entries; te; te = te->next) {
+		size_t b;
+
+		for (b = 0; b < ARRAY_SIZE(blocks); b++)
+			if (strcmp(te->key, blocks[b].key) == 0)
+				break;
+		if (b == ARRAY_SIZE(blocks)) {
+			if (!first)
+				strbuf_addc(out, '\n');
+			first = false;
+			netc_stmt(out, te->key, te->key_len, te->value, 0, false);
+			strbuf_addc(out, '\n');
+			continue;
+		}
+		for (const struct ast_entry *ne = te->value->entries; ne; ne = ne->next) {
+			if (!first)
+				strbuf_addc(out, '\n');
+			first = false;
+			strbuf_addf(out, "%s ", blocks[b].keyword);
+			netc_stmt(out, ne->key, ne->key_len, ne->value, 0, false);
+			strbuf_addc(out, '\n');
+		}
+	}
+	return EXIT_OK;
 }

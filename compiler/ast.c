@@ -87,6 +87,31 @@ bool ast_plain_is_null(const char *text, size_t len)
 	return false;
 }
 
+bool ast_plain_is_bool(const char *text, size_t len, bool *value)
+{
+	static const char *const words[] = { "true", "True", "TRUE", "false", "False", "FALSE" };
+
+	for (size_t i = 0; i < ARRAY_SIZE(words); i++) {
+		if (strlen(words[i]) == len && memcmp(text, words[i], len) == 0) {
+			*value = i < 3;
+			return true;
+		}
+	}
+	return false;
+}
+
+bool ast_plain_is_int(const char *text, size_t len)
+{
+	size_t i = len && (text[0] == '-' || text[0] == '+');
+
+	if (i == len)
+		return false;
+	for (; i < len; i++)
+		if (text[i] < '0' || text[i] > '9')
+			return false;
+	return true;
+}
+
 const char *ast_kind_name(enum ast_kind k)
 {
 	switch (k) {

@@ -88,6 +88,10 @@ const char *ast_kind_name(enum ast_kind k);
  * the same in both syntaxes.
  */
 bool ast_plain_is_null(const char *text, size_t len);
+/* true/True/TRUE/false/False/FALSE: an unquoted boolean (YAML 1.2 core). */
+bool ast_plain_is_bool(const char *text, size_t len, bool *value);
+/* [-+]?[0-9]+: an unquoted integer, whatever its magnitude. */
+bool ast_plain_is_int(const char *text, size_t len);
 
 /* Debug dump of the tree, one node a line (used by the front-end tests). */
 void ast_dump(const struct ast_node *n, struct strbuf *out);

@@ -1,11 +1,73 @@
 /* SPDX-License-Identifier: MIT */
+/*
+ * The checks of SPEC §4.5 that relate values to each other, run in table
+ * order over the lowered IR.  Each uses hash tables or one sort: nothing here
+ * compares every item with every other.
+ */
 #include "checks.h"
 #include "compile.h"
 
+#include <stdlib.h>
 #include <string.h>
 
+static void check_undefined_host(struct compilation *c);
+static void check_undefined_network(struct compilation *c);
+static void check_mode_keys(struct compilation *c);
+static void check_interfaces(struct compilation *c);
+static void check_port_names(struct compilation *c);
+static void check_shared_uplink(struct compilation *c);
+static void check_duplicate_interface(struct compilation *c);
+static void check_vifname_length(struct compilation *c);
+static void check_duplicate_id(struct compilation *c);
+static void check_macs(struct compilation *c);
+static void check_route_ip(struct compilation *c);
+static void check_ips(struct compilation *c);
+static void check_dhcp_range(struct compilation *c);
+static void check_subnet_overlap(struct compilation *c);
+static void check_vxlan(struct compilation *c);
+static void check_unused_network(struct compilation *c);
+
+#define RUN_NONE NULL
+#define RUN_SYNTAX RUN_NONE
+#define RUN_ENCODING RUN_NONE
+#define RUN_YAML_FEATURE RUN_NONE
+#define RUN_NESTING RUN_NONE
+#define RUN_DUPLICATE_KEY RUN_NONE
+#define RUN_UNKNOWN_KEY RUN_NONE
+#define RUN_TYPE RUN_NONE
+#define RUN_MISSING_KEY RUN_NONE
+#define RUN_VERSION RUN_NONE
+#define RUN_RANGE RUN_NONE
+#define RUN_INTERFACE_NAME check_port_names
+#define RUN_NAME RUN_NONE
+#define RUN_VALUE RUN_NONE
+#define RUN_MAC RUN_NONE
+#define RUN_ADDRESS RUN_NONE
+#define RUN_MODE_KEY check_mode_keys
+#define RUN_UNDEFINED_HOST check_undefined_host
+#define RUN_UNDEFINED_NETWORK check_undefined_network
+#define RUN_UNDEFINED_INTERFACE check_interfaces
+#define RUN_INFERRED_INTERFACE RUN_NONE        /* check_interfaces */
+#define RUN_ENSLAVED_INTERFACE RUN_NONE        /* check_interfaces */
+#define RUN_SHARED_UPLINK check_shared_uplink
+#define RUN_DUPLICATE_INTERFACE check_duplicate_interface
+#define RUN_VIFNAME_LENGTH check_vifname_length
+#define RUN_DUPLICATE_ID check_duplicate_id
+#define RUN_DUPLICATE_MAC check_macs
+#define RUN_MAC_COLLISION RUN_NONE             /* lower.c, while deriving */
+#define RUN_NAME_COLLISION RUN_NONE            /* lower.c, while deriving */
+#define RUN_RANDOM_MAC RUN_NONE                /* check_macs */
+#define RUN_ROUTE_IP check_route_ip
+#define RUN_IP_SUBNET check_ips
+#define RUN_IP_IS_GATEWAY RUN_NONE             /* check_ips */
+#define RUN_DUPLICATE_IP RUN_NONE              /* check_ips */
+#define RUN_DHCP_RANGE check_dhcp_range
+#define RUN_SUBNET_OVERLAP check_subnet_overlap
+#define RUN_VXLAN check_vxlan
+#define RUN_UNUSED_NETWORK check_unused_network
+
 const struct check_info check_table[CHECK_COUNT] = {
-#define X(id, nm, lvl, sum) [CHECK_##id] = { nm, CHECK_##lvl, sum, NULL },
+#define X(id, nm, lvl, sum) [CHECK_##id] = { nm, CHECK_##lvl, sum, RUN_##id },
 	NETC_CHECKS(X)
 #undef X
 };
@@ -32,4 +94,775 @@ void checks_run(struct compilation *c)
 	for (int i = 0; i < CHECK_COUNT && !c->diag.too_many; i++)
 		if (check_table[i].run)
 			check_table[i].run(c);
+}
+
+/* ---- helpers ---- */
+
+#define D(c) (&(c)->diag)
+#define A(c) (&(c)->arena)
+
+static const char *vif_label(struct compilation *c, const struct ir_vif *v)
+{
+	return arena_printf(A(c), "vif %u of domain '%s'", v->devid, v->domain->name.s);
+}
+
+/* " on host 'h'" when the topology spells out its hosts, else "". */
+static const char *on_host(struct compilation *c, const struct ir_host *h)
+{
+	return h->implicit ? "" : arena_printf(A(c), " on host '%s'", h->name.s);
+}
+
+/* NULL-terminated name arrays for did-you-mean notes. */
+static const char *const *names_of(struct compilation *c, const struct vec *v)
+{
+	const char **out = arena_alloc(A(c), (v->len + 1) * sizeof(*out));
+
+	for (size_t i = 0; i < v->len; i++)
+		out[i] = ((const struct ir_str *)v->items[i])->s;     /* name is first */
+	return out;
+}
+
+static void suggest(struct compilation *c, const struct srcpos *pos, const struct ir_str *word,
+		    const char *const *cand)
+{
+	if (D(c)->last)
+		diag_suggest(D(c), pos, arena_strndup(A(c), word->s, word->len), cand);
+}
+
+static const char *ip_text(struct compilation *c, const struct ip_addr *a)
+{
+	char buf[64];
+
+	return arena_strdup(A(c), ip_format(a, buf));
+}
+
+static const char *subnet_text(struct compilation *c, const struct ip_addr *a, int prefix)
+{
+	char buf[64];
+
+	return arena_printf(A(c), "%s/%d", ip_format(a, buf), prefix);
+}
+
+/* ---- references ---- */
+
+static void check_undefined_host(struct compilation *c)
+{
+	const struct ir_topology *t = c->ir;
+	const struct ir_network *n;
+	const struct ir_domain *d;
+	const struct ir_str *hs;
+	const char *const *hosts = names_of(c, &t->hosts);
+
+	IR_FOREACH(const struct ir_network *, n, &t->networks) {
+		IR_FOREACH(const struct ir_str *, hs, &n->hosts_list) {
+			if (ir_host_find(t, hs->s))
+				continue;
+			diag_report(D(c), CHECK_UNDEFINED_HOST, &hs->pos, "host '%s' is not defined%s",
+				    hs->s, t->hosts_set ? "" : " (the topology has no hosts map)");
+			if (t->hosts_set)
+				suggest(c, &hs->pos, hs, hosts);
+		}
+	}
+	IR_FOREACH(const struct ir_domain *, d, &t->domains) {
+		if (d->host_s.s && !d->host) {
+			diag_report(D(c), CHECK_UNDEFINED_HOST, &d->host_s.pos, "host '%s' is not defined%s",
+				    d->host_s.s, t->hosts_set ? "" : " (the topology has no hosts map)");
+			if (t->hosts_set)
+				suggest(c, &d->host_s.pos, &d->host_s, hosts);
+		} else if (!d->host_s.s && !d->host) {
+			diag_report(D(c), CHECK_UNDEFINED_HOST, &d->name.pos,
+				    "domain '%s' needs 'host': the topology has %zu hosts", d->name.s,
+				    t->hosts.len);
+		}
+	}
+}
+
+static void check_undefined_network(struct compilation *c)
+{
+	const struct ir_topology *t = c->ir;
+	const struct ir_domain *d;
+	const struct ir_vif *v;
+	const char *const *nets = names_of(c, &t->networks);
+
+	if (t->default_network_s.s && !t->default_network) {
+		diag_report(D(c), CHECK_UNDEFINED_NETWORK, &t->default_network_s.pos,
+			    "network '%s' is not defined", t->default_network_s.s);
+		suggest(c, &t->default_network_s.pos, &t->default_network_s, nets);
+	}
+	IR_FOREACH(const struct ir_domain *, d, &t->domains) {
+		IR_FOREACH(const struct ir_vif *, v, &d->vifs) {
+			if (v->network.s && !v->net) {
+				diag_report(D(c), CHECK_UNDEFINED_NETWORK, &v->network.pos,
+					    "network '%s' is not defined", v->network.s);
+				suggest(c, &v->network.pos, &v->network, nets);
+			} else if (!v->net && !t->default_network_s.s) {
+				if (t->networks.len == 0)
+					diag_report(D(c), CHECK_UNDEFINED_NETWORK, &v->pos,
+						    "%s has no network to attach to: the topology defines none",
+						    vif_label(c, v));
+				else
+					diag_report(D(c), CHECK_UNDEFINED_NETWORK, &v->pos,
+						    "%s names no network, and there are %zu: "
+						    "give it 'network' or set defaults.network",
+						    vif_label(c, v), t->networks.len);
+			} else if (v->net && d->host && !ir_network_on_host(v->net, d->host)) {
+				const struct srcpos *p = v->network.s ? &v->network.pos : &v->pos;
+
+				diag_report(D(c), CHECK_UNDEFINED_NETWORK, p,
+					    "network '%s' is not on host '%s', where domain '%s' runs",
+					    v->net->name.s, d->host->name.s, d->name.s);
+				diag_note(D(c), &v->net->hosts_pos, "network '%s' lists its hosts here",
+					  v->net->name.s);
+			}
+		}
+	}
+}
+
+/* Keys that only some modes take, and the keys some modes need. */
+static void mode_key(struct compilation *c, const struct ir_network *n, const struct srcpos *pos,
+		     const char *key, const char *modes)
+{
+	diag_report(D(c), CHECK_MODE_KEY, pos, "'%s' does not apply to %s network '%s' (only %s)",
+		    key, net_mode_name(n->mode), n->name.s, modes);
+}
+
+static void need_key(struct compilation *c, const struct ir_network *n, const char *key,
+		     const char *what)
+{
+	diag_report(D(c), CHECK_MISSING_KEY, &n->name.pos, "%s network '%s' needs '%s' (%s)",
+		    net_mode_name(n->mode), n->name.s, key, what);
+}
+
+static void check_mode_keys(struct compilation *c)
+{
+	const struct ir_network *n;
+
+	IR_FOREACH(const struct ir_network *, n, &c->ir->networks) {
+		enum net_mode m = n->mode;
+
+		if (n->uplink.s && m != MODE_BRIDGE)
+			mode_key(c, n, &n->uplink.pos, "uplink", "bridge");
+		if (n->vlan.set && m != MODE_BRIDGE)
+			mode_key(c, n, &n->vlan.pos, "vlan", "bridge");
+		else if (n->vlan.set && !n->uplink.s)
+			diag_report(D(c), CHECK_MODE_KEY, &n->vlan.pos,
+				    "'vlan' needs 'uplink': the VLAN device is made on the uplink");
+		if (n->address.s && m == MODE_ROUTE)
+			mode_key(c, n, &n->address.pos, "address", "isolated, nat, bridge");
+		else if (n->address.s && m == MODE_BRIDGE && n->uplink.s && !n->vlan.set)
+			diag_report(D(c), CHECK_MODE_KEY, &n->address.pos,
+				    "'address' does not go with 'uplink' on bridge '%s': "
+				    "the bridge takes over the uplink's addresses", n->name.s);
+		if (n->outbound.name.s && m != MODE_NAT)
+			mode_key(c, n, &n->outbound.name.pos, "outbound", "nat");
+		if (n->dhcp.set && m != MODE_ISOLATED && m != MODE_NAT)
+			mode_key(c, n, &n->dhcp.pos, "dhcp", "isolated, nat");
+		if (n->gatewaydev.name.s && m != MODE_ROUTE)
+			mode_key(c, n, &n->gatewaydev.name.pos, "gatewaydev", "route");
+		if (m == MODE_ROUTE) {
+			if (n->mtu.set)
+				mode_key(c, n, &n->mtu.pos, "mtu", "bridge, isolated, nat");
+			if (n->stp.set)
+				mode_key(c, n, &n->stp.pos, "stp", "bridge, isolated, nat");
+			if (n->forward_delay.set)
+				mode_key(c, n, &n->forward_delay.pos, "forward-delay", "bridge, isolated, nat");
+		} else if (n->forward_delay.set && !(n->stp.set && n->stp.v)) {
+			diag_report(D(c), CHECK_MODE_KEY, &n->forward_delay.pos,
+				    "'forward-delay' applies only with 'stp: true'");
+		}
+		if (n->vxlan.set && m != MODE_BRIDGE && m != MODE_ISOLATED)
+			mode_key(c, n, &n->vxlan.pos, "vxlan", "bridge, isolated");
+		if ((m == MODE_ISOLATED || m == MODE_NAT) && !n->address.s)
+			need_key(c, n, "address", m == MODE_NAT ? "the guests' gateway, e.g. 10.0.2.1/24"
+							       : "dom0's address on it, e.g. 10.0.1.1/24");
+		if (m == MODE_NAT && !n->outbound.name.s)
+			need_key(c, n, "outbound", "the interface NATed traffic leaves by");
+		if (m == MODE_ROUTE && !n->gatewaydev.name.s)
+			need_key(c, n, "gatewaydev", "the dom0 interface whose address routed guests use");
+		if (m == MODE_NAT && n->has_cidr && n->cidr.addr.family != 4)
+			diag_report(D(c), CHECK_ADDRESS, &n->address.pos,
+				    "nat network '%s' needs an IPv4 address", n->name.s);
+	}
+}
+
+static void check_route_ip(struct compilation *c)
+{
+	const struct ir_domain *d;
+	const struct ir_vif *v;
+
+	IR_FOREACH(const struct ir_domain *, d, &c->ir->domains)
+		IR_FOREACH(const struct ir_vif *, v, &d->vifs)
+			if (v->net && v->net->mode == MODE_ROUTE && !v->ip_s.s)
+				diag_report(D(c), CHECK_ROUTE_IP, &v->pos,
+					    "%s is on route network '%s' and needs 'ip' "
+					    "(vif-route routes that address to it)",
+					    vif_label(c, v), v->net->name.s);
+}
+
+/* ---- interfaces ---- */
+
+static const char *const *host_iface_names(struct compilation *c, const struct ir_host *h)
+{
+	const char **out = arena_alloc(A(c), (h->nics.len + h->networks.len + 1) * sizeof(*out));
+	const struct ir_nic *nic;
+	const struct ir_network *n;
+	size_t k = 0;
+
+	IR_FOREACH(const struct ir_nic *, nic, &h->nics)
+		out[k++] = nic->name.s;
+	IR_FOREACH(const struct ir_network *, n, &h->networks)
+		if (net_mode_has_bridge(n->mode))
+			out[k++] = n->name.s;
+	return out;
+}
+
+static void check_uplink(struct compilation *c, const struct ir_network *n)
+{
+	const struct ir_host *h;
+	const struct ir_network *br = ir_network_find(c->ir, n->uplink.s);
+
+	if (br && net_mode_has_bridge(br->mode)) {
+		diag_report(D(c), CHECK_UNDEFINED_INTERFACE, &n->uplink.pos,
+			    "uplink '%s' of network '%s' is a bridge of this topology, not a NIC",
+			    n->uplink.s, n->name.s);
+		return;
+	}
+	IR_FOREACH(const struct ir_host *, h, &n->on_hosts) {
+		if (strmap_get(&h->nic_by_name, n->uplink.s, n->uplink.len))
+			continue;
+		diag_report(D(c), CHECK_UNDEFINED_INTERFACE, &n->uplink.pos,
+			    "host '%s' has no NIC '%s' (uplink of network '%s')", h->name.s,
+			    n->uplink.s, n->name.s);
+		suggest(c, &n->uplink.pos, &n->uplink, names_of(c, &h->nics));
+	}
+}
+
+static void check_ifref(struct compilation *c, const struct ir_network *n, const struct ir_ifref *r,
+			const char *key)
+{
+	const struct ir_host *h;
+	const struct ir_nic *nic;
+
+	if (!r->name.s)
+		return;
+	if (r->kind == IFACE_BRIDGE) {
+		if (r->bridge == n) {
+			diag_report(D(c), CHECK_UNDEFINED_INTERFACE, &r->name.pos,
+				    "%s of network '%s' is the network itself", key, n->name.s);
+			return;
+		}
+		if (r->bridge->mode == MODE_ISOLATED) {
+			diag_report(D(c), CHECK_MODE_KEY, &r->name.pos,
+				    "%s '%s' is an isolated network: nothing is forwarded to it",
+				    key, r->name.s);
+			return;
+		}
+		IR_FOREACH(const struct ir_host *, h, &n->on_hosts)
+			if (!ir_network_on_host(r->bridge, h))
+				diag_report(D(c), CHECK_UNDEFINED_INTERFACE, &r->name.pos,
+					    "%s bridge '%s' is not on host '%s'", key, r->name.s,
+					    h->name.s);
+		return;
+	}
+	if (r->inferred)
+		diag_report(D(c), CHECK_INFERRED_INTERFACE, &r->name.pos,
+			    "%s '%s' is declared nowhere; taking it as a NIC of dom0", key, r->name.s);
+	IR_FOREACH(const struct ir_host *, h, &n->on_hosts) {
+		nic = strmap_get(&h->nic_by_name, r->name.s, r->name.len);
+		if (!nic) {
+			diag_report(D(c), CHECK_UNDEFINED_INTERFACE, &r->name.pos,
+				    "host '%s' has no NIC or bridge '%s' (%s of network '%s')",
+				    h->name.s, r->name.s, key, n->name.s);
+			suggest(c, &r->name.pos, &r->name, host_iface_names(c, h));
+			continue;
+		}
+		if (nic->enslaved_by) {
+			const struct ir_network *br = nic->enslaved_by;
+
+			diag_report(D(c), CHECK_ENSLAVED_INTERFACE, &r->name.pos,
+				    "%s '%s' is enslaved by bridge '%s'%s; name the bridge instead",
+				    key, r->name.s, br->name.s, on_host(c, h));
+			diag_note(D(c), &br->uplink.pos,
+				  "bridge '%s' enslaves '%s' here; once 'up' has run, its addresses "
+				  "live on '%s'", br->name.s, r->name.s, br->name.s);
+		}
+	}
+}
+
+static void check_interfaces(struct compilation *c)
+{
+	const struct ir_network *n;
+
+	IR_FOREACH(const struct ir_network *, n, &c->ir->networks) {
+		if (n->uplink.s && n->mode == MODE_BRIDGE)
+			check_uplink(c, n);
+		if (n->mode == MODE_NAT)
+			check_ifref(c, n, &n->outbound, "outbound");
+		if (n->mode == MODE_ROUTE)
+			check_ifref(c, n, &n->gatewaydev, "gatewaydev");
+	}
+}
+
+static void check_port_names(struct compilation *c)
+{
+	const struct ir_network *n;
+
+	IR_FOREACH(const struct ir_network *, n, &c->ir->networks) {
+		if (n->port && n->vlan.set && strlen(n->port) > 15)
+			diag_report(D(c), CHECK_INTERFACE_NAME, &n->vlan.pos,
+				    "VLAN device '%s' would be %zu bytes; interface names are 1-15 bytes",
+				    n->port, strlen(n->port));
+	}
+}
+
+static void check_shared_uplink(struct compilation *c)
+{
+	const struct ir_host *h;
+	const struct ir_network *n;
+
+	IR_FOREACH(const struct ir_host *, h, &c->ir->hosts) {
+		struct strmap seen;
+
+		strmap_init(&seen);
+		IR_FOREACH(const struct ir_network *, n, &h->networks) {
+			const struct ir_network *first;
+
+			if (!n->port || n->mode != MODE_BRIDGE)
+				continue;
+			first = strmap_put(&seen, n->port, strlen(n->port), (void *)n);
+			if (!first)
+				continue;
+			diag_report(D(c), CHECK_SHARED_UPLINK, &n->uplink.pos,
+				    "uplink '%s'%s is already enslaved by network '%s'%s",
+				    n->uplink.s, n->vlan.set ? arena_printf(A(c), " (vlan %lld)", n->vlan.v) : "",
+				    first->name.s, on_host(c, h));
+			diag_note(D(c), &first->uplink.pos, "network '%s' takes '%s' here",
+				  first->name.s, n->port);
+		}
+		strmap_free(&seen);
+	}
+}
+
+/* One host's interface namespace: NICs, bridges, VLAN and VXLAN devices, vifs. */
+struct iface_owner {
+	const char *what;
+	const struct srcpos *pos;
+};
+
+static void iface_claim(struct compilation *c, struct strmap *m, const struct ir_host *h,
+			const char *name, const char *what, const struct srcpos *pos)
+{
+	struct iface_owner *o = arena_new(A(c), struct iface_owner);
+	const struct iface_owner *first;
+
+	o->what = what;
+	o->pos = pos;
+	first = strmap_put(m, name, strlen(name), o);
+	if (!first)
+		return;
+	diag_report(D(c), CHECK_DUPLICATE_INTERFACE, pos,
+		    "interface name '%s' of %s is already the name of %s%s", name, what, first->what,
+		    on_host(c, h));
+	if (srcpos_valid(first->pos))
+		diag_note(D(c), first->pos, "%s is named here", first->what);
+}
+
+static void check_duplicate_interface(struct compilation *c)
+{
+	const struct ir_host *h;
+	const struct ir_nic *nic;
+	const struct ir_network *n;
+	const struct ir_domain *d;
+	const struct ir_vif *v;
+
+	IR_FOREACH(const struct ir_host *, h, &c->ir->hosts) {
+		struct strmap m;
+
+		strmap_init(&m);
+		IR_FOREACH(const struct ir_nic *, nic, &h->nics)
+			if (nic->declared)
+				iface_claim(c, &m, h, nic->name.s,
+					    arena_printf(A(c), "NIC '%s'", nic->name.s), &nic->name.pos);
+		IR_FOREACH(const struct ir_network *, n, &h->networks) {
+			if (net_mode_has_bridge(n->mode))
+				iface_claim(c, &m, h, n->name.s,
+					    arena_printf(A(c), "bridge '%s'", n->name.s), &n->name.pos);
+			if (n->port && n->vlan.set)
+				iface_claim(c, &m, h, n->port,
+					    arena_printf(A(c), "the VLAN device of '%s'", n->name.s),
+					    &n->vlan.pos);
+			if (n->vxlan_dev)
+				iface_claim(c, &m, h, n->vxlan_dev,
+					    arena_printf(A(c), "the VXLAN device of '%s'", n->name.s),
+					    &n->vxlan.pos);
+		}
+		IR_FOREACH(const struct ir_domain *, d, &h->domains)
+			IR_FOREACH(const struct ir_vif *, v, &d->vifs)
+				if (v->backend_name)
+					iface_claim(c, &m, h, v->backend_name,
+						    arena_printf(A(c), "the backend of %s", vif_label(c, v)),
+						    v->name.s ? &v->name.pos : &v->pos);
+		strmap_free(&m);
+	}
+}
+
+static void check_vifname_length(struct compilation *c)
+{
+	const struct ir_domain *d;
+	const struct ir_vif *v;
+
+	IR_FOREACH(const struct ir_domain *, d, &c->ir->domains) {
+		size_t max = d->type == DOM_HVM ? 11 : 15;
+
+		IR_FOREACH(const struct ir_vif *, v, &d->vifs) {
+			size_t len = v->backend_name ? strlen(v->backend_name) : 0;
+
+			if (len <= max)
+				continue;
+			diag_report(D(c), CHECK_VIFNAME_LENGTH, v->name.s ? &v->name.pos : &v->pos,
+				    "backend name '%s' of %s is %zu bytes; %s", v->backend_name,
+				    vif_label(c, v), len,
+				    d->type == DOM_HVM ? "an hvm guest's are at most 11 (xl appends '-emu')"
+						       : "interface names are at most 15");
+		}
+	}
+}
+
+static void check_duplicate_id(struct compilation *c)
+{
+	struct strmap seen;
+	const struct ir_domain *d;
+
+	strmap_init(&seen);
+	IR_FOREACH(const struct ir_domain *, d, &c->ir->domains) {
+		const struct ir_domain *first;
+		const char *key;
+
+		if (!d->id.set)
+			continue;
+		key = arena_printf(A(c), "%lld", d->id.v);
+		first = strmap_put(&seen, key, strlen(key), (void *)d);
+		if (!first)
+			continue;
+		diag_report(D(c), CHECK_DUPLICATE_ID, &d->id.pos,
+			    "domain id %lld of '%s' is already the id of domain '%s'", d->id.v,
+			    d->name.s, first->name.s);
+		diag_note(D(c), &first->id.pos, "domain '%s' has id %lld here", first->name.s,
+			  first->id.v);
+	}
+	strmap_free(&seen);
+}
+
+static void check_macs(struct compilation *c)
+{
+	struct strmap seen;
+	const struct ir_domain *d;
+	const struct ir_vif *v;
+
+	strmap_init(&seen);
+	IR_FOREACH(const struct ir_domain *, d, &c->ir->domains) {
+		IR_FOREACH(const struct ir_vif *, v, &d->vifs) {
+			const struct ir_vif *first;
+
+			if (v->mac_source == MAC_RANDOM) {
+				diag_report(D(c), CHECK_RANDOM_MAC, &v->mac_s.pos,
+					    "%s has mac: random: Xen picks a new MAC at every start, so "
+					    "the guest sees a new NIC and loses its DHCP reservation",
+					    vif_label(c, v));
+				continue;
+			}
+			if (v->mac_source != MAC_EXPLICIT)
+				continue;
+			first = strmap_put(&seen, (const char *)v->mac, 6, (void *)v);
+			if (!first)
+				continue;
+			diag_report(D(c), CHECK_DUPLICATE_MAC, &v->mac_s.pos,
+				    "MAC %.*s of %s is already the MAC of %s", (int)v->mac_s.len,
+				    v->mac_s.s, vif_label(c, v), vif_label(c, first));
+			diag_note(D(c), &first->mac_s.pos, "%s has it here", vif_label(c, first));
+		}
+	}
+	strmap_free(&seen);
+}
+
+/* ---- addresses ---- */
+
+static const char *ip_key(struct compilation *c, const struct ip_addr *a)
+{
+	return arena_strndup(A(c), (const char *)a->b, a->family == 4 ? 4 : 16);
+}
+
+/* dom0's own addresses on @n: what no vif may take. */
+struct ip_owner {
+	const struct ir_vif *vif;       /* NULL: dom0 */
+	const struct srcpos *pos;
+};
+
+static void check_vif_ip(struct compilation *c, const struct ir_network *n, const struct ir_vif *v,
+			 struct strmap *used)
+{
+	const struct ip_owner *first;
+	struct ip_owner *o;
+	const char *ip = ip_text(c, &v->ip);
+
+	if (n->mode == MODE_ROUTE) {
+		if (v->ip_prefix >= 0 && v->ip_prefix != 32) {
+			diag_report(D(c), CHECK_IP_SUBNET, &v->ip_s.pos,
+				    "ip of routed %s has prefix /%d; vif-route routes a single "
+				    "address (/32)", vif_label(c, v), v->ip_prefix);
+			return;
+		}
+	} else if (n->has_subnet) {
+		struct ip_addr last = ip_last(&n->subnet, n->subnet_prefix);
+
+		if (!ip_in_subnet(&v->ip, &n->subnet, n->subnet_prefix)) {
+			diag_report(D(c), CHECK_IP_SUBNET, &v->ip_s.pos,
+				    "ip %s of %s is outside subnet %s of network '%s'", ip,
+				    vif_label(c, v), subnet_text(c, &n->subnet, n->subnet_prefix),
+				    n->name.s);
+			return;
+		}
+		if (n->subnet_prefix < 31 &&
+		    (ip_equal(&v->ip, &n->subnet) || ip_equal(&v->ip, &last))) {
+			diag_report(D(c), CHECK_IP_SUBNET, &v->ip_s.pos,
+				    "ip %s of %s is the %s address of subnet %s", ip, vif_label(c, v),
+				    ip_equal(&v->ip, &n->subnet) ? "network" : "broadcast",
+				    subnet_text(c, &n->subnet, n->subnet_prefix));
+			return;
+		}
+		if (v->ip_prefix >= 0 && v->ip_prefix != n->subnet_prefix) {
+			diag_report(D(c), CHECK_IP_SUBNET, &v->ip_s.pos,
+				    "ip of %s has prefix /%d but network '%s' is /%d", vif_label(c, v),
+				    v->ip_prefix, n->name.s, n->subnet_prefix);
+			return;
+		}
+	}
+	o = arena_new(A(c), struct ip_owner);
+	o->vif = v;
+	o->pos = &v->ip_s.pos;
+	first = strmap_put(used, ip_key(c, &v->ip), v->ip.family == 4 ? 4 : 16, o);
+	if (!first)
+		return;
+	if (!first->vif) {
+		diag_report(D(c), CHECK_IP_IS_GATEWAY, &v->ip_s.pos,
+			    "ip %s of %s is dom0's own address on network '%s'", ip, vif_label(c, v),
+			    n->name.s);
+		if (first->pos)
+			diag_note(D(c), first->pos, "dom0's address comes from here");
+	} else {
+		diag_report(D(c), CHECK_DUPLICATE_IP, &v->ip_s.pos,
+			    "ip %s of %s is already used by %s on network '%s'", ip, vif_label(c, v),
+			    vif_label(c, first->vif), n->name.s);
+		diag_note(D(c), first->pos, "%s has it here", vif_label(c, first->vif));
+	}
+}
+
+/* Where dom0's address on @n was written: the network's address, or the NIC's. */
+static const struct srcpos *gateway_pos(const struct ir_topology *t, const struct ir_network *n)
+{
+	const struct ir_host *h;
+	const struct ir_str *ifname;
+
+	if (n->has_cidr)
+		return &n->address.pos;
+	ifname = n->mode == MODE_ROUTE ? &n->gatewaydev.name : &n->uplink;
+	if (!ifname->s)
+		return NULL;
+	const struct ir_network *br = ir_network_find(t, ifname->s);
+	if (br && br->has_cidr)
+		return &br->address.pos;
+	if (br && br->uplink.s)
+		ifname = &br->uplink;
+	IR_FOREACH(const struct ir_host *, h, &n->on_hosts) {
+		const struct ir_nic *nic = strmap_get(&h->nic_by_name, ifname->s, ifname->len);
+
+		if (nic && nic->has_cidr)
+			return &nic->address.pos;
+	}
+	return NULL;
+}
+
+static void check_ips(struct compilation *c)
+{
+	const struct ir_network *n;
+	const struct ir_vif *v;
+
+	IR_FOREACH(const struct ir_network *, n, &c->ir->networks) {
+		struct strmap used;
+		bool has_gateway = n->has_subnet || (n->mode == MODE_ROUTE && n->gateway.family);
+
+		strmap_init(&used);
+		if (has_gateway) {
+			struct ip_owner *o = arena_new(A(c), struct ip_owner);
+
+			o->pos = gateway_pos(c->ir, n);
+			strmap_put(&used, ip_key(c, &n->gateway), n->gateway.family == 4 ? 4 : 16, o);
+		}
+		IR_FOREACH(const struct ir_vif *, v, &n->vifs)
+			if (v->has_ip)
+				check_vif_ip(c, n, v, &used);
+		strmap_free(&used);
+	}
+}
+
+static void check_dhcp_range(struct compilation *c)
+{
+	const struct ir_network *n;
+	const struct ir_vif *v;
+
+	IR_FOREACH(const struct ir_network *, n, &c->ir->networks) {
+		const struct ir_dhcp *dh = &n->dhcp;
+		const struct srcpos *p = &dh->range.pos;
+		const char *r;
+
+		if (!dh->valid || (n->mode != MODE_ISOLATED && n->mode != MODE_NAT))
+			continue;
+		r = arena_strndup(A(c), dh->range.s, dh->range.len);
+		if (ip_cmp(&dh->first, &dh->last) > 0) {
+			diag_report(D(c), CHECK_DHCP_RANGE, p, "DHCP range %s is empty: %s comes after %s",
+				    r, ip_text(c, &dh->first), ip_text(c, &dh->last));
+			continue;
+		}
+		if (!n->has_subnet)
+			continue;
+		struct ip_addr last = ip_last(&n->subnet, n->subnet_prefix);
+		if (!ip_in_subnet(&dh->first, &n->subnet, n->subnet_prefix) ||
+		    !ip_in_subnet(&dh->last, &n->subnet, n->subnet_prefix) ||
+		    ip_equal(&dh->first, &n->subnet) || ip_equal(&dh->last, &last)) {
+			diag_report(D(c), CHECK_DHCP_RANGE, p,
+				    "DHCP range %s is not inside the usable addresses of subnet %s", r,
+				    subnet_text(c, &n->subnet, n->subnet_prefix));
+			continue;
+		}
+		if (ip_cmp(&dh->first, &n->gateway) <= 0 && ip_cmp(&n->gateway, &dh->last) <= 0) {
+			diag_report(D(c), CHECK_DHCP_RANGE, p,
+				    "DHCP range %s holds dom0's address %s", r, ip_text(c, &n->gateway));
+			diag_note(D(c), &n->address.pos, "dom0's address is set here");
+		}
+		IR_FOREACH(const struct ir_vif *, v, &n->vifs) {
+			if (!v->has_ip || ip_cmp(&dh->first, &v->ip) > 0 || ip_cmp(&v->ip, &dh->last) > 0)
+				continue;
+			diag_report(D(c), CHECK_DHCP_RANGE, p,
+				    "DHCP range %s holds the static ip %s of %s", r, ip_text(c, &v->ip),
+				    vif_label(c, v));
+			diag_note(D(c), &v->ip_s.pos, "static ip of %s", vif_label(c, v));
+		}
+	}
+}
+
+/* ---- subnets on one host ---- */
+
+struct block {
+	struct ip_addr start, end;
+	int prefix;
+	const char *what;
+	const struct srcpos *pos;
+};
+
+static int block_cmp(const void *pa, const void *pb)
+{
+	const struct block *a = pa, *b = pb;
+	int r = ip_cmp(&a->start, &b->start);
+
+	if (r)
+		return r;
+	return a->prefix - b->prefix;       /* the larger block first */
+}
+
+static void check_subnet_overlap(struct compilation *c)
+{
+	const struct ir_host *h;
+	const struct ir_network *n;
+	const struct ir_nic *nic;
+
+	IR_FOREACH(const struct ir_host *, h, &c->ir->hosts) {
+		size_t cap = h->networks.len + h->nics.len, k = 0;
+		struct block *b = xcalloc(cap ? cap : 1, sizeof(*b));
+		const struct block *cur = NULL;
+
+		IR_FOREACH(const struct ir_network *, n, &h->networks) {
+			if (!n->has_subnet)
+				continue;
+			b[k] = (struct block){ n->subnet, ip_last(&n->subnet, n->subnet_prefix),
+					       n->subnet_prefix,
+					       arena_printf(A(c), "network '%s'", n->name.s),
+					       gateway_pos(c->ir, n) };
+			k++;
+		}
+		IR_FOREACH(const struct ir_nic *, nic, &h->nics) {
+			if (!nic->has_cidr || nic->enslaved_by)
+				continue;
+			b[k].start = ip_network(&nic->cidr.addr, nic->cidr.prefix);
+			b[k].end = ip_last(&nic->cidr.addr, nic->cidr.prefix);
+			b[k].prefix = nic->cidr.prefix;
+			b[k].what = arena_printf(A(c), "NIC '%s'", nic->name.s);
+			b[k].pos = &nic->address.pos;
+			k++;
+		}
+		qsort(b, k, sizeof(*b), block_cmp);
+		for (size_t i = 0; i < k; i++) {
+			if (cur && cur->start.family == b[i].start.family &&
+			    ip_cmp(&b[i].start, &cur->end) <= 0) {
+				/* Report at whichever of the two comes later in the file. */
+				const struct block *late = &b[i], *early = cur;
+
+				if (late->pos && early->pos && srcpos_cmp(late->pos, early->pos) < 0) {
+					late = cur;
+					early = &b[i];
+				}
+				diag_report(D(c), CHECK_SUBNET_OVERLAP, late->pos,
+					    "subnet %s of %s overlaps subnet %s of %s%s",
+					    subnet_text(c, &late->start, late->prefix), late->what,
+					    subnet_text(c, &early->start, early->prefix), early->what,
+					    on_host(c, h));
+				if (early->pos)
+					diag_note(D(c), early->pos, "%s's subnet is set here", early->what);
+			}
+			if (!cur || cur->start.family != b[i].start.family ||
+			    ip_cmp(&b[i].end, &cur->end) > 0)
+				cur = &b[i];
+		}
+		free(b);
+	}
+}
+
+static void check_vxlan(struct compilation *c)
+{
+	struct strmap seen;
+	const struct ir_network *n;
+	const struct ir_host *h;
+
+	strmap_init(&seen);
+	IR_FOREACH(const struct ir_network *, n, &c->ir->networks) {
+		const struct ir_network *first;
+
+		if (!n->vxlan.set || !n->vxlan_dev)
+			continue;
+		first = strmap_put(&seen, n->vxlan_dev, strlen(n->vxlan_dev), (void *)n);
+		if (first) {
+			diag_report(D(c), CHECK_VXLAN, &n->vxlan.vni.pos,
+				    "VXLAN id %lld of network '%s' is already used by network '%s'",
+				    n->vxlan.vni.v, n->name.s, first->name.s);
+			diag_note(D(c), &first->vxlan.vni.pos, "network '%s' uses it here",
+				  first->name.s);
+		}
+		if (n->on_hosts.len < 2)
+			continue;
+		IR_FOREACH(const struct ir_host *, h, &n->on_hosts)
+			if (!h->has_underlay)
+				diag_report(D(c), CHECK_VXLAN, &h->name.pos,
+					    "host '%s' carries VXLAN network '%s' but has no 'address' "
+					    "for the tunnel", h->name.s, n->name.s);
+	}
+	strmap_free(&seen);
+}
+
+static void check_unused_network(struct compilation *c)
+{
+	const struct ir_network *n;
+
+	IR_FOREACH(const struct ir_network *, n, &c->ir->networks)
+		if (n->vifs.len == 0)
+			diag_report(D(c), CHECK_UNUSED_NETWORK, &n->name.pos,
+				    "network '%s' has no vifs", n->name.s);
 }

@@ -70,6 +70,8 @@ struct compilation;
 	  "explicit MACs are unique across the topology")                      \
 	X(MAC_COLLISION, "mac-collision", WARNING,                             \
 	  "a derived MAC collided with another and was derived again")         \
+	X(NAME_COLLISION, "name-collision", WARNING,                           \
+	  "a derived backend vif name was taken and was derived again")        \
 	X(RANDOM_MAC, "random-mac", WARNING,                                   \
 	  "mac: random makes Xen pick a new MAC at every start")               \
 	X(ROUTE_IP, "route-ip", ERROR,                                         \

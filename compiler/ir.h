@@ -148,6 +148,7 @@ struct ir_vxlan {
  * @subnet, @subnet_prefix, @has_subnet: the network's IPv4/IPv6 subnet when
  *             known: from @address, or from the uplink NIC's address.
  * @gateway:   dom0's address on that subnet when @has_subnet.
+ * @vxlan_dev: name of the VXLAN device ("vxlanVNI") when @vxlan is set.
  * @vifs:      attached vifs (struct ir_vif *), topology order.
  */
 struct ir_network {
@@ -177,6 +178,7 @@ struct ir_network {
 	int subnet_prefix;
 	bool has_subnet;
 	struct ip_addr gateway;
+	const char *vxlan_dev;
 	struct vec vifs;
 	size_t index;
 };

@@ -1,3 +1,507 @@
 /* SPDX-License-Identifier: MIT */
+/*
+ * Lowering: resolve every default and reference, derive MACs and backend
+ * names.  It reports nothing about references it cannot resolve — it leaves
+ * them unresolved (NULL, IFACE_UNKNOWN) and checks.c reports them — except
+ * the warnings that derivation itself produces (mac-collision,
+ * name-collision).
+ */
 #include "compile.h"
-void lower_topology(struct compilation *c, struct ir_topology *t) { (void)c; (void)t; }
+#include "sha256.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static struct ir_nic *nic_add(struct arena *a, struct ir_host *h, const struct ir_str *name)
+{
+	struct ir_nic *nic = arena_new(a, struct ir_nic);
+
+	nic->name = *name;
+	vec_push(a, &h->nics, nic);
+	strmap_put(&h->nic_by_name, name->s, name->len, nic);
+	return nic;
+}
+
+static void lower_hosts(struct compilation *c, struct ir_topology *t)
+{
+	struct ir_host *h;
+
+	if (t->hosts_set)
+		return;
+	h = arena_new(&c->arena, struct ir_host);
+	h->name.s = "dom0";
+	h->name.len = 4;
+	h->implicit = true;
+	vec_push(&c->arena, &t->hosts, h);
+	strmap_put(&t->host_by_name, h->name.s, h->name.len, h);
+}
+
+static void lower_network_hosts(struct compilation *c, struct ir_topology *t)
+{
+	struct ir_network *n;
+	struct ir_host *h;
+	const struct ir_str *hs;
+
+	IR_FOREACH(struct ir_network *, n, &t->networks) {
+		if (!n->hosts_set) {
+			IR_FOREACH(struct ir_host *, h, &t->hosts)
+				vec_push(&c->arena, &n->on_hosts, h);
+		} else {
+			IR_FOREACH(const struct ir_str *, hs, &n->hosts_list) {
+				h = strmap_get(&t->host_by_name, hs->s, hs->len);
+				if (h && !ir_network_on_host(n, h))
+					vec_push(&c->arena, &n->on_hosts, h);
+			}
+		}
+		IR_FOREACH(struct ir_host *, h, &n->on_hosts)
+			vec_push(&c->arena, &h->networks, n);
+	}
+}
+
+static void lower_domain_hosts(struct compilation *c, struct ir_topology *t)
+{
+	struct ir_domain *d;
+
+	IR_FOREACH(struct ir_domain *, d, &t->domains) {
+		if (d->host_s.s)
+			d->host = strmap_get(&t->host_by_name, d->host_s.s, d->host_s.len);
+		else if (t->hosts.len == 1)
+			d->host = t->hosts.items[0];
+		if (d->host)
+			vec_push(&c->arena, &d->host->domains, d);
+	}
+}
+
+/*
+ * Uplinks: the port each bridge enslaves, and which NIC a bridge takes over.
+ * The implicit host has no nics map: an uplink declares its NIC.
+ */
+static void lower_uplinks(struct compilation *c, struct ir_topology *t)
+{
+	struct ir_network *n;
+	struct ir_host *h;
+
+	IR_FOREACH(struct ir_network *, n, &t->networks) {
+		if (n->vxlan.set && n->vxlan.vni.set)
+			n->vxlan_dev = arena_printf(&c->arena, "vxlan%lld", n->vxlan.vni.v);
+		if (!n->uplink.s || n->mode != MODE_BRIDGE)
+			continue;
+		n->port = n->vlan.set ? arena_printf(&c->arena, "%s.%lld", n->uplink.s, n->vlan.v)
+				      : n->uplink.s;
+		IR_FOREACH(struct ir_host *, h, &n->on_hosts) {
+			struct ir_nic *nic = strmap_get(&h->nic_by_name, n->uplink.s, n->uplink.len);
+
+			if (!nic && h->implicit)
+				nic = nic_add(&c->arena, h, &n->uplink);
+			if (nic && !n->vlan.set && !nic->enslaved_by)
+				nic->enslaved_by = n;
+		}
+	}
+}
+
+static void lower_ifref(struct compilation *c, struct ir_topology *t, struct ir_network *n,
+			struct ir_ifref *r)
+{
+	struct ir_network *br;
+	struct ir_host *h;
+
+	if (!r->name.s)
+		return;
+	br = strmap_get(&t->net_by_name, r->name.s, r->name.len);
+	if (br && net_mode_has_bridge(br->mode)) {
+		r->kind = IFACE_BRIDGE;
+		r->bridge = br;
+		return;
+	}
+	r->kind = IFACE_NIC;
+	IR_FOREACH(struct ir_host *, h, &n->on_hosts) {
+		if (!h->implicit || strmap_get(&h->nic_by_name, r->name.s, r->name.len))
+			continue;
+		nic_add(&c->arena, h, &r->name);
+		r->inferred = true;
+	}
+}
+
+static void lower_ifrefs(struct compilation *c, struct ir_topology *t)
+{
+	struct ir_network *n;
+
+	IR_FOREACH(struct ir_network *, n, &t->networks) {
+		if (n->mode == MODE_NAT)
+			lower_ifref(c, t, n, &n->outbound);
+		if (n->mode == MODE_ROUTE)
+			lower_ifref(c, t, n, &n->gatewaydev);
+	}
+}
+
+/* The address dom0 holds on interface @name of host @h, if netc knows it. */
+static bool host_iface_address(const struct ir_topology *t, const struct ir_host *h,
+			       const struct ir_str *name, struct ip_cidr *out)
+{
+	const struct ir_network *br = strmap_get(&t->net_by_name, name->s, name->len);
+	const struct ir_nic *nic;
+
+	if (br && net_mode_has_bridge(br->mode)) {
+		if (br->has_cidr) {
+			*out = br->cidr;
+			return true;
+		}
+		if (!br->port || br->vlan.set)
+			return false;
+		name = &br->uplink;
+	}
+	nic = strmap_get(&h->nic_by_name, name->s, name->len);
+	if (!nic || !nic->has_cidr)
+		return false;
+	*out = nic->cidr;
+	return true;
+}
+
+/* Subnet and gateway of each network: its address, else its uplink's address
+ * on the first host that declares one, else (route) gatewaydev's address. */
+static void lower_subnets(struct ir_topology *t)
+{
+	struct ir_network *n;
+	struct ir_host *h;
+	struct ip_cidr cidr;
+
+	IR_FOREACH(struct ir_network *, n, &t->networks) {
+		bool found = false;
+
+		if (n->has_cidr) {
+			cidr = n->cidr;
+			found = true;
+		} else if (n->mode == MODE_BRIDGE && n->port && !n->vlan.set) {
+			IR_FOREACH(struct ir_host *, h, &n->on_hosts)
+				if (!found && host_iface_address(t, h, &n->uplink, &cidr))
+					found = true;
+		} else if (n->mode == MODE_ROUTE && n->gatewaydev.name.s) {
+			IR_FOREACH(struct ir_host *, h, &n->on_hosts)
+				if (!found && host_iface_address(t, h, &n->gatewaydev.name, &cidr))
+					found = true;
+			/* Routed guests are /32s: gateway only, no subnet to stay inside. */
+			if (found)
+				n->gateway = cidr.addr;
+			continue;
+		}
+		if (!found || cidr.prefix < 0)
+			continue;
+		n->has_subnet = true;
+		n->subnet_prefix = cidr.prefix;
+		n->subnet = ip_network(&cidr.addr, cidr.prefix);
+		n->gateway = cidr.addr;
+	}
+}
+
+static void lower_vifs(struct compilation *c, struct ir_topology *t)
+{
+	struct ir_domain *d;
+	struct ir_vif *v;
+
+	if (t->default_network_s.s)
+		t->default_network = strmap_get(&t->net_by_name, t->default_network_s.s,
+						t->default_network_s.len);
+	else if (t->networks.len == 1)
+		t->default_network = t->networks.items[0];
+	IR_FOREACH(struct ir_domain *, d, &t->domains) {
+		IR_FOREACH(struct ir_vif *, v, &d->vifs) {
+			if (v->network.s)
+				v->net = strmap_get(&t->net_by_name, v->network.s, v->network.len);
+			else
+				v->net = t->default_network;
+			if (!v->net)
+				continue;
+			if (net_mode_has_bridge(v->net->mode))
+				v->bridge = v->net->name.s;
+			vec_push(&c->arena, &v->net->vifs, v);
+		}
+	}
+}
+
+/* ---- deterministic derivation with collision handling ---- */
+
+/*
+ * Derived values (MACs, backend names) come from a hash of (domain name,
+ * devid, attempt).  A vif keeps its attempt-0 value unless that value is
+ * taken by an explicit one or by a vif earlier in (domain name, devid) order;
+ * then it takes the first attempt whose value is neither taken nor anybody's
+ * attempt-0 value.  So a vif's value depends only on its own name and devid,
+ * except in the rare collision, and never on file order.
+ */
+struct derive_ops {
+	size_t key_len;
+	void (*candidate)(const struct ir_topology *t, const struct ir_vif *v, unsigned attempt,
+			  char *out);
+	void (*assign)(struct arena *a, struct ir_vif *v, const char *key);
+	void (*collided)(struct compilation *c, const struct ir_vif *v, const struct ir_vif *other,
+			 const char *was, const char *now);
+};
+
+static int vif_canonical_cmp(const void *pa, const void *pb)
+{
+	const struct ir_vif *a = *(const struct ir_vif *const *)pa;
+	const struct ir_vif *b = *(const struct ir_vif *const *)pb;
+	int r = strcmp(a->domain->name.s, b->domain->name.s);
+
+	if (r)
+		return r;
+	return a->devid < b->devid ? -1 : a->devid > b->devid;
+}
+
+/* Marker value in @firsts for attempt-0 values that only matter as "someone's". */
+static char derive_claimed;
+
+/*
+ * @vifs: the vifs to derive for (reordered here).  @taken: explicit values,
+ * key → owning vif (or any non-NULL pointer when no vif owns it).
+ */
+static void derive_unique(struct compilation *c, struct ir_vif **vifs, size_t n,
+			  struct strmap *taken, const struct derive_ops *ops)
+{
+	const struct ir_topology *t = c->ir;
+	struct strmap firsts;           /* attempt-0 value → vif keeping it */
+	char **cand = xcalloc(n ? n : 1, sizeof(*cand));
+	size_t k = ops->key_len;
+
+	qsort(vifs, n, sizeof(*vifs), vif_canonical_cmp);
+	strmap_init(&firsts);
+	for (size_t i = 0; i < n; i++) {
+		cand[i] = arena_alloc(&c->arena, k + 1);
+		ops->candidate(t, vifs[i], 0, cand[i]);
+	}
+	/* Pass 1: the first vif of each attempt-0 value keeps it. */
+	for (size_t i = 0; i < n; i++) {
+		if (strmap_get(taken, cand[i], k))
+			continue;
+		if (!strmap_put(&firsts, cand[i], k, vifs[i])) {
+			ops->assign(&c->arena, vifs[i], cand[i]);
+			cand[i] = NULL;
+		}
+	}
+	/* Pass 2: the others derive again, avoiding every attempt-0 value. */
+	for (size_t i = 0; i < n; i++) {
+		const struct ir_vif *other;
+		char *next;
+
+		if (!cand[i])
+			continue;
+		other = strmap_get(taken, cand[i], k);
+		if (!other)
+			other = strmap_get(&firsts, cand[i], k);
+		next = arena_alloc(&c->arena, k + 1);
+		for (unsigned attempt = 1;; attempt++) {
+			ops->candidate(t, vifs[i], attempt, next);
+			if (!strmap_get(taken, next, k) && !strmap_get(&firsts, next, k))
+				break;
+		}
+		strmap_put(taken, next, k, vifs[i]);
+		ops->assign(&c->arena, vifs[i], next);
+		ops->collided(c, vifs[i], other == (void *)&derive_claimed ? NULL : other,
+			      cand[i], next);
+	}
+	strmap_free(&firsts);
+	free(cand);
+}
+
+static void vif_hash(const char *what, const struct ir_vif *v, unsigned attempt, uint8_t out[32])
+{
+	struct sha256 s;
+	char num[32];
+	int len;
+
+	sha256_init(&s);
+	sha256_update(&s, what, strlen(what) + 1);
+	sha256_update(&s, v->domain->name.s, v->domain->name.len + 1);
+	len = snprintf(num, sizeof(num), "%u", v->devid);
+	sha256_update(&s, num, (size_t)len);
+	if (attempt) {
+		len = snprintf(num, sizeof(num), "/%u", attempt);
+		sha256_update(&s, num, (size_t)len);
+	}
+	sha256_final(&s, out);
+}
+
+/* MACs: keys are the six bytes. */
+static void mac_candidate(const struct ir_topology *t, const struct ir_vif *v, unsigned attempt,
+			  char *out)
+{
+	uint8_t h[32];
+	uint8_t *m = (uint8_t *)out;
+
+	vif_hash("netc-mac", v, attempt, h);
+	if (t->mac_local) {
+		m[0] = (uint8_t)((h[0] & 0xfc) | 0x02);
+		memcpy(m + 1, h + 1, 5);
+	} else {
+		memcpy(m, t->mac_prefix, 3);
+		memcpy(m + 3, h, 3);
+	}
+}
+
+static void mac_assign(struct arena *a, struct ir_vif *v, const char *key)
+{
+	memcpy(v->mac, key, 6);
+}
+
+static const char *vif_label(struct arena *a, const struct ir_vif *v)
+{
+	return arena_printf(a, "vif %u of domain '%s'", v->devid, v->domain->name.s);
+}
+
+static void mac_collided(struct compilation *c, const struct ir_vif *v, const struct ir_vif *other,
+			 const char *was, const char *now)
+{
+	char a[18], b[18];
+
+	mac_format((const uint8_t *)was, a);
+	mac_format((const uint8_t *)now, b);
+	if (!diag_report(&c->diag, CHECK_MAC_COLLISION, &v->pos,
+			 "derived MAC %s of %s is also %s's; using %s", a,
+			 vif_label(&c->arena, v),
+			 other ? vif_label(&c->arena, other) : "another vif", b))
+		return;
+	if (other)
+		diag_note(&c->diag, other->mac_source == MAC_EXPLICIT ? &other->mac_s.pos : &other->pos,
+			  "%s has MAC %s", vif_label(&c->arena, other), a);
+}
+
+static const struct derive_ops mac_ops = { 6, mac_candidate, mac_assign, mac_collided };
+
+static void derive_macs(struct compilation *c, struct ir_topology *t)
+{
+	struct strmap taken;
+	struct vec todo = { 0 };
+	struct ir_domain *d;
+	struct ir_vif *v;
+
+	strmap_init(&taken);
+	IR_FOREACH(struct ir_domain *, d, &t->domains) {
+		IR_FOREACH(struct ir_vif *, v, &d->vifs) {
+			if (v->mac_source == MAC_EXPLICIT)
+				strmap_put(&taken, (const char *)v->mac, 6, v);
+			else if (v->mac_source == MAC_DERIVED)
+				vec_push(&c->arena, &todo, v);
+		}
+	}
+	derive_unique(c, (struct ir_vif **)todo.items, todo.len, &taken, &mac_ops);
+	strmap_free(&taken);
+}
+
+/* Backend names: "v" and ten base-32 digits (50 bits) — 11 bytes, so even an
+ * hvm guest's "-emu" twin fits the kernel's 15. */
+#define DERIVED_NAME_LEN 11
+
+static void name_candidate(const struct ir_topology *t, const struct ir_vif *v, unsigned attempt,
+			   char *out)
+{
+	static const char digits[] = "abcdefghijklmnopqrstuvwxyz234567";
+	uint8_t h[32];
+	uint64_t bits = 0;
+
+	vif_hash("netc-vifname", v, attempt, h);
+	for (int i = 0; i < 8; i++)
+		bits = bits << 8 | h[i];
+	out[0] = 'v';
+	for (int i = 1; i < DERIVED_NAME_LEN; i++) {
+		out[i] = digits[bits >> 59];
+		bits <<= 5;
+	}
+	out[DERIVED_NAME_LEN] = '\0';
+}
+
+static void name_assign(struct arena *a, struct ir_vif *v, const char *key)
+{
+	v->backend_name = arena_strndup(a, key, DERIVED_NAME_LEN);
+	v->name_source = VIFNAME_DERIVED;
+}
+
+static void name_collided(struct compilation *c, const struct ir_vif *v, const struct ir_vif *other,
+			  const char *was, const char *now)
+{
+	diag_report(&c->diag, CHECK_NAME_COLLISION, &v->pos,
+		    "derived backend name '%.*s' of %s is already taken; using '%.*s'",
+		    DERIVED_NAME_LEN, was, vif_label(&c->arena, v), DERIVED_NAME_LEN, now);
+	if (other)
+		diag_note(&c->diag, other->name.s ? &other->name.pos : &other->pos,
+			  "%s is named '%.*s'", vif_label(&c->arena, other), DERIVED_NAME_LEN, was);
+}
+
+static const struct derive_ops name_ops = { DERIVED_NAME_LEN, name_candidate, name_assign,
+					    name_collided };
+
+static void taken_put(struct strmap *m, const char *s, void *owner)
+{
+	if (s)
+		strmap_put(m, s, strlen(s), owner);
+}
+
+static void derive_names(struct compilation *c, struct ir_topology *t)
+{
+	struct ir_host *h;
+	struct ir_domain *d;
+	struct ir_vif *v;
+	struct ir_network *n;
+	struct ir_nic *nic;
+
+	IR_FOREACH(struct ir_domain *, d, &t->domains) {
+		IR_FOREACH(struct ir_vif *, v, &d->vifs) {
+			if (v->name.s) {
+				v->backend_name = v->name.s;
+				v->name_source = VIFNAME_EXPLICIT;
+			} else if (d->id.set) {
+				v->backend_name = arena_printf(&c->arena, "vif%lld.%u", d->id.v, v->devid);
+				v->name_source = VIFNAME_ID;
+			}
+		}
+	}
+	IR_FOREACH(struct ir_host *, h, &t->hosts) {
+		struct strmap taken;
+		struct vec todo = { 0 };
+
+		strmap_init(&taken);
+		IR_FOREACH(struct ir_nic *, nic, &h->nics)
+			taken_put(&taken, nic->name.s, &derive_claimed);
+		IR_FOREACH(struct ir_network *, n, &h->networks) {
+			if (net_mode_has_bridge(n->mode))
+				taken_put(&taken, n->name.s, &derive_claimed);
+			taken_put(&taken, n->port, &derive_claimed);
+			taken_put(&taken, n->vxlan_dev, &derive_claimed);
+		}
+		IR_FOREACH(struct ir_domain *, d, &h->domains) {
+			IR_FOREACH(struct ir_vif *, v, &d->vifs) {
+				if (v->backend_name)
+					taken_put(&taken, v->backend_name, v);
+				else
+					vec_push(&c->arena, &todo, v);
+			}
+		}
+		derive_unique(c, (struct ir_vif **)todo.items, todo.len, &taken, &name_ops);
+		strmap_free(&taken);
+	}
+	/* Domains without a host (an error reported by checks) still get a name. */
+	IR_FOREACH(struct ir_domain *, d, &t->domains) {
+		if (d->host)
+			continue;
+		IR_FOREACH(struct ir_vif *, v, &d->vifs) {
+			if (!v->backend_name) {
+				char key[DERIVED_NAME_LEN + 1];
+
+				name_candidate(t, v, 0, key);
+				name_assign(&c->arena, v, key);
+			}
+		}
+	}
+}
+
+void lower_topology(struct compilation *c, struct ir_topology *t)
+{
+	lower_hosts(c, t);
+	lower_network_hosts(c, t);
+	lower_domain_hosts(c, t);
+	lower_uplinks(c, t);
+	lower_ifrefs(c, t);
+	lower_subnets(t);
+	lower_vifs(c, t);
+	derive_macs(c, t);
+	derive_names(c, t);
+}

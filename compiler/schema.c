@@ -1,3 +1,992 @@
 /* SPDX-License-Identifier: MIT */
+/*
+ * AST → IR, driven by tables of {key, type, offset} in the manner of
+ * netplan's parser: an unknown key is reported at its own node with a
+ * did-you-mean, a wrong type at its value, a duplicate at its second
+ * occurrence with a note at the first.  Value forms (names, MACs, addresses,
+ * rates) are validated here, once for both syntaxes; relations between
+ * values are checks.c's work.
+ */
 #include "compile.h"
-struct ir_topology *schema_build(struct compilation *c, const struct ast_node *root) { (void)c; (void)root; return NULL; }
+#include "netaddr.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <stddef.h>
+#include <string.h>
+
+struct schema {
+	struct compilation *c;
+	struct diag_ctx *d;
+	struct arena *a;
+	struct ir_topology *t;
+};
+
+enum ftype {
+	F_INT,        /* struct ir_int, [min, max] */
+	F_BOOL,       /* struct ir_bool */
+	F_STR,        /* struct ir_str, any string without NUL */
+	F_IFNAME,     /* struct ir_str, an interface name */
+	F_NAME,       /* struct ir_str, a domain or host name */
+	F_ENUM,       /* struct ir_str, one of @values */
+	F_CUSTOM,     /* @read does the work */
+};
+
+struct field {
+	const char *key;
+	enum ftype type;
+	size_t offset;
+	long long min, max;
+	const char *const *values;
+	void (*read)(struct schema *s, const struct ast_entry *e, void *obj);
+};
+
+#define FIELD_COUNT_MAX 16
+
+#define FIELD(k, t, st, m) { .key = (k), .type = (t), .offset = offsetof(st, m) }
+#define FIELD_INT(k, st, m, lo, hi) \
+	{ .key = (k), .type = F_INT, .offset = offsetof(st, m), .min = (lo), .max = (hi) }
+#define FIELD_ENUM(k, st, m, v) \
+	{ .key = (k), .type = F_ENUM, .offset = offsetof(st, m), .values = (v) }
+#define FIELD_CUSTOM(k, fn) { .key = (k), .type = F_CUSTOM, .read = (fn) }
+
+/* ---- describing values in messages ---- */
+
+static const char *describe(struct schema *s, const struct ast_node *n)
+{
+	switch (n->kind) {
+	case AST_NULL:
+		return "null";
+	case AST_MAP:
+		return "a map";
+	case AST_LIST:
+		return "a list";
+	case AST_SCALAR:
+		break;
+	}
+	return arena_printf(s->a, "'%s'", diag_quote(s->a, n->text, n->len));
+}
+
+static const struct srcpos *value_pos(const struct ast_entry *e)
+{
+	return srcpos_valid(&e->value->pos) ? &e->value->pos : &e->key_pos;
+}
+
+static void type_error(struct schema *s, const struct ast_entry *e, const char *expect)
+{
+	diag_report(s->d, CHECK_TYPE, value_pos(e), "'%s' must be %s, not %s",
+		    diag_quote(s->a, e->spelling, strlen(e->spelling)), expect,
+		    describe(s, e->value));
+}
+
+/* ---- scalars ---- */
+
+enum int_parse {
+	INT_OK,
+	INT_NOT,
+	INT_OVERFLOW,
+};
+
+/* Decimal integers, as the YAML 1.2 core schema and netc bare words write them. */
+static enum int_parse parse_int(const char *p, size_t len, long long *out)
+{
+	bool neg = false;
+	unsigned long long v = 0;
+	bool overflow = false;
+	size_t i = 0;
+
+	if (len && (p[0] == '-' || p[0] == '+')) {
+		neg = p[0] == '-';
+		i = 1;
+	}
+	if (i == len)
+		return INT_NOT;
+	for (; i < len; i++) {
+		if (p[i] < '0' || p[i] > '9')
+			return INT_NOT;
+		if (v > (ULLONG_MAX - 9) / 10)
+			overflow = true;
+		else
+			v = v * 10 + (unsigned)(p[i] - '0');
+	}
+	if (overflow || v > (unsigned long long)LLONG_MAX)
+		return INT_OVERFLOW;
+	*out = neg ? -(long long)v : (long long)v;
+	return INT_OK;
+}
+
+static bool is_bool_word(const struct ast_node *n, bool *v)
+{
+	return n->kind == AST_SCALAR && !n->quoted && ast_plain_is_bool(n->text, n->len, v);
+}
+
+static bool read_int(struct schema *s, const struct ast_entry *e, long long min, long long max,
+		     struct ir_int *out)
+{
+	const struct ast_node *n = e->value;
+	long long v = 0;
+	enum int_parse r = INT_NOT;
+
+	if (n->kind == AST_SCALAR && !n->quoted)
+		r = parse_int(n->text, n->len, &v);
+	if (r == INT_NOT) {
+		type_error(s, e, "an integer");
+		return false;
+	}
+	if (r == INT_OVERFLOW || v < min || v > max) {
+		diag_report(s->d, CHECK_RANGE, value_pos(e), "'%s' must be between %lld and %lld, not %s",
+			    e->spelling, min, max, describe(s, n));
+		return false;
+	}
+	out->v = v;
+	out->set = true;
+	out->pos = n->pos;
+	return true;
+}
+
+static bool read_string(struct schema *s, const struct ast_entry *e, struct ir_str *out)
+{
+	const struct ast_node *n = e->value;
+
+	if (n->kind != AST_SCALAR) {
+		type_error(s, e, "a string");
+		return false;
+	}
+	if (mem_has_byte(n->text, n->len, 0)) {
+		diag_report(s->d, CHECK_VALUE, value_pos(e), "'%s' holds a NUL byte", e->spelling);
+		return false;
+	}
+	out->s = n->text;
+	out->len = n->len;
+	out->pos = n->pos;
+	return true;
+}
+
+static bool charset_ok(const char *p, size_t len, const char *extra)
+{
+	for (size_t i = 0; i < len; i++) {
+		unsigned char ch = (unsigned char)p[i];
+
+		if (!((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') ||
+		      (ch >= '0' && ch <= '9') || (ch && strchr(extra, ch))))
+			return false;
+	}
+	return true;
+}
+
+/* Interface names: what the kernel's dev_valid_name() and iproute2 accept,
+ * narrowed to a set that needs no quoting in sh or xl. */
+static bool check_ifname(struct schema *s, const char *p, size_t len, const struct srcpos *pos,
+			 const char *what)
+{
+	const char *q = diag_quote(s->a, p, len);
+
+	if (len == 0 || len > 15) {
+		diag_report(s->d, CHECK_INTERFACE_NAME, pos,
+			    "%s '%s' is %zu bytes; interface names are 1-15 bytes", what, q, len);
+		return false;
+	}
+	if (!charset_ok(p, len, "_.-")) {
+		diag_report(s->d, CHECK_INTERFACE_NAME, pos,
+			    "%s '%s' has a character outside [A-Za-z0-9_.-]", what, q);
+		return false;
+	}
+	if ((len == 1 && p[0] == '.') || (len == 2 && p[0] == '.' && p[1] == '.')) {
+		diag_report(s->d, CHECK_INTERFACE_NAME, pos, "%s may not be '%s'", what, q);
+		return false;
+	}
+	return true;
+}
+
+static bool check_name(struct schema *s, const char *p, size_t len, const struct srcpos *pos,
+		       const char *what)
+{
+	const char *q = diag_quote(s->a, p, len);
+
+	if (len == 0 || len > 64) {
+		diag_report(s->d, CHECK_NAME, pos, "%s '%s' is %zu bytes; names are 1-64 bytes",
+			    what, q, len);
+		return false;
+	}
+	if (!charset_ok(p, len, "_.-")) {
+		diag_report(s->d, CHECK_NAME, pos, "%s '%s' has a character outside [A-Za-z0-9_.-]",
+			    what, q);
+		return false;
+	}
+	return true;
+}
+
+static void read_field(struct schema *s, const struct field *f, const struct ast_entry *e,
+		       void *obj)
+{
+	void *p = (char *)obj + f->offset;
+	struct ir_str *str = p;
+	bool b;
+
+	switch (f->type) {
+	case F_INT:
+		read_int(s, e, f->min, f->max, p);
+		break;
+	case F_BOOL:
+		if (!is_bool_word(e->value, &b)) {
+			type_error(s, e, "true or false");
+			break;
+		}
+		((struct ir_bool *)p)->v = b;
+		((struct ir_bool *)p)->set = true;
+		((struct ir_bool *)p)->pos = e->value->pos;
+		break;
+	case F_STR:
+		read_string(s, e, str);
+		break;
+	case F_IFNAME:
+		if (read_string(s, e, str) &&
+		    !check_ifname(s, str->s, str->len, &str->pos,
+				  arena_printf(s->a, "'%s' value", e->spelling)))
+			str->s = NULL;
+		break;
+	case F_NAME:
+		if (read_string(s, e, str) &&
+		    !check_name(s, str->s, str->len, &str->pos,
+				arena_printf(s->a, "'%s' value", e->spelling)))
+			str->s = NULL;
+		break;
+	case F_ENUM:
+		if (!read_string(s, e, str))
+			break;
+		for (const char *const *v = f->values; *v; v++)
+			if (strlen(*v) == str->len && memcmp(*v, str->s, str->len) == 0)
+				return;
+		{
+			struct strbuf sb;
+
+			strbuf_init(&sb);
+			for (const char *const *v = f->values; *v; v++)
+				strbuf_addf(&sb, "%s%s", v == f->values ? "" : v[1] ? ", " : " or ", *v);
+			diag_report(s->d, CHECK_VALUE, &str->pos, "unknown %s '%s'; expected %s",
+				    e->spelling, diag_quote(s->a, str->s, str->len), sb.buf);
+			strbuf_free(&sb);
+			diag_suggest(s->d, &str->pos, arena_strndup(s->a, str->s, str->len), f->values);
+			str->s = NULL;
+		}
+		break;
+	case F_CUSTOM:
+		f->read(s, e, obj);
+		break;
+	}
+}
+
+/*
+ * Read @map's entries against @fields into @obj.  @where names the map in
+ * messages ("network 'xenbr0'").
+ */
+static void read_fields(struct schema *s, const struct ast_node *map, const struct field *fields,
+			size_t nfields, void *obj, const char *where)
+{
+	const struct ast_entry *seen[FIELD_COUNT_MAX] = { 0 };
+	const char *names[FIELD_COUNT_MAX + 1];
+
+	for (size_t i = 0; i < nfields; i++)
+		names[i] = fields[i].key;
+	names[nfields] = NULL;
+	for (const struct ast_entry *e = map->entries; e; e = e->next) {
+		size_t i;
+
+		for (i = 0; i < nfields; i++)
+			if (strlen(fields[i].key) == e->key_len && memcmp(fields[i].key, e->key, e->key_len) == 0)
+				break;
+		if (i == nfields) {
+			const char *k = diag_quote(s->a, e->spelling, strlen(e->spelling));
+
+			diag_report(s->d, CHECK_UNKNOWN_KEY, &e->key_pos, "unknown key '%s' in %s", k, where);
+			diag_suggest(s->d, &e->key_pos, arena_strndup(s->a, e->key, e->key_len), names);
+			continue;
+		}
+		if (seen[i]) {
+			diag_report(s->d, CHECK_DUPLICATE_KEY, &e->key_pos, "key '%s' appears twice in %s",
+				    e->spelling, where);
+			diag_note(s->d, &seen[i]->key_pos, "first given here");
+			continue;
+		}
+		seen[i] = e;
+		read_field(s, &fields[i], e, obj);
+	}
+}
+
+static bool want_map(struct schema *s, const struct ast_entry *e, bool null_ok)
+{
+	if (e->value->kind == AST_MAP || (null_ok && e->value->kind == AST_NULL))
+		return true;
+	type_error(s, e, "a map");
+	return false;
+}
+
+/*
+ * Iterate a map of named items (networks, domains, hosts, NICs, xl keys):
+ * the first of two equal names wins, the second is a duplicate-key error.
+ */
+/* Every named item's struct starts with its struct ir_str name, so a strmap
+ * value also tells where the first definition was. */
+#define NAMED_FIRST_POS(item) (&((struct ir_str *)(item))->pos)
+
+typedef void *(*named_reader)(struct schema *s, const struct ast_entry *e, void *parent);
+
+static void read_named(struct schema *s, const struct ast_entry *outer, struct strmap *index,
+		       const char *kind, named_reader fn, void *parent)
+{
+	if (!want_map(s, outer, true))
+		return;
+	for (const struct ast_entry *e = outer->value->entries; e; e = e->next) {
+		void *first = strmap_get(index, e->key, e->key_len);
+		void *item;
+
+		if (first) {
+			diag_report(s->d, CHECK_DUPLICATE_KEY, &e->key_pos, "%s '%s' is defined twice",
+				    kind, diag_quote(s->a, e->key, e->key_len));
+			diag_note(s->d, NAMED_FIRST_POS(first), "first defined here");
+			continue;
+		}
+		item = fn(s, e, parent);
+		if (item)
+			strmap_put(index, e->key, e->key_len, item);
+	}
+}
+
+/* ---- vifs ---- */
+
+static const char *const vif_types[] = { "vif", "ioemu", NULL };
+
+static void read_vif_mac(struct schema *s, const struct ast_entry *e, void *obj)
+{
+	struct ir_vif *v = obj;
+
+	if (!read_string(s, e, &v->mac_s))
+		return;
+	if (v->mac_s.len == 6 && memcmp(v->mac_s.s, "random", 6) == 0) {
+		v->mac_source = MAC_RANDOM;
+		return;
+	}
+	if (!mac_parse(v->mac_s.s, v->mac_s.len, v->mac)) {
+		diag_report(s->d, CHECK_MAC, &v->mac_s.pos,
+			    "invalid MAC '%s'; expected six hex octets like 00:16:3e:00:00:01, or 'random'",
+			    diag_quote(s->a, v->mac_s.s, v->mac_s.len));
+	} else if (v->mac[0] & 1) {
+		diag_report(s->d, CHECK_MAC, &v->mac_s.pos,
+			    "MAC '%s' is a multicast address (the first octet is odd)",
+			    diag_quote(s->a, v->mac_s.s, v->mac_s.len));
+	} else if (!(v->mac[0] | v->mac[1] | v->mac[2] | v->mac[3] | v->mac[4] | v->mac[5])) {
+		diag_report(s->d, CHECK_MAC, &v->mac_s.pos, "MAC '%s' is all zeros",
+			    diag_quote(s->a, v->mac_s.s, v->mac_s.len));
+	} else {
+		v->mac_source = MAC_EXPLICIT;
+		return;
+	}
+	v->mac_s.s = NULL;      /* reported; derive one so later checks stay quiet */
+}
+
+static void read_vif_ip(struct schema *s, const struct ast_entry *e, void *obj)
+{
+	struct ir_vif *v = obj;
+	struct ip_cidr cidr;
+
+	if (!read_string(s, e, &v->ip_s))
+		return;
+	if (!cidr_parse(v->ip_s.s, v->ip_s.len, &cidr) || cidr.addr.family != 4) {
+		diag_report(s->d, CHECK_ADDRESS, &v->ip_s.pos,
+			    "invalid IPv4 address '%s'; expected e.g. 10.0.1.10 or 10.0.1.10/24",
+			    diag_quote(s->a, v->ip_s.s, v->ip_s.len));
+		return;
+	}
+	v->has_ip = true;
+	v->ip = cidr.addr;
+	v->ip_prefix = cidr.prefix;
+}
+
+/* xl's rate syntax (xl-network-configuration(5)): RATE/s or RATE/s@INTERVAL,
+ * RATE a number with optional K/M/G and B (bytes) or b (bits), INTERVAL a
+ * number with s, ms or us. */
+static bool rate_ok(const char *p, size_t len)
+{
+	size_t i = 0, d;
+
+	for (d = i; i < len && p[i] >= '0' && p[i] <= '9'; i++)
+		;
+	if (i == d || i - d > 12)
+		return false;
+	if (i < len && strchr("KMG", p[i]))
+		i++;
+	if (i >= len || (p[i] != 'B' && p[i] != 'b'))
+		return false;
+	i++;
+	if (len - i < 2 || p[i] != '/' || p[i + 1] != 's')
+		return false;
+	i += 2;
+	if (i == len)
+		return true;
+	if (p[i++] != '@')
+		return false;
+	for (d = i; i < len && p[i] >= '0' && p[i] <= '9'; i++)
+		;
+	if (i == d || i - d > 12)
+		return false;
+	if (len - i == 1)
+		return p[i] == 's';
+	return len - i == 2 && (p[i] == 'm' || p[i] == 'u') && p[i + 1] == 's';
+}
+
+static void read_vif_rate(struct schema *s, const struct ast_entry *e, void *obj)
+{
+	struct ir_vif *v = obj;
+
+	if (read_string(s, e, &v->rate) && !rate_ok(v->rate.s, v->rate.len)) {
+		diag_report(s->d, CHECK_VALUE, &v->rate.pos,
+			    "invalid rate '%s'; expected e.g. 10Mb/s or 1MB/s@20ms",
+			    diag_quote(s->a, v->rate.s, v->rate.len));
+		v->rate.s = NULL;
+	}
+}
+
+static void read_word_value(struct schema *s, const struct ast_entry *e, struct ir_str *out,
+			    const char *extra, const char *what)
+{
+	if (read_string(s, e, out) && (out->len == 0 || out->len > 255 ||
+				       !charset_ok(out->s, out->len, extra))) {
+		diag_report(s->d, CHECK_VALUE, &out->pos, "invalid %s '%s'; expected 1-255 of %s",
+			    e->spelling, diag_quote(s->a, out->s, out->len), what);
+		out->s = NULL;
+	}
+}
+
+static void read_vif_model(struct schema *s, const struct ast_entry *e, void *obj)
+{
+	read_word_value(s, e, &((struct ir_vif *)obj)->model, "_.-", "[A-Za-z0-9_.-]");
+}
+
+static void read_vif_script(struct schema *s, const struct ast_entry *e, void *obj)
+{
+	read_word_value(s, e, &((struct ir_vif *)obj)->script, "_.-/", "[A-Za-z0-9_./-]");
+}
+
+static const struct field vif_fields[] = {
+	FIELD("network", F_STR, struct ir_vif, network),
+	FIELD_CUSTOM("mac", read_vif_mac),
+	FIELD_CUSTOM("ip", read_vif_ip),
+	FIELD("name", F_IFNAME, struct ir_vif, name),
+	FIELD_CUSTOM("rate", read_vif_rate),
+	FIELD_INT("mtu", struct ir_vif, mtu, 68, 65535),
+	FIELD_CUSTOM("model", read_vif_model),
+	FIELD_ENUM("type", struct ir_vif, type, vif_types),
+	FIELD_CUSTOM("script", read_vif_script),
+	FIELD("backend", F_NAME, struct ir_vif, backend),
+};
+
+/* ---- xl passthrough ---- */
+
+static struct ir_xl_value *xl_scalar(struct schema *s, const struct ast_node *n,
+				     const struct ast_entry *e)
+{
+	struct ir_xl_value *v = arena_new(s->a, struct ir_xl_value);
+	long long i;
+
+	v->pos = n->pos;
+	if (n->kind != AST_SCALAR) {
+		diag_report(s->d, CHECK_TYPE, srcpos_valid(&n->pos) ? &n->pos : &e->key_pos,
+			    "xl value of '%s' must be a string, number, boolean or a list of them, not %s",
+			    diag_quote(s->a, e->key, e->key_len), describe(s, n));
+		return NULL;
+	}
+	if (!n->quoted && is_bool_word(n, &v->b)) {
+		v->kind = XL_BOOL;
+	} else if (!n->quoted && parse_int(n->text, n->len, &i) == INT_OK) {
+		v->kind = XL_INT;
+		v->i = i;
+	} else {
+		if (mem_has_byte(n->text, n->len, 0)) {
+			diag_report(s->d, CHECK_VALUE, &n->pos, "xl value of '%s' holds a NUL byte",
+				    diag_quote(s->a, e->key, e->key_len));
+			return NULL;
+		}
+		v->kind = XL_STRING;
+	}
+	v->s = n->text;
+	v->len = n->len;
+	return v;
+}
+
+static bool xl_key_ok(const char *p, size_t len)
+{
+	if (len == 0 || len > 64 || (p[0] >= '0' && p[0] <= '9'))
+		return false;
+	return charset_ok(p, len, "_");
+}
+
+static void *read_xl_entry(struct schema *s, const struct ast_entry *e, void *parent)
+{
+	static const struct {
+		const char *key, *why;
+	} owned[] = {
+		{ "name", "the domain's name is its key under domains" },
+		{ "vif", "netc writes vif from the domain's vifs" },
+		{ "type", "use the domain's type (pv, pvh, hvm)" },
+		{ "builder", "use the domain's type (pv, pvh, hvm)" },
+	};
+	struct ir_domain *d = parent;
+	struct ir_xl *x;
+	const struct ast_node *n = e->value;
+
+	if (!xl_key_ok(e->key, e->key_len)) {
+		diag_report(s->d, CHECK_VALUE, &e->key_pos,
+			    "xl key '%s' is not a config key ([A-Za-z_][A-Za-z0-9_]*, at most 64)",
+			    diag_quote(s->a, e->key, e->key_len));
+		return NULL;
+	}
+	for (size_t i = 0; i < ARRAY_SIZE(owned); i++) {
+		if (strcmp(e->key, owned[i].key) == 0) {
+			diag_report(s->d, CHECK_VALUE, &e->key_pos,
+				    "xl key '%s' is netc's own: %s", owned[i].key, owned[i].why);
+			return NULL;
+		}
+	}
+	x = arena_new(s->a, struct ir_xl);
+	x->key.s = e->key;
+	x->key.len = e->key_len;
+	x->key.pos = e->key_pos;
+	if (n->kind == AST_LIST) {
+		x->value = arena_new(s->a, struct ir_xl_value);
+		x->value->kind = XL_LIST;
+		x->value->pos = n->pos;
+		for (const struct ast_node *it = n->items; it; it = it->next) {
+			struct ir_xl_value *v = xl_scalar(s, it, e);
+
+			if (!v)
+				return NULL;
+			vec_push(s->a, &x->value->items, v);
+		}
+	} else {
+		x->value = xl_scalar(s, n, e);
+		if (!x->value)
+			return NULL;
+	}
+	vec_push(s->a, &d->xl, x);
+	return x;
+}
+
+/* ---- domains ---- */
+
+static const char *const dom_types[] = { "pv", "pvh", "hvm", NULL };
+
+static void read_domain_vifs(struct schema *s, const struct ast_entry *e, void *obj)
+{
+	struct ir_domain *d = obj;
+	const char *where = arena_printf(s->a, "a vif of domain '%s'", d->name.s);
+
+	if (e->value->kind != AST_LIST) {
+		type_error(s, e, "a list of vifs");
+		return;
+	}
+	d->vifs_set = true;
+	for (const struct ast_node *n = e->value->items; n; n = n->next) {
+		struct ir_vif *v = arena_new(s->a, struct ir_vif);
+
+		v->pos = n->pos;
+		v->domain = d;
+		v->devid = (unsigned)d->vifs.len;
+		v->ip_prefix = -1;
+		vec_push(s->a, &d->vifs, v);
+		if (n->kind != AST_MAP) {
+			diag_report(s->d, CHECK_TYPE, &n->pos, "a vif must be a map, not %s",
+				    describe(s, n));
+			continue;
+		}
+		read_fields(s, n, vif_fields, ARRAY_SIZE(vif_fields), v, where);
+	}
+}
+
+static void read_domain_xl(struct schema *s, const struct ast_entry *e, void *obj)
+{
+	struct ir_domain *d = obj;
+	struct strmap seen;
+
+	d->xl_set = true;
+	strmap_init(&seen);
+	read_named(s, e, &seen, "xl key", read_xl_entry, d);
+	strmap_free(&seen);
+}
+
+static const struct field domain_fields[] = {
+	FIELD_INT("id", struct ir_domain, id, 1, 32751),
+	FIELD("host", F_NAME, struct ir_domain, host_s),
+	FIELD_ENUM("type", struct ir_domain, type_s, dom_types),
+	FIELD_CUSTOM("vifs", read_domain_vifs),
+	FIELD_CUSTOM("xl", read_domain_xl),
+};
+
+static void *read_domain(struct schema *s, const struct ast_entry *e, void *parent)
+{
+	struct ir_domain *d;
+
+	if (!check_name(s, e->key, e->key_len, &e->key_pos, "domain name"))
+		return NULL;
+	d = arena_new(s->a, struct ir_domain);
+	d->name.s = e->key;
+	d->name.len = e->key_len;
+	d->name.pos = e->key_pos;
+	d->pos = e->key_pos;
+	if (!want_map(s, e, true))
+		return NULL;
+	if (e->value->kind == AST_MAP)
+		read_fields(s, e->value, domain_fields, ARRAY_SIZE(domain_fields), d,
+			    arena_printf(s->a, "domain '%s'", d->name.s));
+	d->type = DOM_PV;
+	for (int i = 0; d->type_s.s && dom_types[i]; i++)
+		if (strlen(dom_types[i]) == d->type_s.len && memcmp(dom_types[i], d->type_s.s, d->type_s.len) == 0)
+			d->type = (enum dom_type)i;
+	d->index = s->t->domains.len;
+	vec_push(s->a, &s->t->domains, d);
+	return d;
+}
+
+/* ---- networks ---- */
+
+static const char *const modes[] = { "bridge", "isolated", "nat", "route", NULL };
+
+static void read_net_address(struct schema *s, const struct ast_entry *e, void *obj)
+{
+	struct ir_network *n = obj;
+	struct ip_addr netaddr, last;
+
+	if (!read_string(s, e, &n->address))
+		return;
+	if (!cidr_parse(n->address.s, n->address.len, &n->cidr) || n->cidr.prefix < 0) {
+		diag_report(s->d, CHECK_ADDRESS, &n->address.pos,
+			    "invalid address '%s'; expected dom0's address with a prefix, e.g. 10.0.1.1/24",
+			    diag_quote(s->a, n->address.s, n->address.len));
+		return;
+	}
+	netaddr = ip_network(&n->cidr.addr, n->cidr.prefix);
+	last = ip_last(&n->cidr.addr, n->cidr.prefix);
+	if (n->cidr.prefix < ip_bits(&n->cidr.addr) - 1 &&
+	    (ip_equal(&n->cidr.addr, &netaddr) ||
+	     (n->cidr.addr.family == 4 && ip_equal(&n->cidr.addr, &last)))) {
+		diag_report(s->d, CHECK_ADDRESS, &n->address.pos,
+			    "address '%s' is the subnet's %s address; dom0 needs a host address in it",
+			    diag_quote(s->a, n->address.s, n->address.len),
+			    ip_equal(&n->cidr.addr, &netaddr) ? "network" : "broadcast");
+		return;
+	}
+	n->has_cidr = true;
+}
+
+static bool parse_range(const char *p, size_t len, struct ip_addr *first, struct ip_addr *last)
+{
+	const char *dash = memchr(p, '-', len);
+
+	return dash && ip_parse(p, (size_t)(dash - p), first) && first->family == 4 &&
+	       ip_parse(dash + 1, len - (size_t)(dash - p) - 1, last) && last->family == 4;
+}
+
+static void read_dhcp_range(struct schema *s, const struct ast_entry *e, void *obj)
+{
+	struct ir_dhcp *dh = obj;
+
+	if (!read_string(s, e, &dh->range))
+		return;
+	if (!parse_range(dh->range.s, dh->range.len, &dh->first, &dh->last)) {
+		diag_report(s->d, CHECK_VALUE, &dh->range.pos,
+			    "invalid DHCP range '%s'; expected FIRST-LAST, e.g. 10.0.1.100-10.0.1.200",
+			    diag_quote(s->a, dh->range.s, dh->range.len));
+		return;
+	}
+	dh->valid = true;
+}
+
+static const struct field dhcp_fields[] = {
+	FIELD_CUSTOM("range", read_dhcp_range),
+};
+
+static void read_net_dhcp(struct schema *s, const struct ast_entry *e, void *obj)
+{
+	struct ir_network *n = obj;
+
+	if (!want_map(s, e, false))
+		return;
+	n->dhcp.set = true;
+	n->dhcp.pos = e->key_pos;
+	read_fields(s, e->value, dhcp_fields, ARRAY_SIZE(dhcp_fields), &n->dhcp,
+		    arena_printf(s->a, "the dhcp of network '%s'", n->name.s));
+	if (!n->dhcp.range.s && !ast_map_find(e->value, "range"))
+		diag_report(s->d, CHECK_MISSING_KEY, &e->key_pos,
+			    "dhcp of network '%s' needs 'range'", n->name.s);
+}
+
+static const struct field vxlan_fields[] = {
+	FIELD_INT("vni", struct ir_vxlan, vni, 1, 16777215),
+	FIELD_INT("port", struct ir_vxlan, port, 1, 65535),
+};
+
+static void read_net_vxlan(struct schema *s, const struct ast_entry *e, void *obj)
+{
+	struct ir_network *n = obj;
+
+	if (!want_map(s, e, false))
+		return;
+	n->vxlan.set = true;
+	n->vxlan.pos = e->key_pos;
+	read_fields(s, e->value, vxlan_fields, ARRAY_SIZE(vxlan_fields), &n->vxlan,
+		    arena_printf(s->a, "the vxlan of network '%s'", n->name.s));
+	if (!ast_map_find(e->value, "vni"))
+		diag_report(s->d, CHECK_MISSING_KEY, &e->key_pos,
+			    "vxlan of network '%s' needs 'vni'", n->name.s);
+}
+
+static void read_net_hosts(struct schema *s, const struct ast_entry *e, void *obj)
+{
+	struct ir_network *n = obj;
+
+	if (e->value->kind != AST_LIST) {
+		type_error(s, e, "a list of host names");
+		return;
+	}
+	n->hosts_set = true;
+	n->hosts_pos = e->value->pos;
+	for (const struct ast_node *it = e->value->items; it; it = it->next) {
+		struct ir_str *h = arena_new(s->a, struct ir_str);
+
+		if (it->kind != AST_SCALAR) {
+			diag_report(s->d, CHECK_TYPE, &it->pos, "a host name must be a string, not %s",
+				    describe(s, it));
+			continue;
+		}
+		if (!check_name(s, it->text, it->len, &it->pos, "host name"))
+			continue;
+		h->s = it->text;
+		h->len = it->len;
+		h->pos = it->pos;
+		vec_push(s->a, &n->hosts_list, h);
+	}
+}
+
+static const struct field network_fields[] = {
+	FIELD_ENUM("mode", struct ir_network, mode_s, modes),
+	FIELD("uplink", F_IFNAME, struct ir_network, uplink),
+	FIELD_INT("vlan", struct ir_network, vlan, 1, 4094),
+	FIELD_CUSTOM("address", read_net_address),
+	FIELD("outbound", F_IFNAME, struct ir_network, outbound.name),
+	FIELD_CUSTOM("dhcp", read_net_dhcp),
+	FIELD("gatewaydev", F_IFNAME, struct ir_network, gatewaydev.name),
+	FIELD_INT("mtu", struct ir_network, mtu, 68, 65535),
+	FIELD("stp", F_BOOL, struct ir_network, stp),
+	FIELD_INT("forward-delay", struct ir_network, forward_delay, 2, 30),
+	FIELD_CUSTOM("hosts", read_net_hosts),
+	FIELD_CUSTOM("vxlan", read_net_vxlan),
+};
+
+static void *read_network(struct schema *s, const struct ast_entry *e, void *parent)
+{
+	struct ir_network *n;
+
+	if (!check_ifname(s, e->key, e->key_len, &e->key_pos, "network name"))
+		return NULL;
+	n = arena_new(s->a, struct ir_network);
+	n->name.s = e->key;
+	n->name.len = e->key_len;
+	n->name.pos = e->key_pos;
+	n->pos = e->key_pos;
+	if (!want_map(s, e, true))
+		return NULL;
+	if (e->value->kind == AST_MAP)
+		read_fields(s, e->value, network_fields, ARRAY_SIZE(network_fields), n,
+			    arena_printf(s->a, "network '%s'", n->name.s));
+	n->mode = MODE_BRIDGE;
+	for (int i = 0; n->mode_s.s && modes[i]; i++)
+		if (strlen(modes[i]) == n->mode_s.len && memcmp(modes[i], n->mode_s.s, n->mode_s.len) == 0)
+			n->mode = (enum net_mode)i;
+	n->index = s->t->networks.len;
+	vec_push(s->a, &s->t->networks, n);
+	return n;
+}
+
+/* ---- hosts ---- */
+
+static void *read_nic(struct schema *s, const struct ast_entry *e, void *parent)
+{
+	struct ir_host *h = parent;
+	struct ir_nic *nic;
+
+	if (!check_ifname(s, e->key, e->key_len, &e->key_pos, "NIC name"))
+		return NULL;
+	nic = arena_new(s->a, struct ir_nic);
+	nic->name.s = e->key;
+	nic->name.len = e->key_len;
+	nic->name.pos = e->key_pos;
+	nic->declared = true;
+	if (e->value->kind != AST_NULL) {
+		if (!read_string(s, e, &nic->address))
+			return NULL;
+		if (!cidr_parse(nic->address.s, nic->address.len, &nic->cidr) || nic->cidr.prefix < 0) {
+			diag_report(s->d, CHECK_ADDRESS, &nic->address.pos,
+				    "invalid address '%s' for NIC '%s'; expected CIDR like 192.0.2.10/24, or null",
+				    diag_quote(s->a, nic->address.s, nic->address.len), nic->name.s);
+			nic->address.s = NULL;
+		} else {
+			nic->has_cidr = true;
+		}
+	}
+	vec_push(s->a, &h->nics, nic);
+	return nic;
+}
+
+static void read_host_nics(struct schema *s, const struct ast_entry *e, void *obj)
+{
+	struct ir_host *h = obj;
+
+	read_named(s, e, &h->nic_by_name, "NIC", read_nic, h);
+}
+
+static void read_host_address(struct schema *s, const struct ast_entry *e, void *obj)
+{
+	struct ir_host *h = obj;
+
+	if (!read_string(s, e, &h->address))
+		return;
+	if (!ip_parse(h->address.s, h->address.len, &h->underlay)) {
+		diag_report(s->d, CHECK_ADDRESS, &h->address.pos,
+			    "invalid underlay address '%s'; expected an IPv4 or IPv6 address",
+			    diag_quote(s->a, h->address.s, h->address.len));
+		return;
+	}
+	h->has_underlay = true;
+}
+
+static const struct field host_fields[] = {
+	FIELD_CUSTOM("nics", read_host_nics),
+	FIELD_CUSTOM("address", read_host_address),
+};
+
+static void *read_host(struct schema *s, const struct ast_entry *e, void *parent)
+{
+	struct ir_host *h;
+
+	if (!check_name(s, e->key, e->key_len, &e->key_pos, "host name"))
+		return NULL;
+	h = arena_new(s->a, struct ir_host);
+	h->name.s = e->key;
+	h->name.len = e->key_len;
+	h->name.pos = e->key_pos;
+	if (!want_map(s, e, true))
+		return NULL;
+	if (e->value->kind == AST_MAP)
+		read_fields(s, e->value, host_fields, ARRAY_SIZE(host_fields), h,
+			    arena_printf(s->a, "host '%s'", h->name.s));
+	h->index = s->t->hosts.len;
+	vec_push(s->a, &s->t->hosts, h);
+	return h;
+}
+
+/* ---- top level ---- */
+
+static void read_version(struct schema *s, const struct ast_entry *e, void *obj)
+{
+	struct ir_topology *t = obj;
+
+	if (!read_int(s, e, LLONG_MIN, LLONG_MAX, &t->version))
+		return;
+	if (t->version.v != 1)
+		diag_report(s->d, CHECK_VERSION, &t->version.pos,
+			    "unsupported version %lld; this netc reads version 1", t->version.v);
+}
+
+static void read_mac_prefix(struct schema *s, const struct ast_entry *e, void *obj)
+{
+	struct ir_topology *t = obj;
+	struct ir_str *p = &t->mac_prefix_s;
+	uint8_t m[6];
+	char buf[18];
+
+	if (!read_string(s, e, p))
+		return;
+	if (p->len == 5 && memcmp(p->s, "local", 5) == 0) {
+		t->mac_local = true;
+		return;
+	}
+	if (p->len == 8 && p->len < sizeof(buf) - 9) {
+		memcpy(buf, p->s, 8);
+		memcpy(buf + 8, ":00:00:00", 10);
+		if (mac_parse(buf, 17, m) && !(m[0] & 1)) {
+			memcpy(t->mac_prefix, m, 3);
+			return;
+		}
+	}
+	diag_report(s->d, CHECK_VALUE, &p->pos,
+		    "invalid mac-prefix '%s'; expected three unicast octets like 00:16:3e, or 'local'",
+		    diag_quote(s->a, p->s, p->len));
+	p->s = NULL;
+}
+
+static const struct field defaults_fields[] = {
+	FIELD_CUSTOM("mac-prefix", read_mac_prefix),
+	FIELD("network", F_STR, struct ir_topology, default_network_s),
+};
+
+static void read_defaults(struct schema *s, const struct ast_entry *e, void *obj)
+{
+	struct ir_topology *t = obj;
+
+	if (!want_map(s, e, false))
+		return;
+	t->defaults_set = true;
+	t->defaults_pos = e->key_pos;
+	read_fields(s, e->value, defaults_fields, ARRAY_SIZE(defaults_fields), t, "defaults");
+}
+
+static void read_hosts(struct schema *s, const struct ast_entry *e, void *obj)
+{
+	struct ir_topology *t = obj;
+
+	/* An empty hosts map means what no hosts map means: the implicit dom0. */
+	t->hosts_set = e->value->kind == AST_MAP && e->value->count > 0;
+	read_named(s, e, &t->host_by_name, "host", read_host, NULL);
+}
+
+static void read_networks(struct schema *s, const struct ast_entry *e, void *obj)
+{
+	read_named(s, e, &((struct ir_topology *)obj)->net_by_name, "network", read_network, NULL);
+}
+
+static void read_domains(struct schema *s, const struct ast_entry *e, void *obj)
+{
+	read_named(s, e, &((struct ir_topology *)obj)->dom_by_name, "domain", read_domain, NULL);
+}
+
+static const struct field top_fields[] = {
+	FIELD_CUSTOM("version", read_version),
+	FIELD_CUSTOM("defaults", read_defaults),
+	FIELD_CUSTOM("hosts", read_hosts),
+	FIELD_CUSTOM("networks", read_networks),
+	FIELD_CUSTOM("domains", read_domains),
+};
+
+struct ir_topology *schema_build(struct compilation *c, const struct ast_node *root)
+{
+	struct schema s = { c, &c->diag, &c->arena, NULL };
+	struct ir_topology *t = arena_new(&c->arena, struct ir_topology);
+	struct srcpos start = { .file = &c->src, 1, 1, 1, 1 };
+
+	s.t = t;
+	memcpy(t->mac_prefix, "\x00\x16\x3e", 3);
+	if (root->kind == AST_NULL ||
+	    (root->kind == AST_MAP && root->count == 0)) {
+		diag_report(s.d, CHECK_MISSING_KEY, &start,
+			    "the topology is empty; it needs at least 'version: 1' (netc: 'version 1;')");
+		return t;
+	}
+	if (root->kind != AST_MAP) {
+		diag_report(s.d, CHECK_TYPE, &root->pos, "a topology must be a map, not %s",
+			    describe(&s, root));
+		return t;
+	}
+	read_fields(&s, root, top_fields, ARRAY_SIZE(top_fields), t, "the topology");
+	if (!ast_map_find(root, "version"))
+		diag_report(s.d, CHECK_MISSING_KEY, &start, "missing key 'version' (it must be 1)");
+	return t;
+}
