@@ -23,7 +23,7 @@ struct compilation;
 	X(YAML_FEATURE, "yaml-feature", ERROR,                                 \
 	  "no YAML anchors, aliases, tags, merge keys or second documents")    \
 	X(NESTING, "nesting", ERROR,                                           \
-	  "maps and lists nest at most 64 levels deep")                        \
+	  "maps and lists nest at most 32 levels deep")                        \
 	X(DUPLICATE_KEY, "duplicate-key", ERROR,                               \
 	  "no key or name appears twice in one mapping")                       \
 	X(UNKNOWN_KEY, "unknown-key", ERROR,                                   \

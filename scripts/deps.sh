@@ -1,6 +1,7 @@
 #!/bin/sh
 # Install the Debian packages a make target needs, or say exactly how.
 #   scripts/deps.sh build|check|bench|fuzz|docs
+#   scripts/deps.sh --list GROUP...     print the packages, install nothing
 # As root, missing packages are installed with apt-get (after one
 # apt-get update); otherwise the exact apt-get line is printed and the
 # script fails.  Nothing is downloaded from anywhere but Debian's mirror.
@@ -13,14 +14,23 @@ bench="$build hyperfine valgrind iproute2"
 fuzz="$build clang libclang-rt-14-dev"
 docs="$build graphviz"
 
-case "${1:-build}" in
-build) want=$build ;;
-check) want=$check ;;
-bench) want=$bench ;;
-fuzz) want=$fuzz ;;
-docs) want=$docs ;;
-*) echo "usage: $0 build|check|bench|fuzz|docs" >&2; exit 2 ;;
-esac
+group() {
+	case "$1" in
+	build) echo "$build" ;;
+	check) echo "$check" ;;
+	bench) echo "$bench" ;;
+	fuzz) echo "$fuzz" ;;
+	docs) echo "$docs" ;;
+	*) echo "usage: $0 [--list] build|check|bench|fuzz|docs..." >&2; exit 2 ;;
+	esac
+}
+
+if [ "${1:-}" = --list ]; then
+	shift
+	for g in "$@"; do group "$g"; done | tr -s '[:space:]' '\n' | sed '/^$/d' | sort -u
+	exit 0
+fi
+want=$(group "${1:-build}")
 
 # Not a Debian system: nothing to do here; the build will say what fails.
 command -v dpkg-query >/dev/null 2>&1 || exit 0
