@@ -447,21 +447,24 @@ static void check_shared_uplink(struct compilation *c)
 struct iface_owner {
 	const char *what;
 	const struct srcpos *pos;
+	bool from_id;   /* a vifD.N name */
 };
 
 static void iface_claim(struct compilation *c, struct strmap *m, const struct ir_host *h,
-			const char *name, const char *what, const struct srcpos *pos)
+			const char *name, const char *what, const struct srcpos *pos, bool from_id)
 {
 	struct iface_owner *o = arena_new(A(c), struct iface_owner);
 	const struct iface_owner *first;
 
 	o->what = what;
 	o->pos = pos;
+	o->from_id = from_id;
 	first = strmap_put(m, name, strlen(name), o);
-	if (!first)
+	/* Two equal vifD.N names come from two equal ids: duplicate-id says so. */
+	if (!first || (first->from_id && from_id))
 		return;
 	diag_report(D(c), CHECK_DUPLICATE_INTERFACE, pos,
-		    "interface name '%s' of %s is already the name of %s%s", name, what, first->what,
+		    "interface name '%s' (%s) is already taken by %s%s", name, what, first->what,
 		    on_host(c, h));
 	if (srcpos_valid(first->pos))
 		diag_note(D(c), first->pos, "%s is named here", first->what);
@@ -482,26 +485,26 @@ static void check_duplicate_interface(struct compilation *c)
 		IR_FOREACH(const struct ir_nic *, nic, &h->nics)
 			if (nic->declared)
 				iface_claim(c, &m, h, nic->name.s,
-					    arena_printf(A(c), "NIC '%s'", nic->name.s), &nic->name.pos);
+					    arena_printf(A(c), "NIC '%s'", nic->name.s), &nic->name.pos, false);
 		IR_FOREACH(const struct ir_network *, n, &h->networks) {
 			if (net_mode_has_bridge(n->mode))
 				iface_claim(c, &m, h, n->name.s,
-					    arena_printf(A(c), "bridge '%s'", n->name.s), &n->name.pos);
+					    arena_printf(A(c), "bridge '%s'", n->name.s), &n->name.pos, false);
 			if (n->port && n->vlan.set)
 				iface_claim(c, &m, h, n->port,
 					    arena_printf(A(c), "the VLAN device of '%s'", n->name.s),
-					    &n->vlan.pos);
+					    &n->vlan.pos, false);
 			if (n->vxlan_dev)
 				iface_claim(c, &m, h, n->vxlan_dev,
 					    arena_printf(A(c), "the VXLAN device of '%s'", n->name.s),
-					    &n->vxlan.pos);
+					    &n->vxlan.pos, false);
 		}
 		IR_FOREACH(const struct ir_domain *, d, &h->domains)
 			IR_FOREACH(const struct ir_vif *, v, &d->vifs)
 				if (v->backend_name)
-					iface_claim(c, &m, h, v->backend_name,
-						    arena_printf(A(c), "the backend of %s", vif_label(c, v)),
-						    v->name.s ? &v->name.pos : &v->pos);
+					iface_claim(c, &m, h, v->backend_name, vif_label(c, v),
+						    v->name.s ? &v->name.pos : &v->pos,
+						    v->name_source == VIFNAME_ID);
 		strmap_free(&m);
 	}
 }

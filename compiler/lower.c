@@ -356,9 +356,9 @@ static void mac_collided(struct compilation *c, const struct ir_vif *v, const st
 	mac_format((const uint8_t *)was, a);
 	mac_format((const uint8_t *)now, b);
 	if (!diag_report(&c->diag, CHECK_MAC_COLLISION, &v->pos,
-			 "derived MAC %s of %s is also %s's; using %s", a,
+			 "derived MAC %s of %s collides with %s; using %s", a,
 			 vif_label(&c->arena, v),
-			 other ? vif_label(&c->arena, other) : "another vif", b))
+			 other ? vif_label(&c->arena, other) : "another MAC", b))
 		return;
 	if (other)
 		diag_note(&c->diag, other->mac_source == MAC_EXPLICIT ? &other->mac_s.pos : &other->pos,

@@ -135,7 +135,7 @@ static bool read_int(struct schema *s, const struct ast_entry *e, long long min,
 	}
 	if (r == INT_OVERFLOW || v < min || v > max) {
 		diag_report(s->d, CHECK_RANGE, value_pos(e), "'%s' must be between %lld and %lld, not %s",
-			    e->spelling, min, max, describe(s, n));
+			    e->spelling, min, max, diag_quote(s->a, n->text, n->len));
 		return false;
 	}
 	out->v = v;

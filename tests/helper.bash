@@ -2,6 +2,7 @@
 #   load helper     (at the top of each .bats file)
 # NETC may point at another build (the ASan one, or valgrind's wrapper).
 
+bats_require_minimum_version 1.5.0
 bats_load_library bats-support
 bats_load_library bats-assert
 
