@@ -58,6 +58,7 @@ static int usage_error(const char *fmt, const char *arg)
 /* -W NAME / -Wno-NAME / -Werror. */
 static int apply_warning_option(struct diag_ctx *d, const char *arg)
 {
+	const char *name = arg;
 	bool on = true;
 	int id;
 
@@ -67,13 +68,13 @@ static int apply_warning_option(struct diag_ctx *d, const char *arg)
 	}
 	if (strncmp(arg, "no-", 3) == 0) {
 		on = false;
-		arg += 3;
+		name = arg + 3;
 	}
-	id = check_lookup(arg);
+	id = check_lookup(name);
 	if (id < 0)
 		return usage_error("unknown check '%s' (see --list-checks)", arg);
 	if (check_table[id].level == CHECK_ERROR)
-		return usage_error("check '%s' is an error and cannot be turned on or off", arg);
+		return usage_error("check '%s' is an error and cannot be turned on or off", name);
 	d->level[id] = on ? CHECK_WARNING : CHECK_OFF;
 	return EXIT_OK;
 }
