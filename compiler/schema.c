@@ -402,36 +402,61 @@ static void read_vif_ip(struct schema *s, const struct ast_entry *e, void *obj)
 	v->ip_prefix = cidr.prefix;
 }
 
+/* A decimal in [1, UINT32_MAX] without leading zeros, as xl's
+ * xlu_vif_parse_rate takes it (it parses with strtoull base 0, so a leading
+ * zero would silently mean octal). */
+static bool rate_number(const char *p, size_t len, size_t *i, uint64_t *out)
+{
+	size_t start = *i;
+	uint64_t v = 0;
+
+	if (*i >= len || p[*i] < '1' || p[*i] > '9')
+		return false;
+	for (; *i < len && p[*i] >= '0' && p[*i] <= '9'; (*i)++) {
+		if (*i - start >= 10)
+			return false;
+		v = v * 10 + (uint64_t)(p[*i] - '0');
+	}
+	if (v > UINT32_MAX)
+		return false;
+	*out = v;
+	return true;
+}
+
 /* xl's rate syntax (xl-network-configuration(5)): RATE/s or RATE/s@INTERVAL,
  * RATE a number with optional K/M/G and B (bytes) or b (bits), INTERVAL a
- * number with s, ms or us. */
+ * number with s, ms or us (default 50ms), within the bounds xl itself
+ * checks: no zero, nothing past 32 bits, and bytes per interval within 64. */
 static bool rate_ok(const char *p, size_t len)
 {
-	size_t i = 0, d;
+	uint64_t n, bytes, usecs = 50000;
+	size_t i = 0;
 
-	for (d = i; i < len && p[i] >= '0' && p[i] <= '9'; i++)
-		;
-	if (i == d || i - d > 12)
+	if (!rate_number(p, len, &i, &n))
 		return false;
+	bytes = n;
 	if (i < len && strchr("KMG", p[i]))
-		i++;
+		bytes *= p[i++] == 'K' ? 1000 : p[i - 1] == 'M' ? 1000000 : 1000000000;
 	if (i >= len || (p[i] != 'B' && p[i] != 'b'))
 		return false;
-	i++;
+	if (p[i++] == 'b')
+		bytes /= 8;
 	if (len - i < 2 || p[i] != '/' || p[i + 1] != 's')
 		return false;
 	i += 2;
-	if (i == len)
-		return true;
-	if (p[i++] != '@')
-		return false;
-	for (d = i; i < len && p[i] >= '0' && p[i] <= '9'; i++)
-		;
-	if (i == d || i - d > 12)
-		return false;
-	if (len - i == 1)
-		return p[i] == 's';
-	return len - i == 2 && (p[i] == 'm' || p[i] == 'u') && p[i + 1] == 's';
+	if (i < len) {
+		if (p[i++] != '@' || !rate_number(p, len, &i, &usecs))
+			return false;
+		if (len - i == 1 && p[i] == 's')
+			usecs *= 1000000;
+		else if (len - i == 2 && p[i + 1] == 's' && p[i] == 'm')
+			usecs *= 1000;
+		else if (!(len - i == 2 && p[i + 1] == 's' && p[i] == 'u'))
+			return false;
+		if (usecs > UINT32_MAX)
+			return false;
+	}
+	return !bytes || bytes <= UINT64_MAX / usecs;
 }
 
 static void read_vif_rate(struct schema *s, const struct ast_entry *e, void *obj)
@@ -440,7 +465,7 @@ static void read_vif_rate(struct schema *s, const struct ast_entry *e, void *obj
 
 	if (read_string(s, e, &v->rate) && !rate_ok(v->rate.s, v->rate.len)) {
 		diag_report(s->d, CHECK_VALUE, &v->rate.pos,
-			    "invalid rate '%s'; expected e.g. 10Mb/s or 1MB/s@20ms",
+			    "invalid rate '%s'; expected e.g. 10Mb/s or 1MB/s@20ms (numbers 1-4294967295, no leading zeros)",
 			    diag_quote(s->a, v->rate.s, v->rate.len));
 		v->rate.s = NULL;
 	}
@@ -513,11 +538,15 @@ static struct ir_xl_value *xl_scalar(struct schema *s, const struct ast_node *n,
 	return v;
 }
 
+/* What xl's config lexer takes as a key: [a-z][a-z0-9_]*. */
 static bool xl_key_ok(const char *p, size_t len)
 {
-	if (len == 0 || len > 64 || (p[0] >= '0' && p[0] <= '9'))
+	if (len == 0 || len > 64 || p[0] < 'a' || p[0] > 'z')
 		return false;
-	return charset_ok(p, len, "_");
+	for (size_t i = 1; i < len; i++)
+		if (!((p[i] >= 'a' && p[i] <= 'z') || (p[i] >= '0' && p[i] <= '9') || p[i] == '_'))
+			return false;
+	return true;
 }
 
 static void *read_xl_entry(struct schema *s, const struct ast_entry *e, void *parent)
@@ -536,7 +565,7 @@ static void *read_xl_entry(struct schema *s, const struct ast_entry *e, void *pa
 
 	if (!xl_key_ok(e->key, e->key_len)) {
 		diag_report(s->d, CHECK_VALUE, &e->key_pos,
-			    "xl key '%s' is not a config key ([A-Za-z_][A-Za-z0-9_]*, at most 64)",
+			    "xl key '%s' is not an xl config key ([a-z][a-z0-9_]*, at most 64 bytes)",
 			    diag_quote(s->a, e->key, e->key_len));
 		return NULL;
 	}

@@ -28,11 +28,11 @@ setup_file() {
 
 setup() {
 	[ -x "$XLCHECK" ] || fail "tests/xlcheck is not built: make tests/xlcheck"
-	# "... derived MAC M of vif 0 of domain 'LOSER' is also vif 0 of domain
-	# 'KEEPER''s; using NEW [-Wmac-collision]"
+	# "... derived MAC M of vif 0 of domain 'LOSER' collides with vif 0 of
+	# domain 'KEEPER'; using NEW [-Wmac-collision]"
 	local line
 	line=$(cat "$BATS_FILE_TMPDIR/collision")
-	[[ "$line" =~ derived\ MAC\ ([0-9a-f:]+)\ of\ vif\ 0\ of\ domain\ \'([^\']+)\'\ is\ also\ vif\ 0\ of\ domain\ \'([^\']+)\'\'s\;\ using\ ([0-9a-f:]+) ]] ||
+	[[ "$line" =~ derived\ MAC\ ([0-9a-f:]+)\ of\ vif\ 0\ of\ domain\ \'([^\']+)\'\ collides\ with\ vif\ 0\ of\ domain\ \'([^\']+)\'\;\ using\ ([0-9a-f:]+) ]] ||
 		fail "unexpected warning: $line"
 	MAC=${BASH_REMATCH[1]} LOSER=${BASH_REMATCH[2]} KEEPER=${BASH_REMATCH[3]} NEW=${BASH_REMATCH[4]}
 }
@@ -64,7 +64,7 @@ hash_mac() {
 	assert_line --index 0 --regexp "^$KEEPER: vif = \\[ 'mac=$MAC,bridge=xenbr0,vifname=v[a-z2-7]{10}' \\]\$"
 	assert_line --index 1 --regexp "^$LOSER: vif = \\[ 'mac=$NEW,bridge=xenbr0,vifname=v[a-z2-7]{10}' \\]\$"
 	assert_equal "$(first_stderr_line)" \
-		"$t:5:$((${#LOSER} + 15)): warning: derived MAC $MAC of vif 0 of domain '$LOSER' is also vif 0 of domain '$KEEPER''s; using $NEW [-Wmac-collision]"
+		"$t:5:$((${#LOSER} + 15)): warning: derived MAC $MAC of vif 0 of domain '$LOSER' collides with vif 0 of domain '$KEEPER'; using $NEW [-Wmac-collision]"
 	[[ "$stderr" == *"$t:4:$((${#KEEPER} + 15)): note: vif 0 of domain '$KEEPER' has MAC $MAC"* ]] ||
 		fail "no note at $KEEPER's vif: $stderr"
 }
@@ -84,7 +84,7 @@ hash_mac() {
 	# The warning is about the same vif either way.
 	run --separate-stderr "$NETC" -t vif "$b"
 	assert_equal "$(first_stderr_line)" \
-		"$b:4:$((${#LOSER} + 15)): warning: derived MAC $MAC of vif 0 of domain '$LOSER' is also vif 0 of domain '$KEEPER''s; using $NEW [-Wmac-collision]"
+		"$b:4:$((${#LOSER} + 15)): warning: derived MAC $MAC of vif 0 of domain '$LOSER' collides with vif 0 of domain '$KEEPER'; using $NEW [-Wmac-collision]"
 	# Byte-identical xl files from run to run.
 	"$NETC" -q -t xl "$b" -o "$BATS_TEST_TMPDIR/x1"
 	"$NETC" -q -t xl "$b" -o "$BATS_TEST_TMPDIR/x2"

@@ -179,7 +179,7 @@ base() {
 	assert_line --index 0 --partial "web: vif = [ 'mac=$next,"
 	assert_line --index 1 --partial "mail: vif = [ 'mac=00:16:3e:6b:5c:1e,"
 	assert_equal "$(first_stderr_line)" \
-		"$t:6:13: warning: derived MAC 00:16:3e:6b:5c:1e of vif 0 of domain 'web' is also vif 0 of domain 'mail''s; using $next [-Wmac-collision]"
+		"$t:6:13: warning: derived MAC 00:16:3e:6b:5c:1e of vif 0 of domain 'web' collides with vif 0 of domain 'mail'; using $next [-Wmac-collision]"
 	[[ "$stderr" == *"note: vif 0 of domain 'mail' has MAC 00:16:3e:6b:5c:1e"* ]] ||
 		fail "no note naming mail: $stderr"
 }

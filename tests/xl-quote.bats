@@ -126,7 +126,6 @@ b.yaml" -o "$OUT"
 }
 
 @test "quote: xl keys are [a-z][a-z0-9_]* for libxlutil; netc must refuse others" {
-	skip "compiler issue (reported): schema.c xl_key_ok accepts 'Memory' and '_x', which libxlutil's lexer rejects"
 	local t
 	t=$(topo key.yaml <<-'EOF'
 	version: 1
@@ -138,4 +137,5 @@ b.yaml" -o "$OUT"
 	)
 	run --separate-stderr "$NETC" -t xl "$t" -o "$OUT"
 	assert_failure 1
+	assert_equal "${stderr_lines[0]}" "$t:5:11: error: xl key 'Memory' is not an xl config key ([a-z][a-z0-9_]*, at most 64 bytes)"
 }

@@ -88,6 +88,19 @@ backup: vif = [ 'mac=00:16:3e:b4:7f:48,bridge=xenbr0,vifname=vif3.0', 'mac=00:16
 	assert_equal "$(first_stderr_line)" "netc: --domain 'a' runs on host 'h1', not on 'h2'"
 }
 
+@test "vif: every MAC written is the one the JSON IR shows, in the same order" {
+	local s
+	for s in samples/*.yaml tests/data/xl/every-key.yaml; do
+		"$NETC" -q -t json "$s" |
+			sed -nE 's/^ *"mac": (null|"([^"]*)"),?$/\2/p' | sed 's/^$/none/' > "$BATS_TEST_TMPDIR/json"
+		"$NETC" -q -t vif "$s" | tr "'" '\n' | sed -n '/bridge=\|gatewaydev=/p' |
+			sed -E 's/^mac=([^,]*),.*/\1/; /=/s/.*/none/' > "$BATS_TEST_TMPDIR/vif"
+		[ -s "$BATS_TEST_TMPDIR/vif" ] || fail "$s: no vifs read"
+		run diff "$BATS_TEST_TMPDIR/json" "$BATS_TEST_TMPDIR/vif"
+		assert_success
+	done
+}
+
 # The vif list of NAME.cfg joined onto one line, as -t vif writes it.
 joined_vif() {
 	awk '/^vif = \[/ { v = $0; on = 1; next }

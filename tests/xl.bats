@@ -192,11 +192,11 @@ web.cfg"
 	# Route mode: script=vif-route, ip= and gatewaydev= together, no bridge.
 	run "$XLCHECK" --get 'vif[3]' "$OUT/full.cfg"
 	assert_output "mac=00:16:3e:e3:26:c1,script=vif-route,ip=198.51.100.50,gatewaydev=eth1,vifname=vif7.3"
-	# hvm: type and model; a derived name of 11 bytes (room for -emu).
+	# hvm: type and model.
 	run "$XLCHECK" --get 'vif[0]' "$OUT/emu.cfg"
 	assert_output "mac=00:16:3e:3b:7b:c5,bridge=xenbr0,vifname=emu0,type=ioemu,model=e1000"
 	# An explicit script on a route vif replaces vif-route; ip= and
-	# gatewaydev= stay.
+	# gatewaydev= stay.  No id: a derived name of 11 bytes (room for -emu).
 	run "$XLCHECK" --get 'vif[1]' "$OUT/emu.cfg"
 	assert_output "mac=00:16:3e:68:4d:f6,script=/etc/xen/scripts/vif-route-qos,ip=198.51.100.51,gatewaydev=eth1,vifname=vgonf44pvur,type=vif"
 }

@@ -98,7 +98,7 @@ static bool decimal_in(const char *s, unsigned long lo, unsigned long hi)
 	char *end;
 	unsigned long v;
 
-	if (!*s || !charset(s, "") || strspn(s, "0123456789") != strlen(s) || (s[0] == '0' && s[1]))
+	if (!*s || strspn(s, "0123456789") != strlen(s) || (s[0] == '0' && s[1]))
 		return false;
 	errno = 0;
 	v = strtoul(s, &end, 10);
@@ -395,7 +395,7 @@ static void check_file(const char *path, bool fragment)
 	char *text = slurp(path);
 	struct config c;
 	XLU_Config *cfg;
-	const char *name, *type = NULL, *base;
+	const char *name, *type = NULL, *builder, *base;
 	bool hvm = false;
 
 	if (!config_open(&c, path, path, NULL)) {
@@ -416,7 +416,7 @@ static void check_file(const char *path, bool fragment)
 			problem(path, "type must be \"pv\", \"pvh\" or \"hvm\"");
 		else
 			hvm = strcmp(type, "hvm") == 0;
-		if (xlu_cfg_get_string(cfg, "builder", &name, 1) != ESRCH ||
+		if (xlu_cfg_get_string(cfg, "builder", &builder, 1) != ESRCH ||
 		    xlu_cfg_get_list(cfg, "builder", NULL, NULL, 1) != ESRCH)
 			problem(path, "builder is deprecated; netc writes type");
 	}

@@ -1,0 +1,142 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The vif spec builder shared by -t xl and -t vif (SPEC §6.3, §6.4), and
+ * xl's string quoting.  xl splits a spec at every ',' and each piece at its
+ * first '=' (xl_parse.c parse_nic_config); no value written here can hold
+ * either, because the schema limits them to names, addresses, rates and
+ * paths.
+ */
+#include "xl_spec.h"
+
+#include <string.h>
+
+void xl_quote(struct strbuf *sb, const char *s, size_t len, char quote)
+{
+	strbuf_addc(sb, quote);
+	for (size_t i = 0; i < len; i++) {
+		char c = s[i];
+		const char *esc = NULL;
+
+		switch (c) {
+		case '\\': esc = "\\\\"; break;
+		case '\a': esc = "\\a"; break;
+		case '\b': esc = "\\b"; break;
+		case '\f': esc = "\\f"; break;
+		case '\n': esc = "\\n"; break;
+		case '\r': esc = "\\r"; break;
+		case '\t': esc = "\\t"; break;
+		case '\v': esc = "\\v"; break;
+		default:
+			break;
+		}
+		if (esc) {
+			strbuf_adds(sb, esc);
+		} else if (c == quote) {
+			strbuf_addc(sb, '\\');
+			strbuf_addc(sb, c);
+		} else {
+			/* Raw, UTF-8 and the controls without an escape included: the
+			 * lexer takes any byte but the quote, '\\' and newline. */
+			strbuf_addc(sb, c);
+		}
+	}
+	strbuf_addc(sb, quote);
+}
+
+struct spec {
+	struct strbuf *sb;
+	bool first;
+};
+
+static void spec_key(struct spec *sp, const char *key)
+{
+	if (!sp->first)
+		strbuf_addc(sp->sb, ',');
+	sp->first = false;
+	strbuf_adds(sp->sb, key);
+	strbuf_addc(sp->sb, '=');
+}
+
+static void spec_str(struct spec *sp, const char *key, const char *s)
+{
+	if (!s)
+		return;
+	spec_key(sp, key);
+	strbuf_adds(sp->sb, s);
+}
+
+static void spec_irstr(struct spec *sp, const char *key, const struct ir_str *s)
+{
+	if (!s->s)
+		return;
+	spec_key(sp, key);
+	strbuf_add(sp->sb, s->s, s->len);
+}
+
+/*
+ * Key order: identity first (mac), then where the vif attaches (bridge, or
+ * the route mode's script, ip and gatewaydev together), the backend name,
+ * then the pass-through keys.
+ */
+void xl_vif_spec(struct strbuf *sb, const struct ir_vif *v)
+{
+	struct spec sp = { sb, true };
+	bool route = v->net && v->net->mode == MODE_ROUTE;
+	char buf[64];
+
+	if (v->mac_source != MAC_RANDOM)
+		spec_str(&sp, "mac", mac_format(v->mac, buf));
+	spec_str(&sp, "bridge", v->bridge);
+	/* An explicit script wins over vif-route: a site's wrapper around it
+	 * still gets ip= and gatewaydev= (docs/xl.md). */
+	if (v->script.s)
+		spec_irstr(&sp, "script", &v->script);
+	else if (route)
+		spec_str(&sp, "script", "vif-route");
+	/* The address alone: the hotplug scripts take ip= as one address
+	 * (vif-route routes exactly it; the anti-spoofing rules match it). */
+	if (v->has_ip)
+		spec_str(&sp, "ip", ip_format(&v->ip, buf));
+	if (route)
+		spec_irstr(&sp, "gatewaydev", &v->net->gatewaydev.name);
+	spec_str(&sp, "vifname", v->backend_name);
+	spec_irstr(&sp, "type", &v->type);
+	spec_irstr(&sp, "model", &v->model);
+	spec_irstr(&sp, "rate", &v->rate);
+	if (v->mtu.set) {
+		spec_key(&sp, "mtu");
+		strbuf_addf(sb, "%lld", v->mtu.v);
+	}
+	spec_irstr(&sp, "backend", &v->backend);
+}
+
+void xl_vif_assignment(struct strbuf *sb, const struct ir_domain *d, size_t column,
+		       bool one_line)
+{
+	static const char head[] = "vif = [ ";
+	const struct ir_vif *v;
+	struct strbuf spec;
+
+	strbuf_init(&spec);
+	strbuf_adds(sb, head);
+	IR_FOREACH(const struct ir_vif *, v, &d->vifs) {
+		if (v_i > 0) {
+			if (one_line) {
+				strbuf_adds(sb, ", ");
+			} else {
+				strbuf_adds(sb, ",\n");
+				strbuf_indent(sb, (int)(column + sizeof(head) - 1));
+			}
+		}
+		strbuf_reset(&spec);
+		xl_vif_spec(&spec, v);
+		xl_quote(sb, spec.buf, spec.len, '\'');
+	}
+	strbuf_adds(sb, d->vifs.len ? " ]" : "]");
+	strbuf_free(&spec);
+}
+
+const struct vec *xl_selected_domains(const struct emit_ctx *e)
+{
+	return e->host ? &e->host->domains : &e->ir->domains;
+}
