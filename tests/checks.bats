@@ -85,7 +85,7 @@ check_warning() {   # check_warning FILE LINE [options]: exit 0, first line LINE
 }
 
 @test "value" {
-	check_error value.yaml "tests/bad/value.yaml:7:15: error: invalid rate 'fast'; expected e.g. 10Mb/s or 1MB/s@20ms"
+	check_error value.yaml "tests/bad/value.yaml:7:15: error: invalid rate 'fast'; expected e.g. 10Mb/s or 1MB/s@20ms (numbers 1-4294967295, no leading zeros)"
 }
 
 @test "mac" {

@@ -10,6 +10,7 @@ load helper
 bats_require_minimum_version 1.5.0
 
 DATA="$BATS_TEST_DIRNAME/data/netc"
+BAD_ESCAPE_Q='error: invalid escape '\''\q'\'' in string; netc knows \", \\, \n, \t, \r and \x01-\x7f'
 
 # Parse stdin as $BATS_TEST_TMPDIR/NAME (default t.netc); F is its path.
 parse() {
@@ -408,7 +409,7 @@ EOF
 	parse <<'EOF'
 x "é\q";
 EOF
-	assert_error '1:5: error: invalid escape '"'"'\q'"'"' in string; netc knows \", \\, \n and \t'
+	assert_error "1:5: $BAD_ESCAPE_Q"
 	assert_equal "${stderr_lines[2]}" "      |     ^~"
 }
 
@@ -521,9 +522,17 @@ EOF
 	assert_equal "${stderr_lines[0]}" "$F:2:1: error: unexpected word 'network', expected ';'"
 	assert_equal "${stderr_lines[3]}" "$F:2:25: error: unexpected '}', expected ';'"
 	assert_equal "${stderr_lines[6]}" "$F:3:34: error: unexpected '}', expected ';'"
-	# Recovery kept what parsed: the domain with its id and its (now empty) vif.
+	# Each statement missed only its ';' (before a new line or a '}'): all kept.
 	assert_output - <<'EOF'
 map@1:1-3:36
+  key "version"@1:1-1:7
+    scalar@1:9-1:9 "1"
+  key "networks" (spelled network)@2:1-2:7
+    map@2:1-2:25
+      key "x"@2:9-2:9
+        map@2:11-2:25
+          key "mode"@2:13-2:16
+            scalar@2:18-2:23 "bridge"
   key "domains" (spelled domain)@3:1-3:6
     map@3:1-3:36
       key "d"@3:8-3:8
@@ -533,6 +542,48 @@ map@1:1-3:36
           key "vifs" (spelled vif)@3:18-3:20
             list@3:18-3:34
               map@3:18-3:34
+                key "network"@3:24-3:30
+                  scalar@3:32-3:32 "x"
+EOF
+}
+
+@test "every line missing its ';' is reported, and each statement is kept" {
+	parse < <(printf 'a 1\nb [ 2 ]\nc 3\n')
+	assert_failure 1
+	assert_equal "$(error_count)" 3
+	assert_equal "${stderr_lines[0]}" "$F:2:1: error: unexpected word 'b', expected ';'"
+	assert_equal "${stderr_lines[3]}" "$F:3:1: error: unexpected word 'c', expected ';'"
+	assert_equal "${stderr_lines[6]}" "$F:3:4: error: unexpected end of file, expected ';'"
+	assert_output - <<'EOF'
+map@1:1-3:3
+  key "a"@1:1-1:1
+    scalar@1:3-1:3 "1"
+  key "b"@2:1-2:1
+    list@2:3-2:7
+      scalar@2:5-2:5 "2"
+  key "c"@3:1-3:1
+    scalar@3:3-3:3 "3"
+EOF
+}
+
+@test "a statement running on into more words is dropped whole; before other tokens it is kept" {
+	parse <<'EOF'
+uplink eth0 eth1;
+network my net { mode nat; }
+id 7 ] x;
+mode bridge;
+EOF
+	assert_failure 1
+	assert_equal "$(error_count)" 3
+	assert_equal "${stderr_lines[0]}" "$F:1:13: error: unexpected word 'eth1', expected ';'"
+	assert_equal "${stderr_lines[3]}" "$F:2:12: error: unexpected word 'net', expected ';'"
+	assert_equal "${stderr_lines[6]}" "$F:3:6: error: unexpected ']', expected ';'"
+	assert_output - <<'EOF'
+map@1:1-4:12
+  key "id"@3:1-3:2
+    scalar@3:4-3:4 "7"
+  key "mode"@4:1-4:4
+    scalar@4:6-4:11 "bridge"
 EOF
 }
 
@@ -681,6 +732,27 @@ EOF
 	[ "$SECONDS" -le 3 ]
 }
 
+@test "a 20 MB word and a 5 MB string take linear time" {
+	local f="$BATS_TEST_TMPDIR/long.netc" out="$BATS_TEST_TMPDIR/long.ast"
+	{
+		printf 'k '; head -c 20000000 /dev/zero | tr '\0' a; printf ';\n'
+		printf 's "'; head -c 5000000 /dev/zero | tr '\0' b; printf '\\q";\n'
+	} > "$f"
+	local status_of_netc
+	timeout 10 "$NETC" --dump-ast "$f" 2> "$out.err" | cut -c 1-40 > "$out" &&
+		status_of_netc=${PIPESTATUS[0]} || status_of_netc=${PIPESTATUS[0]}
+	assert_equal "$status_of_netc" 1
+	assert_equal "$(head -n 1 "$out.err")" "$f:2:5000004: $BAD_ESCAPE_Q"
+	run cat "$out"
+	assert_output - <<'EOF'
+map@1:1-2:5000007
+  key "k"@1:1-1:1
+    scalar@1:3-1:20000002 "aaaaaaaaaaaaa
+  key "s"@2:1-2:1
+    scalar@2:3-2:5000006 quoted "bbbbbbb
+EOF
+}
+
 @test "parsing stops after too many errors" {
 	local f="$BATS_TEST_TMPDIR/many.netc"
 	awk 'BEGIN { for (i = 0; i < 20000; i++) printf "k = v;\n" }' > "$f"
@@ -713,4 +785,17 @@ EOF
                 list@480001:51-480001:81
                   scalar@480001:53-480001:79 quoted "phy:/dev/vg/d59999,xvda,w"
 EOF
+}
+
+@test "\\r and \\xHH escapes decode; \\x00 and non-ASCII \\xHH are errors" {
+	f=$(printf 'version 1;\ndomain d { xl { a "t\\x01\\r\\x7fz\\x41"; b "\\xff"; c "\\x00"; } }\n' | topo x.netc)
+	run --separate-stderr "$NETC" --dump-ast "$f"
+	assert_failure 1
+	assert_equal "${stderr_lines[0]}" "$f:2:42: error: invalid escape '\\xff' in string; netc knows \\\", \\\\, \\n, \\t, \\r and \\x01-\\x7f"
+	assert_equal "${stderr_lines[2]}" "      | $(printf '%41s' '')^~~~"
+	assert_equal "${stderr_lines[3]}" "$f:2:52: error: invalid escape '\\x00' in string; netc knows \\\", \\\\, \\n, \\t, \\r and \\x01-\\x7f"
+	f=$(printf 'version 1;\ndomain d { xl { a "t\\x01\\r\\x7fz\\x41"; } }\n' | topo y.netc)
+	run --separate-stderr "$NETC" --dump-ast "$f"
+	assert_success
+	assert_output --partial 'quoted "t\x01\x0d\x7fzA"'
 }
