@@ -1,7 +1,7 @@
 #!/usr/bin/env bats
 # One bad input per check of SPEC §4.5 (tests/bad/NAME.yaml), each asserted
 # by its exact first diagnostic line and the exit status.  The netc-syntax
-# twins of these live in tests/parity.bats.
+# twins of these (tests/bad/NAME.netc) are checked in tests/diagnostics.bats.
 
 load helper
 

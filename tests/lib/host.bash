@@ -1,0 +1,62 @@
+# Shared setup for the host script's tests (tests/sh_*.bats), after
+# `load helper`: the namespace and shim helpers, a generated script, and a
+# standard dom0 with a LAN.
+
+load lib/netns
+load lib/shims
+
+SCRIPT="$BATS_TEST_TMPDIR/setup.sh"
+TESTDATA="$TOP/tests/data/sh"
+
+# The state directory of each test's dom0 is its own (the default, keyed by
+# the namespace inode, is tested on its own in sh_guarantees.bats).
+export NETC_STATE_DIR="$BATS_TEST_TMPDIR/state"
+
+# sh_script TOPOLOGY [NETC OPTIONS...]: compile into $SCRIPT.
+sh_script() {
+	local topo=$1
+	shift
+	"$NETC" "$@" "$topo" -o "$SCRIPT"
+}
+
+# on_dom0 ARGS...: run the script inside dom0.
+on_dom0() { nsx dom0 sh "$SCRIPT" "$@"; }
+
+# A dom0 whose eth0 is on a LAN 192.0.2.0/24: dom0 .10, LAN peer .1 (dom0's
+# default gateway), plus IPv6 2001:db8::10/64 with the LAN at ::1.
+dom0_with_lan() {
+	ns_add dom0
+	ns_add lan
+	ns_nic dom0 eth0 lan 192.0.2.10/24 192.0.2.1
+	nsx dom0 ip -6 addr add 2001:db8::10/64 dev eth0
+	nsx lan ip -6 addr add 2001:db8::1/64 dev lan0
+	nsx dom0 ip -6 route add default via 2001:db8::1 dev eth0 metric 100
+}
+
+# assert_same FILE1 FILE2: no difference, or the diff as the failure.
+assert_same() {
+	if ! diff -u "$1" "$2" >"$BATS_TEST_TMPDIR/diff"; then
+		cat "$BATS_TEST_TMPDIR/diff"
+		return 1
+	fi
+}
+
+# wait_operstate DEV STATE: the kernel reports operstate changes a little
+# late (linkwatch); wait up to 2 s.
+wait_operstate() {
+	local i
+	for i in $(seq 20); do
+		[ "$(nsx dom0 cat "/sys/class/net/$1/operstate")" = "$(echo "$2" | tr A-Z a-z)" ] && return 0
+		sleep 0.1
+	done
+	return 1
+}
+
+# gone PID: no such process, or only a zombie waiting for its reaper.
+gone() {
+	[ ! -e "/proc/$1" ] || grep -q '^State:.*Z' "/proc/$1/status"
+}
+
+host_teardown() {
+	ns_cleanup
+}
