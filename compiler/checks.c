@@ -851,6 +851,11 @@ static void check_vxlan(struct compilation *c)
 		}
 		if (n->on_hosts.len < 2)
 			continue;
+		if (n->has_cidr)
+			diag_report(D(c), CHECK_VXLAN, &n->address.pos,
+				    "VXLAN network '%s' joins %zu hosts into one segment, where each "
+				    "would claim dom0's address %.*s", n->name.s, n->on_hosts.len,
+				    (int)n->address.len, n->address.s);
 		IR_FOREACH(const struct ir_host *, h, &n->on_hosts)
 			if (!h->has_underlay)
 				diag_report(D(c), CHECK_VXLAN, &h->name.pos,

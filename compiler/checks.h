@@ -87,7 +87,7 @@ struct compilation;
 	X(SUBNET_OVERLAP, "subnet-overlap", ERROR,                             \
 	  "subnets of different networks and NICs on one host do not overlap") \
 	X(VXLAN, "vxlan", ERROR,                                               \
-	  "VXLAN ids are unique and every host carrying a VXLAN network has an address") \
+	  "VXLAN ids are unique; hosts joined by one have an address and share no dom0 address") \
 	X(UNUSED_NETWORK, "unused-network", OFF,                               \
 	  "every network has at least one vif (off unless -W unused-network)")
 

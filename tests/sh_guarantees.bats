@@ -66,15 +66,15 @@ assert_unchanged() {
 @test "rollback: ip failing at each of its calls leaves dom0 exactly as before" {
 	shim_install ip
 	snapshot before
-	PATH=$(shim_path) on_dom0 up
+	shimmed up
 	local calls n
 	calls=$(shim_calls ip)
-	[ "$calls" -ge 5 ]
-	PATH=$(shim_path) on_dom0 down
+	[ "$calls" -eq 5 ]
+	on_dom0 down
 	assert_unchanged
 	for n in $(seq "$calls"); do
 		shim_reset
-		run env SHIM_FAIL_AT="$n" PATH="$(shim_path)" ip netns exec "$(ns dom0)" sh "$SCRIPT" up
+		run shimmed SHIM_FAIL_AT="$n" up
 		[ "$status" -ne 0 ] || { echo "call $n: up succeeded"; return 1; }
 		if grep -q -- '-batch' <(sed -n "${n}p" "$SHIM_DIR/ip.log"); then
 			assert_failure 1
@@ -91,14 +91,15 @@ assert_unchanged() {
 @test "rollback: a command failing midway in the batch: the lines before it are undone" {
 	shim_install ip
 	local lines k
-	PATH=$(shim_path) on_dom0 plan >"$BATS_TEST_TMPDIR/plan"
-	lines=$(sed -n "/^ip -batch/,/^EOF/p" "$BATS_TEST_TMPDIR/plan" | grep -vc -e '^ip -batch' -e '^EOF')
+	on_dom0 plan | sed -n '/^ip -batch/,/^EOF/p' | sed '1d;$d' >"$BATS_TEST_TMPDIR/batch"
+	lines=$(wc -l <"$BATS_TEST_TMPDIR/batch")
 	[ "$lines" -gt 10 ]
 	snapshot before
 	for k in $(seq 1 "$lines"); do
-		run env SHIM_BATCH_FAIL_AT="$k" PATH="$(shim_path)" ip netns exec "$(ns dom0)" sh "$SCRIPT" up
+		run shimmed SHIM_BATCH_FAIL_AT="$k" up
 		assert_failure 1
-		assert_line "setup.sh: step failed: ip link set netc-no-such-dev up"
+		assert_line "setup.sh: step failed: ip $(sed -n "${k}p" "$BATS_TEST_TMPDIR/batch")"
+		assert_line '    Cannot find device "netc-no-such-dev"'
 		assert_output --partial "rolled back"
 		assert_unchanged
 	done
@@ -107,21 +108,22 @@ assert_unchanged() {
 @test "rollback: nft failing at each of its calls, and dnsmasq failing to start" {
 	shim_install nft
 	snapshot before
-	PATH=$(shim_path) on_dom0 up
+	shimmed up
 	local calls n
 	calls=$(shim_calls nft)
-	[ "$calls" -ge 2 ]
+	[ "$calls" -eq 3 ]
 	on_dom0 down
 	for n in $(seq "$calls"); do
 		shim_reset
-		run env SHIM_FAIL_AT="$n" PATH="$(shim_path)" ip netns exec "$(ns dom0)" sh "$SCRIPT" up
+		run shimmed SHIM_FAIL_AT="$n" up
 		assert_failure 1
 		assert_output --regexp "step failed: nft (list table inet netc|-f - \(load table inet netc\))"
 		assert_output --partial "rolled back"
 		assert_unchanged
 	done
 	shim_install dnsmasq
-	run env SHIM_FAIL_AT=1 PATH="$(shim_path)" ip netns exec "$(ns dom0)" sh "$SCRIPT" up
+	shim_reset
+	run shimmed SHIM_FAIL_AT=1 up
 	assert_failure 1
 	assert_output --partial "step failed: dnsmasq --conf-file=$NETC_STATE_DIR/dnsmasq/natbr0.conf"
 	assert_unchanged
@@ -209,7 +211,7 @@ assert_unchanged() {
 	} >"$topo"
 	"$NETC" -Wno-unused-network "$topo" -o "$SCRIPT"
 	shim_install ip
-	run env PATH="$(shim_path)" ip netns exec "$(ns dom0)" sh "$SCRIPT" up
+	run shimmed up
 	assert_success
 	[ "$(nsx dom0 ip -o link show type bridge | wc -l)" -eq 1000 ]
 	# four listings and one batch, whatever the number of bridges
@@ -217,11 +219,11 @@ assert_unchanged() {
 	run cat "$SHIM_DIR/ip.batches"
 	assert_output "batch of 2000 lines"
 	shim_reset
-	run env PATH="$(shim_path)" ip netns exec "$(ns dom0)" sh "$SCRIPT" up
+	run shimmed up
 	assert_output --partial "nothing changed"
 	[ "$(shim_calls ip)" -eq 4 ]
 	shim_reset
-	run env PATH="$(shim_path)" ip netns exec "$(ns dom0)" sh "$SCRIPT" down
+	run shimmed down
 	assert_success
 	[ "$(shim_calls ip)" -eq 5 ]
 	[ "$(nsx dom0 ip -o link show type bridge | wc -l)" -eq 0 ]

@@ -5,9 +5,9 @@
 #   shim_install CMD   a shim for CMD in $SHIM_DIR; it logs every call to
 #                      $SHIM_DIR/CMD.log and passes it to the real command, except:
 #     SHIM_FAIL_AT=N        the Nth call (counting calls of CMD) fails with exit 1
-#     SHIM_BATCH_FAIL_AT=K  (ip) in an `ip -batch FILE` without -force, a
-#                           failing command is inserted after line K, so the
-#                           real ip applies K lines and then fails
+#     SHIM_BATCH_FAIL_AT=K  (ip) in an `ip -batch FILE`, line K is replaced
+#                           by a command that fails, so the real ip applies
+#                           lines 1..K-1 and fails at line K
 #   shim_path          the PATH to run the script with
 #   shim_calls CMD     how many times CMD ran
 
@@ -21,14 +21,15 @@ shim_install() {
 #!/bin/sh
 real=$real
 log=$SHIM_DIR/$cmd.log
-n=\$(( \$(wc -l <"\$log" 2>/dev/null || echo 0) + 1 ))
+n=1
+[ ! -f "\$log" ] || n=\$(( \$(wc -l <"\$log") + 1 ))
 echo "\$*" >>"\$log"
 if [ "\$n" = "\${SHIM_FAIL_AT:-0}" ]; then
 	echo "$cmd (test shim): call \$n fails: $cmd \$*" >&2
 	exit 1
 fi
 if [ "$cmd" = ip ] && [ -n "\${SHIM_BATCH_FAIL_AT:-}" ] && [ "\$1" = -batch ] && [ -f "\$2" ]; then
-	awk -v k="\$SHIM_BATCH_FAIL_AT" '{ print } NR == k { print "link set netc-no-such-dev up" }' "\$2" >"\$2.shim"
+	awk -v k="\$SHIM_BATCH_FAIL_AT" '{ print NR == k ? "link set netc-no-such-dev up" : \$0 }' "\$2" >"\$2.shim"
 	exec "\$real" -batch "\$2.shim"
 fi
 if [ "\$1" = -batch ] && [ -f "\$2" ]; then
@@ -40,6 +41,17 @@ EOF
 }
 
 shim_path() { printf '%s:%s\n' "$SHIM_DIR" "$PATH"; }
+
+# shimmed [VAR=VALUE...] ARGS...: run the script in dom0 with the shims
+# first in PATH (inside the namespace, so `ip netns exec` is not counted).
+shimmed() {
+	local vars=()
+	while [ $# -gt 0 ] && [[ $1 == *=* ]]; do
+		vars+=("$1")
+		shift
+	done
+	nsx dom0 env PATH="$(shim_path)" "${vars[@]}" sh "$SCRIPT" "$@"
+}
 
 shim_calls() {
 	if [ -f "$SHIM_DIR/$1.log" ]; then wc -l <"$SHIM_DIR/$1.log"; else echo 0; fi
