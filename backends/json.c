@@ -17,10 +17,16 @@ struct json {
 
 static void json_string(struct strbuf *sb, const char *s, size_t len)
 {
+	size_t run = 0;
+
 	strbuf_addc(sb, '"');
 	for (size_t i = 0; i < len; i++) {
 		unsigned char c = (unsigned char)s[i];
 
+		if (c >= 0x20 && c != '"' && c != '\\' && c != 0x7f)
+			continue;
+		strbuf_add(sb, s + run, i - run);
+		run = i + 1;
 		switch (c) {
 		case '"':
 			strbuf_adds(sb, "\\\"");
@@ -38,12 +44,10 @@ static void json_string(struct strbuf *sb, const char *s, size_t len)
 			strbuf_adds(sb, "\\r");
 			break;
 		default:
-			if (c < 0x20 || c == 0x7f)
-				strbuf_addf(sb, "\\u%04x", c);
-			else
-				strbuf_addc(sb, (char)c);
+			strbuf_addf(sb, "\\u%04x", c);
 		}
 	}
+	strbuf_add(sb, s + run, len - run);
 	strbuf_addc(sb, '"');
 }
 
@@ -105,7 +109,7 @@ static void kv_int(struct json *j, const char *key, const struct ir_int *v)
 {
 	json_key(j, key);
 	if (v->set)
-		strbuf_addf(j->sb, "%lld", v->v);
+		strbuf_add_ll(j->sb, v->v);
 	else
 		strbuf_adds(j->sb, "null");
 }
@@ -231,7 +235,7 @@ static void json_xl_value(struct json *j, const struct ir_xl_value *v)
 
 	switch (v->kind) {
 	case XL_INT:
-		strbuf_addf(j->sb, "%lld", v->i);
+		strbuf_add_ll(j->sb, v->i);
 		break;
 	case XL_BOOL:
 		strbuf_adds(j->sb, v->b ? "true" : "false");
@@ -260,7 +264,7 @@ static void json_vif(struct json *j, const struct ir_vif *v)
 	json_sep(j);
 	json_open(j, '{');
 	json_key(j, "devid");
-	strbuf_addf(j->sb, "%u", v->devid);
+	strbuf_add_ull(j->sb, v->devid);
 	kv_str(j, "network", v->net ? v->net->name.s : NULL);
 	kv_str(j, "mode", v->net ? net_mode_name(v->net->mode) : NULL);
 	kv_str(j, "bridge", v->bridge);

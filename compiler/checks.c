@@ -443,31 +443,64 @@ static void check_shared_uplink(struct compilation *c)
 	}
 }
 
-/* One host's interface namespace: NICs, bridges, VLAN and VXLAN devices, vifs. */
-struct iface_owner {
-	const char *what;
-	const struct srcpos *pos;
-	bool from_id;   /* a vifD.N name */
+/* One host's interface namespace: NICs, bridges, VLAN and VXLAN devices, vifs.
+ * What owns a name is described only when two collide. */
+enum iface_owner_kind {
+	OWNER_NIC,
+	OWNER_BRIDGE,
+	OWNER_VLAN,
+	OWNER_VXLAN,
+	OWNER_VIF,
 };
 
+struct iface_owner {
+	enum iface_owner_kind kind;
+	const void *item;
+	const struct srcpos *pos;
+};
+
+static const char *owner_text(struct compilation *c, const struct iface_owner *o)
+{
+	const struct ir_network *n = o->item;
+
+	switch (o->kind) {
+	case OWNER_NIC:
+		return arena_printf(A(c), "NIC '%s'", ((const struct ir_nic *)o->item)->name.s);
+	case OWNER_BRIDGE:
+		return arena_printf(A(c), "bridge '%s'", n->name.s);
+	case OWNER_VLAN:
+		return arena_printf(A(c), "the VLAN device of '%s'", n->name.s);
+	case OWNER_VXLAN:
+		return arena_printf(A(c), "the VXLAN device of '%s'", n->name.s);
+	case OWNER_VIF:
+		break;
+	}
+	return vif_label(c, o->item);
+}
+
 static void iface_claim(struct compilation *c, struct strmap *m, const struct ir_host *h,
-			const char *name, const char *what, const struct srcpos *pos, bool from_id)
+			const char *name, enum iface_owner_kind kind, const void *item,
+			const struct srcpos *pos)
 {
 	struct iface_owner *o = arena_new(A(c), struct iface_owner);
 	const struct iface_owner *first;
 
-	o->what = what;
+	o->kind = kind;
+	o->item = item;
 	o->pos = pos;
-	o->from_id = from_id;
 	first = strmap_put(m, name, strlen(name), o);
+	if (!first)
+		return;
 	/* Two equal vifD.N names come from two equal ids: duplicate-id says so. */
-	if (!first || (first->from_id && from_id))
+	if (first->kind == OWNER_VIF && kind == OWNER_VIF &&
+	    ((const struct ir_vif *)first->item)->name_source == VIFNAME_ID &&
+	    ((const struct ir_vif *)item)->name_source == VIFNAME_ID)
 		return;
 	diag_report(D(c), CHECK_DUPLICATE_INTERFACE, pos,
-		    "interface name '%s' (%s) is already taken by %s%s", name, what, first->what,
-		    on_host(c, h));
+		    "interface name '%s' (%s) is already taken by %s%s", name, owner_text(c, o),
+		    owner_text(c, first), on_host(c, h));
 	if (srcpos_valid(first->pos))
-		diag_note(D(c), first->pos, "%s is named here", first->what);
+		diag_note(D(c), first->pos, "%s is named here", owner_text(c, first));
 }
 
 static void check_duplicate_interface(struct compilation *c)
@@ -484,27 +517,20 @@ static void check_duplicate_interface(struct compilation *c)
 		strmap_init(&m);
 		IR_FOREACH(const struct ir_nic *, nic, &h->nics)
 			if (nic->declared)
-				iface_claim(c, &m, h, nic->name.s,
-					    arena_printf(A(c), "NIC '%s'", nic->name.s), &nic->name.pos, false);
+				iface_claim(c, &m, h, nic->name.s, OWNER_NIC, nic, &nic->name.pos);
 		IR_FOREACH(const struct ir_network *, n, &h->networks) {
 			if (net_mode_has_bridge(n->mode))
-				iface_claim(c, &m, h, n->name.s,
-					    arena_printf(A(c), "bridge '%s'", n->name.s), &n->name.pos, false);
+				iface_claim(c, &m, h, n->name.s, OWNER_BRIDGE, n, &n->name.pos);
 			if (n->port && n->vlan.set)
-				iface_claim(c, &m, h, n->port,
-					    arena_printf(A(c), "the VLAN device of '%s'", n->name.s),
-					    &n->vlan.pos, false);
+				iface_claim(c, &m, h, n->port, OWNER_VLAN, n, &n->vlan.pos);
 			if (n->vxlan_dev)
-				iface_claim(c, &m, h, n->vxlan_dev,
-					    arena_printf(A(c), "the VXLAN device of '%s'", n->name.s),
-					    &n->vxlan.pos, false);
+				iface_claim(c, &m, h, n->vxlan_dev, OWNER_VXLAN, n, &n->vxlan.pos);
 		}
 		IR_FOREACH(const struct ir_domain *, d, &h->domains)
 			IR_FOREACH(const struct ir_vif *, v, &d->vifs)
 				if (v->backend_name)
-					iface_claim(c, &m, h, v->backend_name, vif_label(c, v),
-						    v->name.s ? &v->name.pos : &v->pos,
-						    v->name_source == VIFNAME_ID);
+					iface_claim(c, &m, h, v->backend_name, OWNER_VIF, v,
+						    v->name.s ? &v->name.pos : &v->pos);
 		strmap_free(&m);
 	}
 }
@@ -539,12 +565,10 @@ static void check_duplicate_id(struct compilation *c)
 	strmap_init(&seen);
 	IR_FOREACH(const struct ir_domain *, d, &c->ir->domains) {
 		const struct ir_domain *first;
-		const char *key;
 
 		if (!d->id.set)
 			continue;
-		key = arena_printf(A(c), "%lld", d->id.v);
-		first = strmap_put(&seen, key, strlen(key), (void *)d);
+		first = strmap_put(&seen, (const char *)&d->id.v, sizeof(d->id.v), (void *)d);
 		if (!first)
 			continue;
 		diag_report(D(c), CHECK_DUPLICATE_ID, &d->id.pos,
@@ -590,10 +614,8 @@ static void check_macs(struct compilation *c)
 
 /* ---- addresses ---- */
 
-static const char *ip_key(struct compilation *c, const struct ip_addr *a)
-{
-	return arena_strndup(A(c), (const char *)a->b, a->family == 4 ? 4 : 16);
-}
+/* Hash key of an address: its bytes, which live in the IR as long as the map. */
+#define IP_KEY(a) ((const char *)(a)->b), ((a)->family == 4 ? 4 : 16)
 
 /* dom0's own addresses on @n: what no vif may take. */
 struct ip_owner {
@@ -606,7 +628,6 @@ static void check_vif_ip(struct compilation *c, const struct ir_network *n, cons
 {
 	const struct ip_owner *first;
 	struct ip_owner *o;
-	const char *ip = ip_text(c, &v->ip);
 
 	if (n->mode == MODE_ROUTE) {
 		if (v->ip_prefix >= 0 && v->ip_prefix != 32) {
@@ -620,7 +641,7 @@ static void check_vif_ip(struct compilation *c, const struct ir_network *n, cons
 
 		if (!ip_in_subnet(&v->ip, &n->subnet, n->subnet_prefix)) {
 			diag_report(D(c), CHECK_IP_SUBNET, &v->ip_s.pos,
-				    "ip %s of %s is outside subnet %s of network '%s'", ip,
+				    "ip %s of %s is outside subnet %s of network '%s'", ip_text(c, &v->ip),
 				    vif_label(c, v), subnet_text(c, &n->subnet, n->subnet_prefix),
 				    n->name.s);
 			return;
@@ -628,7 +649,7 @@ static void check_vif_ip(struct compilation *c, const struct ir_network *n, cons
 		if (n->subnet_prefix < 31 &&
 		    (ip_equal(&v->ip, &n->subnet) || ip_equal(&v->ip, &last))) {
 			diag_report(D(c), CHECK_IP_SUBNET, &v->ip_s.pos,
-				    "ip %s of %s is the %s address of subnet %s", ip, vif_label(c, v),
+				    "ip %s of %s is the %s address of subnet %s", ip_text(c, &v->ip), vif_label(c, v),
 				    ip_equal(&v->ip, &n->subnet) ? "network" : "broadcast",
 				    subnet_text(c, &n->subnet, n->subnet_prefix));
 			return;
@@ -643,18 +664,18 @@ static void check_vif_ip(struct compilation *c, const struct ir_network *n, cons
 	o = arena_new(A(c), struct ip_owner);
 	o->vif = v;
 	o->pos = &v->ip_s.pos;
-	first = strmap_put(used, ip_key(c, &v->ip), v->ip.family == 4 ? 4 : 16, o);
+	first = strmap_put(used, IP_KEY(&v->ip), o);
 	if (!first)
 		return;
 	if (!first->vif) {
 		diag_report(D(c), CHECK_IP_IS_GATEWAY, &v->ip_s.pos,
-			    "ip %s of %s is dom0's own address on network '%s'", ip, vif_label(c, v),
+			    "ip %s of %s is dom0's own address on network '%s'", ip_text(c, &v->ip), vif_label(c, v),
 			    n->name.s);
 		if (first->pos)
 			diag_note(D(c), first->pos, "dom0's address comes from here");
 	} else {
 		diag_report(D(c), CHECK_DUPLICATE_IP, &v->ip_s.pos,
-			    "ip %s of %s is already used by %s on network '%s'", ip, vif_label(c, v),
+			    "ip %s of %s is already used by %s on network '%s'", ip_text(c, &v->ip), vif_label(c, v),
 			    vif_label(c, first->vif), n->name.s);
 		diag_note(D(c), first->pos, "%s has it here", vif_label(c, first->vif));
 	}
@@ -699,7 +720,7 @@ static void check_ips(struct compilation *c)
 			struct ip_owner *o = arena_new(A(c), struct ip_owner);
 
 			o->pos = gateway_pos(c->ir, n);
-			strmap_put(&used, ip_key(c, &n->gateway), n->gateway.family == 4 ? 4 : 16, o);
+			strmap_put(&used, IP_KEY(&n->gateway), o);
 		}
 		IR_FOREACH(const struct ir_vif *, v, &n->vifs)
 			if (v->has_ip)

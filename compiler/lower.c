@@ -303,20 +303,33 @@ static void derive_unique(struct compilation *c, struct ir_vif **vifs, size_t n,
 	free(cand);
 }
 
+/* Decimal digits of @v at @out, without a NUL; returns their number. */
+static size_t fmt_uint(char *out, unsigned long long v)
+{
+	char tmp[24];
+	size_t n = 0, i = 0;
+
+	do {
+		tmp[n++] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v);
+	while (n)
+		out[i++] = tmp[--n];
+	return i;
+}
+
 static void vif_hash(const char *what, const struct ir_vif *v, unsigned attempt, uint8_t out[32])
 {
 	struct sha256 s;
 	char num[32];
-	int len;
 
 	sha256_init(&s);
 	sha256_update(&s, what, strlen(what) + 1);
 	sha256_update(&s, v->domain->name.s, v->domain->name.len + 1);
-	len = snprintf(num, sizeof(num), "%u", v->devid);
-	sha256_update(&s, num, (size_t)len);
+	sha256_update(&s, num, fmt_uint(num, v->devid));
 	if (attempt) {
-		len = snprintf(num, sizeof(num), "/%u", attempt);
-		sha256_update(&s, num, (size_t)len);
+		num[0] = '/';
+		sha256_update(&s, num, 1 + fmt_uint(num + 1, attempt));
 	}
 	sha256_final(&s, out);
 }
@@ -449,7 +462,14 @@ static void derive_names(struct compilation *c, struct ir_topology *t)
 				v->backend_name = v->name.s;
 				v->name_source = VIFNAME_EXPLICIT;
 			} else if (d->id.set) {
-				v->backend_name = arena_printf(&c->arena, "vif%lld.%u", d->id.v, v->devid);
+				char buf[48];
+				size_t len = 3;
+
+				memcpy(buf, "vif", 3);
+				len += fmt_uint(buf + len, (unsigned long long)d->id.v);
+				buf[len++] = '.';
+				len += fmt_uint(buf + len, v->devid);
+				v->backend_name = arena_strndup(&c->arena, buf, len);
 				v->name_source = VIFNAME_ID;
 			}
 		}

@@ -174,43 +174,49 @@ static bool charset_ok(const char *p, size_t len, const char *extra)
 	return true;
 }
 
-/* Interface names: what the kernel's dev_valid_name() and iproute2 accept,
- * narrowed to a set that needs no quoting in sh or xl. */
-static bool check_ifname(struct schema *s, const char *p, size_t len, const struct srcpos *pos,
-			 const char *what)
+/* "network name", or "'uplink' value": built only when a message needs it. */
+static const char *label(struct schema *s, const char *what, const char *key)
 {
-	const char *q = diag_quote(s->a, p, len);
+	return key ? arena_printf(s->a, "'%s' value", key) : what;
+}
 
+/* Interface names: what the kernel's dev_valid_name() and iproute2 accept,
+ * narrowed to a set that needs no quoting in sh or xl.  @what names the
+ * value in messages, or @key does ("'uplink' value"). */
+static bool check_ifname(struct schema *s, const char *p, size_t len, const struct srcpos *pos,
+			 const char *what, const char *key)
+{
 	if (len == 0 || len > 15) {
 		diag_report(s->d, CHECK_INTERFACE_NAME, pos,
-			    "%s '%s' is %zu bytes; interface names are 1-15 bytes", what, q, len);
+			    "%s '%s' is %zu bytes; interface names are 1-15 bytes", label(s, what, key),
+			    diag_quote(s->a, p, len), len);
 		return false;
 	}
 	if (!charset_ok(p, len, "_.-")) {
 		diag_report(s->d, CHECK_INTERFACE_NAME, pos,
-			    "%s '%s' has a character outside [A-Za-z0-9_.-]", what, q);
+			    "%s '%s' has a character outside [A-Za-z0-9_.-]", label(s, what, key),
+			    diag_quote(s->a, p, len));
 		return false;
 	}
 	if ((len == 1 && p[0] == '.') || (len == 2 && p[0] == '.' && p[1] == '.')) {
-		diag_report(s->d, CHECK_INTERFACE_NAME, pos, "%s may not be '%s'", what, q);
+		diag_report(s->d, CHECK_INTERFACE_NAME, pos, "%s may not be '%s'", label(s, what, key),
+			    diag_quote(s->a, p, len));
 		return false;
 	}
 	return true;
 }
 
 static bool check_name(struct schema *s, const char *p, size_t len, const struct srcpos *pos,
-		       const char *what)
+		       const char *what, const char *key)
 {
-	const char *q = diag_quote(s->a, p, len);
-
 	if (len == 0 || len > 64) {
 		diag_report(s->d, CHECK_NAME, pos, "%s '%s' is %zu bytes; names are 1-64 bytes",
-			    what, q, len);
+			    label(s, what, key), diag_quote(s->a, p, len), len);
 		return false;
 	}
 	if (!charset_ok(p, len, "_.-")) {
 		diag_report(s->d, CHECK_NAME, pos, "%s '%s' has a character outside [A-Za-z0-9_.-]",
-			    what, q);
+			    label(s, what, key), diag_quote(s->a, p, len));
 		return false;
 	}
 	return true;
@@ -241,14 +247,12 @@ static void read_field(struct schema *s, const struct field *f, const struct ast
 		break;
 	case F_IFNAME:
 		if (read_string(s, e, str) &&
-		    !check_ifname(s, str->s, str->len, &str->pos,
-				  arena_printf(s->a, "'%s' value", e->spelling)))
+		    !check_ifname(s, str->s, str->len, &str->pos, NULL, e->spelling))
 			str->s = NULL;
 		break;
 	case F_NAME:
 		if (read_string(s, e, str) &&
-		    !check_name(s, str->s, str->len, &str->pos,
-				arena_printf(s->a, "'%s' value", e->spelling)))
+		    !check_name(s, str->s, str->len, &str->pos, NULL, e->spelling))
 			str->s = NULL;
 		break;
 	case F_ENUM:
@@ -277,11 +281,11 @@ static void read_field(struct schema *s, const struct field *f, const struct ast
 }
 
 /*
- * Read @map's entries against @fields into @obj.  @where names the map in
- * messages ("network 'xenbr0'").
+ * Read @map's entries against @fields into @obj.  @kind and @name name the
+ * map in messages ("network 'xenbr0'"; @name may be NULL).
  */
 static void read_fields(struct schema *s, const struct ast_node *map, const struct field *fields,
-			size_t nfields, void *obj, const char *where)
+			size_t nfields, void *obj, const char *kind, const char *name)
 {
 	const struct ast_entry *seen[FIELD_COUNT_MAX] = { 0 };
 	const char *names[FIELD_COUNT_MAX + 1];
@@ -298,13 +302,14 @@ static void read_fields(struct schema *s, const struct ast_node *map, const stru
 		if (i == nfields) {
 			const char *k = diag_quote(s->a, e->spelling, strlen(e->spelling));
 
-			diag_report(s->d, CHECK_UNKNOWN_KEY, &e->key_pos, "unknown key '%s' in %s", k, where);
+			diag_report(s->d, CHECK_UNKNOWN_KEY, &e->key_pos, "unknown key '%s' in %s", k,
+				    name ? arena_printf(s->a, "%s '%s'", kind, name) : kind);
 			diag_suggest(s->d, &e->key_pos, arena_strndup(s->a, e->key, e->key_len), names);
 			continue;
 		}
 		if (seen[i]) {
 			diag_report(s->d, CHECK_DUPLICATE_KEY, &e->key_pos, "key '%s' appears twice in %s",
-				    e->spelling, where);
+				    e->spelling, name ? arena_printf(s->a, "%s '%s'", kind, name) : kind);
 			diag_note(s->d, &seen[i]->key_pos, "first given here");
 			continue;
 		}
@@ -607,8 +612,6 @@ static const char *const dom_types[] = { "pv", "pvh", "hvm", NULL };
 static void read_domain_vifs(struct schema *s, const struct ast_entry *e, void *obj)
 {
 	struct ir_domain *d = obj;
-	const char *where = arena_printf(s->a, "a vif of domain '%s'", d->name.s);
-
 	if (e->value->kind != AST_LIST) {
 		type_error(s, e, "a list of vifs");
 		return;
@@ -627,7 +630,7 @@ static void read_domain_vifs(struct schema *s, const struct ast_entry *e, void *
 				    describe(s, n));
 			continue;
 		}
-		read_fields(s, n, vif_fields, ARRAY_SIZE(vif_fields), v, where);
+		read_fields(s, n, vif_fields, ARRAY_SIZE(vif_fields), v, "a vif of domain", d->name.s);
 	}
 }
 
@@ -654,7 +657,7 @@ static void *read_domain(struct schema *s, const struct ast_entry *e, void *pare
 {
 	struct ir_domain *d;
 
-	if (!check_name(s, e->key, e->key_len, &e->key_pos, "domain name"))
+	if (!check_name(s, e->key, e->key_len, &e->key_pos, "domain name", NULL))
 		return NULL;
 	d = arena_new(s->a, struct ir_domain);
 	d->name.s = e->key;
@@ -664,8 +667,8 @@ static void *read_domain(struct schema *s, const struct ast_entry *e, void *pare
 	if (!want_map(s, e, true))
 		return NULL;
 	if (e->value->kind == AST_MAP)
-		read_fields(s, e->value, domain_fields, ARRAY_SIZE(domain_fields), d,
-			    arena_printf(s->a, "domain '%s'", d->name.s));
+		read_fields(s, e->value, domain_fields, ARRAY_SIZE(domain_fields), d, "domain",
+			    d->name.s);
 	d->type = DOM_PV;
 	for (int i = 0; d->type_s.s && dom_types[i]; i++)
 		if (strlen(dom_types[i]) == d->type_s.len && memcmp(dom_types[i], d->type_s.s, d->type_s.len) == 0)
@@ -742,7 +745,7 @@ static void read_net_dhcp(struct schema *s, const struct ast_entry *e, void *obj
 	n->dhcp.set = true;
 	n->dhcp.pos = e->key_pos;
 	read_fields(s, e->value, dhcp_fields, ARRAY_SIZE(dhcp_fields), &n->dhcp,
-		    arena_printf(s->a, "the dhcp of network '%s'", n->name.s));
+		    "the dhcp of network", n->name.s);
 	if (!n->dhcp.range.s && !ast_map_find(e->value, "range"))
 		diag_report(s->d, CHECK_MISSING_KEY, &e->key_pos,
 			    "dhcp of network '%s' needs 'range'", n->name.s);
@@ -762,7 +765,7 @@ static void read_net_vxlan(struct schema *s, const struct ast_entry *e, void *ob
 	n->vxlan.set = true;
 	n->vxlan.pos = e->key_pos;
 	read_fields(s, e->value, vxlan_fields, ARRAY_SIZE(vxlan_fields), &n->vxlan,
-		    arena_printf(s->a, "the vxlan of network '%s'", n->name.s));
+		    "the vxlan of network", n->name.s);
 	if (!ast_map_find(e->value, "vni"))
 		diag_report(s->d, CHECK_MISSING_KEY, &e->key_pos,
 			    "vxlan of network '%s' needs 'vni'", n->name.s);
@@ -786,7 +789,7 @@ static void read_net_hosts(struct schema *s, const struct ast_entry *e, void *ob
 				    describe(s, it));
 			continue;
 		}
-		if (!check_name(s, it->text, it->len, &it->pos, "host name"))
+		if (!check_name(s, it->text, it->len, &it->pos, "host name", NULL))
 			continue;
 		h->s = it->text;
 		h->len = it->len;
@@ -814,7 +817,7 @@ static void *read_network(struct schema *s, const struct ast_entry *e, void *par
 {
 	struct ir_network *n;
 
-	if (!check_ifname(s, e->key, e->key_len, &e->key_pos, "network name"))
+	if (!check_ifname(s, e->key, e->key_len, &e->key_pos, "network name", NULL))
 		return NULL;
 	n = arena_new(s->a, struct ir_network);
 	n->name.s = e->key;
@@ -824,8 +827,8 @@ static void *read_network(struct schema *s, const struct ast_entry *e, void *par
 	if (!want_map(s, e, true))
 		return NULL;
 	if (e->value->kind == AST_MAP)
-		read_fields(s, e->value, network_fields, ARRAY_SIZE(network_fields), n,
-			    arena_printf(s->a, "network '%s'", n->name.s));
+		read_fields(s, e->value, network_fields, ARRAY_SIZE(network_fields), n, "network",
+			    n->name.s);
 	n->mode = MODE_BRIDGE;
 	for (int i = 0; n->mode_s.s && modes[i]; i++)
 		if (strlen(modes[i]) == n->mode_s.len && memcmp(modes[i], n->mode_s.s, n->mode_s.len) == 0)
@@ -842,7 +845,7 @@ static void *read_nic(struct schema *s, const struct ast_entry *e, void *parent)
 	struct ir_host *h = parent;
 	struct ir_nic *nic;
 
-	if (!check_ifname(s, e->key, e->key_len, &e->key_pos, "NIC name"))
+	if (!check_ifname(s, e->key, e->key_len, &e->key_pos, "NIC name", NULL))
 		return NULL;
 	nic = arena_new(s->a, struct ir_nic);
 	nic->name.s = e->key;
@@ -896,7 +899,7 @@ static void *read_host(struct schema *s, const struct ast_entry *e, void *parent
 {
 	struct ir_host *h;
 
-	if (!check_name(s, e->key, e->key_len, &e->key_pos, "host name"))
+	if (!check_name(s, e->key, e->key_len, &e->key_pos, "host name", NULL))
 		return NULL;
 	h = arena_new(s->a, struct ir_host);
 	h->name.s = e->key;
@@ -905,8 +908,7 @@ static void *read_host(struct schema *s, const struct ast_entry *e, void *parent
 	if (!want_map(s, e, true))
 		return NULL;
 	if (e->value->kind == AST_MAP)
-		read_fields(s, e->value, host_fields, ARRAY_SIZE(host_fields), h,
-			    arena_printf(s->a, "host '%s'", h->name.s));
+		read_fields(s, e->value, host_fields, ARRAY_SIZE(host_fields), h, "host", h->name.s);
 	h->index = s->t->hosts.len;
 	vec_push(s->a, &s->t->hosts, h);
 	return h;
@@ -965,7 +967,7 @@ static void read_defaults(struct schema *s, const struct ast_entry *e, void *obj
 		return;
 	t->defaults_set = true;
 	t->defaults_pos = e->key_pos;
-	read_fields(s, e->value, defaults_fields, ARRAY_SIZE(defaults_fields), t, "defaults");
+	read_fields(s, e->value, defaults_fields, ARRAY_SIZE(defaults_fields), t, "defaults", NULL);
 }
 
 static void read_hosts(struct schema *s, const struct ast_entry *e, void *obj)
@@ -1014,7 +1016,7 @@ struct ir_topology *schema_build(struct compilation *c, const struct ast_node *r
 			    describe(&s, root));
 		return t;
 	}
-	read_fields(&s, root, top_fields, ARRAY_SIZE(top_fields), t, "the topology");
+	read_fields(&s, root, top_fields, ARRAY_SIZE(top_fields), t, "the topology", NULL);
 	if (!ast_map_find(root, "version"))
 		diag_report(s.d, CHECK_MISSING_KEY, &start, "missing key 'version' (it must be 1)");
 	return t;

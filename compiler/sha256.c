@@ -82,14 +82,17 @@ void sha256_update(struct sha256 *s, const void *data, size_t n)
 void sha256_final(struct sha256 *s, uint8_t out[32])
 {
 	uint64_t bits = s->len * 8;
-	uint8_t pad = 0x80, zero = 0, lenb[8];
 
-	sha256_update(s, &pad, 1);
-	while (s->fill != 56)
-		sha256_update(s, &zero, 1);
+	s->buf[s->fill++] = 0x80;
+	if (s->fill > 56) {
+		memset(s->buf + s->fill, 0, 64 - s->fill);
+		block(s, s->buf);
+		s->fill = 0;
+	}
+	memset(s->buf + s->fill, 0, 56 - s->fill);
 	for (int i = 0; i < 8; i++)
-		lenb[i] = (uint8_t)(bits >> (56 - 8 * i));
-	sha256_update(s, lenb, 8);
+		s->buf[56 + i] = (uint8_t)(bits >> (56 - 8 * i));
+	block(s, s->buf);
 	for (int i = 0; i < 8; i++) {
 		out[i * 4] = (uint8_t)(s->h[i] >> 24);
 		out[i * 4 + 1] = (uint8_t)(s->h[i] >> 16);
@@ -106,6 +109,9 @@ void sha256_hex(const void *data, size_t n, char out[65])
 	sha256_init(&s);
 	sha256_update(&s, data, n);
 	sha256_final(&s, d);
-	for (int i = 0; i < 32; i++)
-		sprintf(out + i * 2, "%02x", d[i]);
+	for (int i = 0; i < 32; i++) {
+		out[i * 2] = "0123456789abcdef"[d[i] >> 4];
+		out[i * 2 + 1] = "0123456789abcdef"[d[i] & 15];
+	}
+	out[64] = '\0';
 }

@@ -175,7 +175,7 @@ void strbuf_reset(struct strbuf *sb)
 	sb->buf[0] = '\0';
 }
 
-static void strbuf_grow(struct strbuf *sb, size_t n)
+void strbuf_grow(struct strbuf *sb, size_t n)
 {
 	if (sb->cap - sb->len > n)
 		return;
@@ -200,11 +200,26 @@ void strbuf_adds(struct strbuf *sb, const char *s)
 	strbuf_add(sb, s, strlen(s));
 }
 
-void strbuf_addc(struct strbuf *sb, char c)
+void strbuf_add_ull(struct strbuf *sb, unsigned long long v)
 {
-	strbuf_grow(sb, 1);
-	sb->buf[sb->len++] = c;
-	sb->buf[sb->len] = '\0';
+	char tmp[24];
+	size_t i = sizeof(tmp);
+
+	do {
+		tmp[--i] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v);
+	strbuf_add(sb, tmp + i, sizeof(tmp) - i);
+}
+
+void strbuf_add_ll(struct strbuf *sb, long long v)
+{
+	if (v < 0) {
+		strbuf_addc(sb, '-');
+		strbuf_add_ull(sb, 0ULL - (unsigned long long)v);
+	} else {
+		strbuf_add_ull(sb, (unsigned long long)v);
+	}
 }
 
 void strbuf_vaddf(struct strbuf *sb, const char *fmt, va_list ap)
@@ -235,8 +250,12 @@ void strbuf_addf(struct strbuf *sb, const char *fmt, ...)
 
 void strbuf_indent(struct strbuf *sb, int n)
 {
-	while (n-- > 0)
-		strbuf_addc(sb, ' ');
+	if (n <= 0)
+		return;
+	strbuf_grow(sb, (size_t)n);
+	memset(sb->buf + sb->len, ' ', (size_t)n);
+	sb->len += (size_t)n;
+	sb->buf[sb->len] = '\0';
 }
 
 /* ---- strmap ---- */
