@@ -10,8 +10,10 @@ static struct ast_node *node_new(struct arena *a, enum ast_kind kind, const stru
 	n->kind = kind;
 	if (pos)
 		n->pos = *pos;
-	n->entries_tail = &n->entries;
-	n->items_tail = &n->items;
+	if (kind == AST_MAP)
+		n->entries_tail = &n->entries;
+	else if (kind == AST_LIST)
+		n->items_tail = &n->items;
 	return n;
 }
 

@@ -19,6 +19,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #define AST_MAX_DEPTH 32        /* deeper nesting is a `nesting` error */
 
@@ -32,23 +33,33 @@ enum ast_kind {
 struct ast_entry;
 
 /**
- * struct ast_node - a value.
+ * struct ast_node - a value; 64 bytes, since a big topology holds millions.
  * @pos:     the value's span (for a map or list, its whole extent or its opener).
- * @text, @len: scalar bytes (may hold NUL when the YAML escape \0 was used).
  * @quoted:  scalar was quoted ('…', "…", or a block scalar): always a string,
  *           never resolved to an integer, boolean or null.
- * @entries: map entries in source order; @count counts entries or items.
+ * @count:   number of entries (map) or items (list).
+ * @text, @len: scalar bytes (may hold NUL when the YAML escape \0 was used).
+ * @entries: map entries in source order.
  * @items:   list items in source order, linked by @next.
+ * Only the members of the node's kind are meaningful (they share storage).
  */
 struct ast_node {
 	enum ast_kind kind;
-	struct srcpos pos;
-	const char *text;
-	size_t len;
 	bool quoted;
-	struct ast_entry *entries, **entries_tail;
-	struct ast_node *items, **items_tail;
-	size_t count;
+	uint32_t count;
+	struct srcpos pos;
+	union {
+		struct {
+			const char *text;
+			size_t len;
+		};
+		struct {
+			struct ast_entry *entries, **entries_tail;
+		};
+		struct {
+			struct ast_node *items, **items_tail;
+		};
+	};
 	struct ast_node *next;
 };
 
