@@ -7,38 +7,126 @@
  */
 #include "canon.h"
 
-#include <regex.h>
 #include <string.h>
 
-/* Plain scalars YAML 1.1 resolvers (PyYAML, Ruby) read as non-strings. */
-static const char *const yaml11_nonstring[] = {
-	"^(y|Y|yes|Yes|YES|n|N|no|No|NO|on|On|ON|off|Off|OFF)$",
-	"^[-+]?(0b[01_]+|0o?[0-7_]+|0x[0-9a-fA-F_]+|[0-9][0-9_]*|[1-9][0-9_]*(:[0-5]?[0-9])+)$",
-	"^[-+]?(([0-9][0-9_]*)?\\.[0-9_]*([eE][-+]?[0-9]+)?|[0-9][0-9_]*[eE][-+]?[0-9]+|"
-	"[0-9][0-9_]*(:[0-5]?[0-9])+\\.[0-9_]*|\\.(inf|Inf|INF))$",
-	"^\\.(nan|NaN|NAN)$",
-	"^(=|<<)$",
-};
+/*
+ * Plain scalars that YAML 1.1 resolvers (PyYAML, Ruby) read as something
+ * other than a string, matched by hand because this runs for every scalar of
+ * a 100 MB topology.  The patterns, as regular expressions:
+ *   bool   y|Y|yes|Yes|YES|n|N|no|No|NO|on|On|ON|off|Off|OFF
+ *   int    [-+]?(0b[01_]+|0o?[0-7_]+|0x[0-9a-fA-F_]+|[0-9][0-9_]*
+ *               |[1-9][0-9_]*(:[0-5]?[0-9])+)
+ *   float  [-+]?(([0-9][0-9_]*)?\.[0-9_]*([eE][-+]?[0-9]+)?
+ *               |[0-9][0-9_]*[eE][-+]?[0-9]+
+ *               |[0-9][0-9_]*(:[0-5]?[0-9])+\.[0-9_]*|\.(inf|Inf|INF))
+ *          \.(nan|NaN|NAN)
+ *   and the value and merge indicators = and <<.
+ */
+static bool is_digit(char c)
+{
+	return c >= '0' && c <= '9';
+}
+
+static size_t span(const char *s, size_t i, size_t n, const char *set)
+{
+	while (i < n && s[i] && strchr(set, s[i]))
+		i++;
+	return i;
+}
+
+/* (:[0-5]?[0-9])+ at *i: at least one group. */
+static bool sexagesimal_tail(const char *s, size_t *i, size_t n)
+{
+	size_t k = *i;
+	int groups = 0;
+
+	while (k < n && s[k] == ':') {
+		if (k + 2 < n && s[k + 1] >= '0' && s[k + 1] <= '5' && is_digit(s[k + 2]))
+			k += 3;
+		else if (k + 1 < n && is_digit(s[k + 1]))
+			k += 2;
+		else
+			break;
+		groups++;
+	}
+	if (!groups)
+		return false;
+	*i = k;
+	return true;
+}
+
+/* [eE][-+]?[0-9]+ at *i. */
+static bool exponent_tail(const char *s, size_t *i, size_t n)
+{
+	size_t k = *i, d;
+
+	if (k >= n || (s[k] != 'e' && s[k] != 'E'))
+		return false;
+	k++;
+	if (k < n && (s[k] == '-' || s[k] == '+'))
+		k++;
+	d = span(s, k, n, "0123456789");
+	if (d == k)
+		return false;
+	*i = d;
+	return true;
+}
+
+static bool word_in(const char *s, size_t n, const char *const *words)
+{
+	for (; *words; words++)
+		if (strlen(*words) == n && memcmp(*words, s, n) == 0)
+			return true;
+	return false;
+}
 
 static bool yaml11_special(const char *s, size_t len)
 {
-	static regex_t re[ARRAY_SIZE(yaml11_nonstring)];
-	static bool ready;
-	char buf[128];
+	static const char *const words[] = {
+		"y", "Y", "yes", "Yes", "YES", "n", "N", "no", "No", "NO", "on", "On", "ON",
+		"off", "Off", "OFF", "=", "<<", ".nan", ".NaN", ".NAN", NULL,
+	};
+	static const char *const infs[] = { ".inf", ".Inf", ".INF", NULL };
+	const char *r = s;
+	size_t n = len, j, k;
 
-	if (len >= sizeof(buf))
-		return false;       /* none of the patterns matches anything this long */
-	if (!ready) {
-		for (size_t i = 0; i < ARRAY_SIZE(re); i++)
-			if (regcomp(&re[i], yaml11_nonstring[i], REG_EXTENDED | REG_NOSUB) != 0)
-				die_oom();
-		ready = true;
+	if (word_in(s, len, words))
+		return true;
+	if (n && (r[0] == '-' || r[0] == '+')) {
+		r++;
+		n--;
 	}
-	memcpy(buf, s, len);
-	buf[len] = '\0';
-	for (size_t i = 0; i < ARRAY_SIZE(re); i++)
-		if (regexec(&re[i], buf, 0, NULL, 0) == 0)
-			return true;
+	if (n == 0)
+		return false;
+	if (word_in(r, n, infs))
+		return true;
+	if (n > 2 && r[0] == '0' && r[1] == 'b')
+		return span(r, 2, n, "01_") == n;
+	if (n > 2 && r[0] == '0' && r[1] == 'x')
+		return span(r, 2, n, "0123456789abcdefABCDEF_") == n;
+	if (n > 2 && r[0] == '0' && r[1] == 'o')
+		return span(r, 2, n, "01234567_") == n;
+	if (is_digit(r[0])) {
+		j = span(r, 1, n, "0123456789_");
+		if (j == n)
+			return true;                                    /* decimal, 0-octal */
+		k = j;
+		if (sexagesimal_tail(r, &k, n)) {
+			if (k == n && r[0] != '0')
+				return true;                            /* sexagesimal int */
+			if (k < n && r[k] == '.' && span(r, k + 1, n, "0123456789_") == n)
+				return true;                            /* sexagesimal float */
+		}
+		k = j;
+		if (exponent_tail(r, &k, n) && k == n)
+			return true;                                    /* 1e5 */
+	}
+	k = is_digit(r[0]) ? span(r, 1, n, "0123456789_") : 0;
+	if (k < n && r[k] == '.') {
+		k = span(r, k + 1, n, "0123456789_");
+		if (k == n || (exponent_tail(r, &k, n) && k == n))
+			return true;                                    /* 1.5, .5, 1.e3 */
+	}
 	return false;
 }
 
