@@ -42,6 +42,7 @@ struct backend {
 	const char *summary;
 	bool per_host;      /* needs --host when the topology has several hosts */
 	bool directory;     /* -o names a directory that receives files */
+	bool cites_source;  /* its header names the source's SHA-256 (ir->sha256) */
 	mode_t mode;        /* file mode of a single output */
 	int (*emit)(const struct emit_ctx *e, struct strbuf *out);
 	int (*emit_files)(const struct emit_ctx *e, struct vec *files);

@@ -1,7 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 #include "compile.h"
 #include "checks.h"
-#include "sha256.h"
 
 #include <string.h>
 
@@ -31,9 +30,23 @@ bool source_check_encoding(struct compilation *c)
 	uint32_t line = 1, col = 1;
 	struct srcpos pos = { .file = &c->src };
 
+	/*
+	 * srcfile_read() stops one byte past the limit: report that byte, where
+	 * netc stopped reading, without looking at the rest.
+	 */
 	if (len > NETC_MAX_INPUT) {
+		const unsigned char *nl, *from = p;
+
+		while ((nl = memchr(from, '\n', NETC_MAX_INPUT - (size_t)(from - p)))) {
+			line++;
+			from = nl + 1;
+		}
+		for (; from < p + NETC_MAX_INPUT; from++)
+			col += (*from & 0xc0) != 0x80;
+		pos.first_line = pos.last_line = line;
+		pos.first_column = pos.last_column = col;
 		diag_report(&c->diag, CHECK_ENCODING, &pos,
-			    "input is %zu bytes; netc reads at most %u MiB", len,
+			    "input is larger than %u MiB, the most netc reads",
 			    NETC_MAX_INPUT / (1024 * 1024));
 		return false;
 	}
@@ -75,7 +88,6 @@ bool compile_topology(struct compilation *c)
 	c->ir = schema_build(c, root);
 	if (!c->ir || c->diag.too_many)
 		return false;
-	sha256_hex(c->src.data, c->src.len, c->ir->sha256);
 	lower_topology(c, c->ir);
 	if (!c->diag.too_many)
 		checks_run(c);

@@ -267,7 +267,8 @@ struct ir_vif {
 
 /**
  * struct ir_topology - the whole checked topology.
- * @sha256:        hex SHA-256 of the source bytes (for output headers).
+ * @sha256:        hex SHA-256 of the source bytes, for output headers; filled
+ *                 in before a backend whose table row says cites_source runs.
  * @source_name:   the input's name as given on the command line.
  * @mac_prefix:    resolved prefix bytes; @mac_local: locally administered
  *                 mode (only the first octet's low bits are fixed).

@@ -3,6 +3,7 @@
 #include "checks.h"
 #include "compile.h"
 #include "output.h"
+#include "sha256.h"
 
 #include <errno.h>
 #include <getopt.h>
@@ -183,6 +184,9 @@ static int run_backend(struct compilation *c, const struct options *o, const str
 	e.host = select_host(c->ir, o, b, &rc);
 	if (rc != EXIT_OK)
 		return rc;
+	/* Hashing a 100 MB source is not free: only for targets that cite it. */
+	if (b->cites_source)
+		sha256_hex(c->src.data, c->src.len, c->ir->sha256);
 	if (b->directory) {
 		struct vec files = { 0 };
 
@@ -324,7 +328,8 @@ int main(int argc, char **argv)
 		goto out;
 	}
 	c.format = o.format;
-	err = srcfile_read(&c.src, o.input, strcmp(o.input, "-") == 0 ? "<stdin>" : o.input);
+	err = srcfile_read(&c.src, o.input, strcmp(o.input, "-") == 0 ? "<stdin>" : o.input,
+			   NETC_MAX_INPUT);
 	if (err) {
 		fprintf(stderr, "netc: cannot read '%s': %s\n", o.input, strerror(err));
 		rc = EXIT_IO;
