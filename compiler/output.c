@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -77,15 +78,74 @@ static int open_temp(const char *path, mode_t mode, char **tmp_out)
  * other writer on the filesystem too.  A rename that replaces a file is
  * ordered after its data on ext4 (auto_da_alloc) and xfs; docs/xl.md says so.
  */
+/*
+ * Where a write to @path must land.  A regular file (or nothing yet) is
+ * replaced through a temporary and rename; a symbolic link is followed, so
+ * the file it names is replaced and the link stays; a device or FIFO
+ * (/dev/null, a pipe) cannot be renamed over and is written in place.
+ * Returns 0, or an errno.  *real is malloc'd; *in_place says which way.
+ */
+static int resolve_target(const char *path, char **real, bool *in_place)
+{
+	struct stat st;
+
+	*in_place = false;
+	*real = NULL;
+	if (stat(path, &st) < 0) {
+		if (errno != ENOENT)
+			return errno;
+		*real = xstrdup(path);        /* a new file (or a dangling link: replaced) */
+		return 0;
+	}
+	if (S_ISDIR(st.st_mode))
+		return EISDIR;
+	if (!S_ISREG(st.st_mode)) {
+		*in_place = true;
+		*real = xstrdup(path);        /* open() follows links to pipes and devices */
+		return 0;
+	}
+	*real = realpath(path, NULL);
+	return *real ? 0 : errno;
+}
+
+static int write_in_place(const char *path, const char *data, size_t len)
+{
+	int fd = open(path, O_WRONLY | O_CLOEXEC), err;
+
+	if (fd < 0)
+		return errno;
+	err = write_all(fd, data, len);
+	if (close(fd) < 0 && !err)
+		err = errno;
+	return err;
+}
+
 int output_write(const struct output_item *items, size_t n)
 {
 	char **tmp = xcalloc(n, sizeof(*tmp));
+	char **real = xcalloc(n, sizeof(*real));
 	int rc = EXIT_OK, err;
 	size_t i;
 
 	for (i = 0; i < n; i++) {
 		const struct output_item *it = &items[i];
-		int fd = open_temp(it->path, it->mode, &tmp[i]);
+		bool in_place;
+		int fd;
+
+		err = resolve_target(it->path, &real[i], &in_place);
+		if (err) {
+			rc = io_error(it->path, err);
+			goto fail;
+		}
+		if (in_place) {
+			err = write_in_place(real[i], it->data, it->len);
+			if (err) {
+				rc = io_error(it->path, err);
+				goto fail;
+			}
+			continue;
+		}
+		fd = open_temp(real[i], it->mode, &tmp[i]);
 
 		if (fd < 0) {
 			rc = io_error(it->path, errno);
@@ -102,23 +162,22 @@ int output_write(const struct output_item *items, size_t n)
 		}
 	}
 	for (i = 0; i < n; i++) {
-		if (rename(tmp[i], items[i].path) < 0) {
+		if (tmp[i] && rename(tmp[i], real[i]) < 0) {
 			rc = io_error(items[i].path, errno);
 			goto fail;
 		}
 		free(tmp[i]);
 		tmp[i] = NULL;
 	}
-	free(tmp);
-	return EXIT_OK;
 fail:
 	for (i = 0; i < n; i++) {
-		if (tmp[i]) {
+		if (tmp[i])
 			unlink(tmp[i]);
-			free(tmp[i]);
-		}
+		free(tmp[i]);
+		free(real[i]);
 	}
 	free(tmp);
+	free(real);
 	return rc;
 }
 

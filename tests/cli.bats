@@ -170,3 +170,28 @@ EOF2
 	run "$NETC" -t json "$BATS_TEST_TMPDIR/two.yaml"
 	assert_success
 }
+
+@test "-o onto a device or a FIFO writes into it, never replaces it" {
+	require_root
+	mknod "$BATS_TEST_TMPDIR/null" c 1 3
+	run "$NETC" -t json samples/nat.yaml -o "$BATS_TEST_TMPDIR/null"
+	assert_success
+	[ -c "$BATS_TEST_TMPDIR/null" ] || fail "the device node was replaced"
+	mkfifo "$BATS_TEST_TMPDIR/fifo"
+	cat "$BATS_TEST_TMPDIR/fifo" > "$BATS_TEST_TMPDIR/from-fifo" &
+	"$NETC" -t json samples/nat.yaml -o "$BATS_TEST_TMPDIR/fifo"
+	wait
+	[ -p "$BATS_TEST_TMPDIR/fifo" ]
+	"$NETC" -t json samples/nat.yaml | cmp - "$BATS_TEST_TMPDIR/from-fifo"
+	run "$NETC" -t json samples/nat.yaml -o /dev/stdout
+	assert_success
+	assert_line --index 0 "{"
+}
+
+@test "-o through a symbolic link replaces the file it names and keeps the link" {
+	echo old > "$BATS_TEST_TMPDIR/real.json"
+	ln -s real.json "$BATS_TEST_TMPDIR/link.json"
+	"$NETC" -t json samples/nat.yaml -o "$BATS_TEST_TMPDIR/link.json"
+	[ -L "$BATS_TEST_TMPDIR/link.json" ] || fail "the link was replaced by a file"
+	"$NETC" -t json samples/nat.yaml | cmp - "$BATS_TEST_TMPDIR/real.json"
+}
