@@ -16,6 +16,8 @@ SAN      ?=
 LDLIBS   += -lyaml
 
 BUILD    ?= build
+# The binary a build links: ./netc, or e.g. build-asan/netc for check-asan.
+BIN      ?= netc
 BISON    ?= bison
 FLEX     ?= flex
 DEPS      = scripts/deps.sh
@@ -23,7 +25,7 @@ DEPS      = scripts/deps.sh
 COMPILER_SRC = $(wildcard compiler/*.c)
 BACKEND_SRC  = $(wildcard backends/*.c)
 GRAMMAR_SRC  = grammar/yaml_reader.c grammar/netc_reader.c
-GEN_SRC      = $(BUILD)/netc_parser.c $(BUILD)/netc_lexer.c
+GEN_SRC      = $(BUILD)/netc_parser.c $(BUILD)/netc_lexer.c $(BUILD)/sh_engine.c
 SRC          = $(COMPILER_SRC) $(BACKEND_SRC) $(GRAMMAR_SRC)
 OBJ          = $(patsubst %.c,$(BUILD)/%.o,$(SRC)) $(GEN_SRC:.c=.o)
 LIB_OBJ      = $(filter-out $(BUILD)/compiler/main.o,$(OBJ))
@@ -34,14 +36,14 @@ GEN_CFLAGS   = $(CPPFLAGS) $(CFLAGS) $(SAN) -Wall $(WERROR) -Wno-unused-function
                -Wno-sign-compare -Wno-unused-parameter -I$(BUILD) -Icompiler -Igrammar -MMD -MP
 
 .PHONY: all deps demo check check-unit check-asan check-valgrind install clean golden \
-        bench fuzz docs
+        bench fuzz docs asan-build fuzz-build fuzz-harnesses
 
-all: netc
+all: $(BIN)
 
 deps:
 	@$(DEPS) build
 
-netc: $(OBJ) | deps
+$(BIN): $(OBJ) | deps
 	$(CC) $(CFLAGS) $(SAN) -o $@ $(OBJ) $(LDFLAGS) $(LDLIBS)
 
 $(BUILD)/netc_parser.c $(BUILD)/netc_parser.h: grammar/netc.y | deps
@@ -51,6 +53,14 @@ $(BUILD)/netc_parser.c $(BUILD)/netc_parser.h: grammar/netc.y | deps
 $(BUILD)/netc_lexer.c $(BUILD)/netc_lexer.h: grammar/netc.l | deps
 	@mkdir -p $(BUILD)
 	$(FLEX) --header-file=$(BUILD)/netc_lexer.h -o $(BUILD)/netc_lexer.c $<
+
+# The host scripts' engine is a shell file (readable, shellchecked) made a C string.
+$(BUILD)/sh_engine.c: backends/sh_engine.sh backends/sh_embed.sh
+	@mkdir -p $(BUILD)
+	sh backends/sh_embed.sh backends/sh_engine.sh $@
+
+$(BUILD)/sh_engine.o: $(BUILD)/sh_engine.c
+	$(CC) $(ALL_CFLAGS) -Ibackends -c -o $@ $<
 
 $(BUILD)/netc_parser.o: $(BUILD)/netc_parser.c $(BUILD)/netc_lexer.h
 	$(CC) $(GEN_CFLAGS) -c -o $@ $<
@@ -102,9 +112,70 @@ tests/xlcheck: tests/xlcheck.c | deps
 	@$(DEPS) check
 	$(CC) $(CPPFLAGS) $(CFLAGS) $(WARNINGS) -o $@ $< -lxlutil
 
-check-asan:
-	$(MAKE) BUILD=build-asan SAN="-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all" netc
-	cp build-asan/../netc netc-asan 2>/dev/null || true
+# ---- sanitizers, valgrind, fuzzing (docs/testing.md) ----
+
+# A sanitizer report exits 86, never one of netc's own statuses, and goes to
+# a log file rather than into the stderr the tests compare: after the run,
+# any log is a failure even where a test did not look at the exit status.
+SAN_EXIT      = 86
+
+# make check-asan: the whole suite against build-asan/netc (ASan, UBSan, LSan).
+# clang, because gcc's UBSan ignores log_path; -Werror stays with make's gcc
+# build, the one that keeps the tree warning-clean.
+ASAN_CC       = clang
+ASAN_BUILD    = build-asan
+ASAN_SAN      = -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
+ASAN_LOG      = $(abspath $(ASAN_BUILD))/log
+ASAN_ENV      = NETC=$(abspath $(ASAN_BUILD))/netc NETC_SANITIZER=asan \
+                ASAN_OPTIONS=detect_leaks=1:exitcode=$(SAN_EXIT):log_path=$(ASAN_LOG)/asan:strict_string_checks=1:detect_stack_use_after_return=1:check_initialization_order=1 \
+                UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1:exitcode=$(SAN_EXIT):log_path=$(ASAN_LOG)/ubsan
+
+asan-build:
+	@$(DEPS) fuzz
+	$(MAKE) CC=$(ASAN_CC) BUILD=$(ASAN_BUILD) BIN=$(ASAN_BUILD)/netc SAN="$(ASAN_SAN)" \
+		OPT="-O1 -g" WERROR= $(ASAN_BUILD)/netc
+
+check-asan: asan-build tests/xlcheck
+	@$(DEPS) check
+	@rm -rf $(ASAN_LOG) && mkdir -p $(ASAN_LOG)
+	@st=0; $(ASAN_ENV) $(BATS) $(BATS_JOBS) $(TESTS) || st=$$?; \
+	 scripts/sanitizer-logs $(ASAN_LOG) || st=1; exit $$st
+
+# make check-valgrind: the compiler's tests (every file that needs no network
+# namespace: those are the generated scripts' tests, and netc runs the same
+# there) against tests/lib/valgrind-netc, ./netc under memcheck.
+VALGRIND_LOG   = $(abspath $(BUILD))/valgrind
+VALGRIND_TESTS = $(filter-out $(shell grep -l require_root tests/*.bats) \
+                   tests/fuzz.bats,$(wildcard tests/*.bats))
+VALGRIND_ENV   = NETC=$(abspath tests/lib/valgrind-netc) NETC_SANITIZER=valgrind \
+                 NETC_VALGRIND_BIN=$(abspath netc) NETC_VALGRIND_LOG=$(VALGRIND_LOG) \
+                 NETC_VALGRIND_EXIT=$(SAN_EXIT)
+
+check-valgrind: netc tests/xlcheck
+	@$(DEPS) check
+	@rm -rf $(VALGRIND_LOG) && mkdir -p $(VALGRIND_LOG)
+	@st=0; $(VALGRIND_ENV) $(BATS) $(BATS_JOBS) $(VALGRIND_TESTS) || st=$$?; \
+	 scripts/sanitizer-logs $(VALGRIND_LOG) || st=1; exit $$st
+
+# make fuzz FUZZ_SECONDS=N: each libFuzzer harness (fuzz/) for N seconds.
+FUZZ_CC        = clang
+FUZZ_BUILD     = build-fuzz
+FUZZ_SECONDS  ?= 60
+FUZZ_HARNESSES = yaml netc pipeline
+FUZZ_SAN       = -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=all \
+                 -fno-omit-frame-pointer
+
+fuzz-build:
+	@$(DEPS) fuzz
+	$(MAKE) CC=$(FUZZ_CC) BUILD=$(FUZZ_BUILD) SAN="$(FUZZ_SAN)" OPT="-O1 -g" WERROR= fuzz-harnesses
+
+fuzz-harnesses: $(FUZZ_HARNESSES:%=$(BUILD)/fuzz-%)
+
+$(BUILD)/fuzz-%: fuzz/fuzz_%.c fuzz/fuzz.h $(LIB_OBJ)
+	$(CC) $(ALL_CFLAGS) -fsanitize=fuzzer -o $@ $< $(LIB_OBJ) $(LDFLAGS) $(LDLIBS)
+
+fuzz: fuzz-build
+	fuzz/run.sh $(FUZZ_SECONDS) $(FUZZ_HARNESSES)
 
 golden: netc
 	tests/golden.sh update
@@ -116,4 +187,4 @@ install: netc
 	install -m 0644 docs/netc-topology.5 $(DESTDIR)$(MANDIR)/man5/netc-topology.5
 
 clean:
-	rm -rf $(BUILD) build-asan build-fuzz netc tests/xlcheck
+	rm -rf $(BUILD) $(ASAN_BUILD) $(FUZZ_BUILD) netc tests/xlcheck

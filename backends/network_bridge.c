@@ -1,12 +1,12 @@
 /* SPDX-License-Identifier: MIT */
-#include "backend.h"
-
-#include <stdio.h>
+/*
+ * -t network-bridge: the host script's engine behind Xen's network-script
+ * calling convention (SPEC §6.2).  Same generator as -t sh (sh.c); only
+ * the header and the front door differ.
+ */
+#include "sh.h"
 
 int emit_network_bridge(const struct emit_ctx *e, struct strbuf *out)
 {
-	(void)e;
-	(void)out;
-	fputs("netc: this target is not implemented yet\n", stderr);
-	return EXIT_USAGE;
+	return sh_emit(e, out, SH_FRONT_XEN);
 }

@@ -1,9 +1,10 @@
 #!/usr/bin/env bats
 # The host script's guarantees, each proven in network namespaces:
 # preflight before any change, rollback on a failure midway (ip, nft,
-# dnsmasq failing at every call), status and its drift list, plan changing
-# nothing, one ip -batch for a thousand bridges, the state directory, and
-# what up does when the topology loses a network.
+# dnsmasq failing at every call, a signal), down carrying on past a
+# failure, status and its drift list, plan changing nothing, one ip -batch
+# for a thousand bridges, the state directory, and what up does when the
+# topology loses a network.
 
 load helper
 load lib/host
@@ -28,7 +29,8 @@ assert_unchanged() {
 	snapshot now
 	assert_same "$BATS_TEST_TMPDIR/before" "$BATS_TEST_TMPDIR/now"
 	[ ! -e "$NETC_STATE_DIR" ] || { ls -lR "$NETC_STATE_DIR"; return 1; }
-	[ -z "$(nsx dom0 ip netns pids "$(ns dom0)" 2>/dev/null)" ] || true
+	# and no process left behind in dom0 (a dnsmasq a rollback forgot)
+	[ -z "$(ip netns pids "$(ns dom0)")" ] || { ps -o pid,args -p "$(ip netns pids "$(ns dom0)")"; return 1; }
 }
 
 @test "preflight: every missing NIC and command is named, and nothing changes" {
@@ -74,7 +76,7 @@ assert_unchanged() {
 	assert_unchanged
 	for n in $(seq "$calls"); do
 		shim_reset
-		run shimmed SHIM_FAIL_AT="$n" up
+		run shimmed SHIM_FAIL="ip:$n" up
 		[ "$status" -ne 0 ] || { echo "call $n: up succeeded"; return 1; }
 		if grep -q -- '-batch' <(sed -n "${n}p" "$SHIM_DIR/ip.log"); then
 			assert_failure 1
@@ -105,6 +107,16 @@ assert_unchanged() {
 	done
 }
 
+@test "rollback: SIGTERM right after the batch: the run's changes are undone" {
+	shim_install ip
+	snapshot before
+	run shimmed SHIM_TERM=ip:5 up
+	assert_failure 1
+	assert_line "setup.sh: step failed: interrupted by SIGTERM"
+	assert_output --partial "rolled back"
+	assert_unchanged
+}
+
 @test "rollback: nft failing at each of its calls, and dnsmasq failing to start" {
 	shim_install nft
 	snapshot before
@@ -115,7 +127,7 @@ assert_unchanged() {
 	on_dom0 down
 	for n in $(seq "$calls"); do
 		shim_reset
-		run shimmed SHIM_FAIL_AT="$n" up
+		run shimmed SHIM_FAIL="nft:$n" up
 		assert_failure 1
 		assert_output --regexp "step failed: nft (list table inet netc|-f - \(load table inet netc\))"
 		assert_output --partial "rolled back"
@@ -123,9 +135,25 @@ assert_unchanged() {
 	done
 	shim_install dnsmasq
 	shim_reset
-	run shimmed SHIM_FAIL_AT=1 up
+	run shimmed SHIM_FAIL=dnsmasq:1 up
 	assert_failure 1
 	assert_output --partial "step failed: dnsmasq --conf-file=$NETC_STATE_DIR/dnsmasq/natbr0.conf"
+	assert_unchanged
+}
+
+@test "down: a failing step is named, the rest is undone, and down again finishes" {
+	shim_install ip
+	snapshot before
+	on_dom0 up
+	# the fifth ip call of down is its batch: four listings come first
+	run shimmed SHIM_FAIL=ip:5 down
+	assert_failure 1
+	assert_output --partial "down: the steps above failed"
+	nsx dom0 ip link show xenbr0
+	! nsx dom0 nft list table inet netc 2>/dev/null
+	[ "$(nsx dom0 cat /proc/sys/net/ipv4/ip_forward)" = 0 ]
+	run on_dom0 down
+	assert_success
 	assert_unchanged
 }
 
@@ -143,7 +171,7 @@ assert_unchanged() {
 	nsx dom0 ip route del default via 192.0.2.1 dev xenbr0
 	run on_dom0 status
 	assert_failure 1
-	assert_line "setup.sh: host xen1 differs from $TESTDATA/modes.yaml:"
+	assert_line "setup.sh: host xen1 differs from the topology:"
 	assert_line "  eth0: not a port of xenbr0"
 	assert_line "  xenbr0: lacks route \"default via 192.0.2.1\" (netc moved it from eth0)"
 	assert_line "  hostonly: down"
@@ -164,11 +192,20 @@ assert_unchanged() {
 @test "status: an address back on the uplink, and a network an earlier run made" {
 	on_dom0 up
 	nsx dom0 ip addr add 192.0.2.77/24 dev eth0
+	nsx dom0 ip addr add 192.0.2.10/24 dev eth0 # also still on xenbr0
 	run on_dom0 status
 	assert_failure 1
 	assert_line "  eth0: holds 192.0.2.77/24, which belongs on xenbr0"
-	on_dom0 up
+	assert_line "  eth0: holds 192.0.2.10/24, which belongs on xenbr0"
+	run on_dom0 up
+	assert_success
 	nsx dom0 ip -o addr show dev xenbr0 | grep -q 192.0.2.77/24
+	nsx dom0 ip -o addr show dev xenbr0 | grep -q 192.0.2.10/24
+	[ -z "$(nsx dom0 ip -o addr show dev eth0 scope global)" ]
+	nsx dom0 ip link del hostonly
+	run on_dom0 status
+	assert_failure 1
+	assert_line "  hostonly: bridge missing (netc made it; removed since)"
 	echo oldbr >>"$NETC_STATE_DIR/nets"
 	run on_dom0 status
 	assert_failure 1
@@ -179,7 +216,7 @@ assert_unchanged() {
 	snapshot before
 	run on_dom0 plan
 	assert_success
-	assert_line "# setup.sh plan: what up would do on host xen1 for $TESTDATA/modes.yaml"
+	assert_line "# setup.sh plan: what up would do on host xen1"
 	assert_line "ip -batch - <<'EOF'"
 	assert_line --regexp "^link add name xenbr0 address ([0-9a-f]{2}:){5}[0-9a-f]{2} type bridge stp_state 0$"
 	assert_line "addr del 192.0.2.10/24 dev eth0"

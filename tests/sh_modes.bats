@@ -32,7 +32,7 @@ teardown() { host_teardown; }
 	assert_same "$BATS_TEST_TMPDIR/up1" "$BATS_TEST_TMPDIR/up2"
 	run on_dom0 status
 	assert_success
-	assert_output "setup.sh: host xen1 matches $TESTDATA/modes.yaml"
+	assert_output "setup.sh: host xen1 matches the topology"
 	run on_dom0 down
 	assert_success
 	ns_dump dom0 >"$BATS_TEST_TMPDIR/after"
@@ -59,6 +59,35 @@ table inet netc"
 	assert_output "table ip other"
 	nsx dom0 nft list table ip other >"$BATS_TEST_TMPDIR/other.after"
 	assert_same "$BATS_TEST_TMPDIR/other.before" "$BATS_TEST_TMPDIR/other.after"
+}
+
+@test "modes: a netc table netc did not load is replaced, then put back by down" {
+	nsx dom0 nft add table inet netc
+	nsx dom0 nft add chain inet netc mine
+	nsx dom0 nft add rule inet netc mine counter
+	ns_dump dom0 >"$BATS_TEST_TMPDIR/before"
+	run on_dom0 status
+	assert_line "  nft table inet netc exists, and netc did not load it"
+	on_dom0 up
+	run nsx dom0 nft list table inet netc
+	refute_output --partial "chain mine"
+	on_dom0 down
+	ns_dump dom0 >"$BATS_TEST_TMPDIR/after"
+	assert_same "$BATS_TEST_TMPDIR/before" "$BATS_TEST_TMPDIR/after"
+}
+
+@test "modes: the script is POSIX: busybox sh runs it the same" {
+	ns_dump dom0 >"$BATS_TEST_TMPDIR/before"
+	nsx dom0 busybox sh "$SCRIPT" up
+	run nsx dom0 busybox sh "$SCRIPT" status
+	assert_success
+	nsx dom0 ip link set hostonly down
+	run nsx dom0 busybox sh "$SCRIPT" status
+	assert_failure 1
+	assert_line "  hostonly: down"
+	nsx dom0 busybox sh "$SCRIPT" down
+	ns_dump dom0 >"$BATS_TEST_TMPDIR/after"
+	assert_same "$BATS_TEST_TMPDIR/before" "$BATS_TEST_TMPDIR/after"
 }
 
 @test "isolated: guests reach each other and dom0; never the LAN, and the LAN never them" {

@@ -44,10 +44,12 @@ assert_same() {
 # wait_operstate DEV STATE: the kernel reports operstate changes a little
 # late (linkwatch); wait up to 2 s.
 wait_operstate() {
-	local i
-	for i in $(seq 20); do
-		[ "$(nsx dom0 cat "/sys/class/net/$1/operstate")" = "$(echo "$2" | tr A-Z a-z)" ] && return 0
+	local tries=20 want
+	want=$(echo "$2" | tr '[:upper:]' '[:lower:]')
+	while [ "$tries" -gt 0 ]; do
+		[ "$(nsx dom0 cat "/sys/class/net/$1/operstate")" = "$want" ] && return 0
 		sleep 0.1
+		tries=$((tries - 1))
 	done
 	return 1
 }

@@ -4,7 +4,9 @@
 #
 #   shim_install CMD   a shim for CMD in $SHIM_DIR; it logs every call to
 #                      $SHIM_DIR/CMD.log and passes it to the real command, except:
-#     SHIM_FAIL_AT=N        the Nth call (counting calls of CMD) fails with exit 1
+#     SHIM_FAIL=CMD:N       the Nth call of CMD fails with exit 1
+#     SHIM_TERM=CMD:N       the Nth call of CMD runs, then sends SIGTERM to
+#                           its caller (the script)
 #     SHIM_BATCH_FAIL_AT=K  (ip) in an `ip -batch FILE`, line K is replaced
 #                           by a command that fails, so the real ip applies
 #                           lines 1..K-1 and fails at line K
@@ -24,7 +26,7 @@ log=$SHIM_DIR/$cmd.log
 n=1
 [ ! -f "\$log" ] || n=\$(( \$(wc -l <"\$log") + 1 ))
 echo "\$*" >>"\$log"
-if [ "\$n" = "\${SHIM_FAIL_AT:-0}" ]; then
+if [ "$cmd:\$n" = "\${SHIM_FAIL:-}" ]; then
 	echo "$cmd (test shim): call \$n fails: $cmd \$*" >&2
 	exit 1
 fi
@@ -34,6 +36,12 @@ if [ "$cmd" = ip ] && [ -n "\${SHIM_BATCH_FAIL_AT:-}" ] && [ "\$1" = -batch ] &&
 fi
 if [ "\$1" = -batch ] && [ -f "\$2" ]; then
 	echo "batch of \$(wc -l <"\$2") lines" >>"$SHIM_DIR/$cmd.batches"
+fi
+if [ "$cmd:\$n" = "\${SHIM_TERM:-}" ]; then
+	"\$real" "\$@"
+	rc=\$?
+	kill -TERM "\$PPID"
+	exit \$rc
 fi
 exec "\$real" "\$@"
 EOF

@@ -1,0 +1,1282 @@
+# ===========================================================================
+# The engine.  Everything from here on is the same in every script netc
+# writes; the topology above is the only per-host part, and it is data.
+# docs/host-script.md describes the verbs, the guarantees and the state.
+#
+# A run reads the host (one `ip` listing each of links, addresses, IPv4 and
+# IPv6 routes), lets one awk program (NETC_AWK, at the end) compare it with
+# the topology and write a plan into a private work directory, then acts:
+# one `ip -batch` for all link, address and route work, one `bridge -batch`
+# for VXLAN flood entries, then sysctls, the nftables table, dnsmasq.
+# Every change registers its undo before it is made (netc_act, netc_batch);
+# a failure undoes this run's changes newest first and names the step.
+# What up changed is kept in the state directory, so down undoes exactly that.
+# ===========================================================================
+
+NETC_PROG=${0##*/}
+
+netc_msg() {
+	printf '%s: %s\n' "$NETC_PROG" "$*" >&2
+}
+
+netc_die() {
+	netc_code=$1
+	shift
+	netc_msg "$*"
+	exit "$netc_code"
+}
+
+netc_usage() {
+	cat <<EOF
+usage: $NETC_PROG [up|down|status|plan]
+  up      make host $NETC_HOST match the topology (the default)
+  down    undo exactly what up did
+  status  list what differs between the host and the topology (exit 1 if anything)
+  plan    print the commands up would run; change nothing
+EOF
+}
+
+netc_init() {
+	PATH=${PATH:+$PATH:}/usr/sbin:/usr/bin:/sbin:/bin
+	LC_ALL=C
+	export PATH LC_ALL
+	umask 022
+	NETC_W=
+	NETC_LOCKED=
+	NETC_APPLYING=
+	NETC_VERB=
+}
+
+# --- state and work directories --------------------------------------------
+
+# The state directory lives under /run (cleared at boot, with the network
+# configuration it describes) and is keyed by the network namespace, so that
+# dom0s in different namespaces never share one.  NETC_STATE_DIR overrides.
+netc_state_dir() {
+	if [ -n "${NETC_STATE_DIR:-}" ]; then
+		NETC_STATE=$NETC_STATE_DIR
+	else
+		netc_ns=$(ls -iL /proc/self/ns/net 2>/dev/null) ||
+			netc_die 1 "cannot read /proc/self/ns/net to key the state directory (set NETC_STATE_DIR)"
+		netc_ns=${netc_ns#"${netc_ns%%[! ]*}"}
+		NETC_STATE=/run/netc/ns-${netc_ns%% *}
+	fi
+	# The path goes into dnsmasq configurations and batch files.
+	case $NETC_STATE in
+	/*) ;;
+	*) netc_die 2 "state directory '$NETC_STATE' is not an absolute path" ;;
+	esac
+	case $NETC_STATE in
+	*[!A-Za-z0-9_./-]*) netc_die 2 "state directory '$NETC_STATE' has characters outside [A-Za-z0-9_./-]" ;;
+	esac
+}
+
+netc_workdir() {
+	NETC_W=$(mktemp -d "${TMPDIR:-/tmp}/netc.XXXXXX" 2>/dev/null) || {
+		NETC_W=${TMPDIR:-/tmp}/netc.$$
+		mkdir -m 700 "$NETC_W" || netc_die 1 "cannot create a work directory in ${TMPDIR:-/tmp}"
+	}
+	trap 'netc_cleanup' EXIT
+	trap 'netc_signal HUP' HUP
+	trap 'netc_signal INT' INT
+	trap 'netc_signal TERM' TERM
+}
+
+netc_cleanup() {
+	if [ -n "$NETC_LOCKED" ]; then
+		rm -rf "$NETC_STATE/lock"
+		rmdir "$NETC_STATE" 2>/dev/null
+	fi
+	[ -z "$NETC_W" ] || rm -rf "$NETC_W"
+}
+
+# A signal while changing the host is a failure like any other: roll back.
+netc_signal() {
+	trap '' HUP INT TERM
+	[ -z "$NETC_APPLYING" ] || netc_fail "interrupted by SIG$1" /dev/null
+	exit 130
+}
+
+# One run at a time per namespace (mkdir is atomic); a lock whose process
+# is gone is taken over.
+netc_lock() {
+	mkdir -p "$NETC_STATE" || netc_die 1 "cannot create state directory $NETC_STATE"
+	netc_tries=0
+	until mkdir "$NETC_STATE/lock" 2>/dev/null; do
+		netc_pid=
+		[ ! -f "$NETC_STATE/lock/pid" ] || read -r netc_pid <"$NETC_STATE/lock/pid"
+		if [ -n "$netc_pid" ] && ! kill -0 "$netc_pid" 2>/dev/null; then
+			rm -rf "$NETC_STATE/lock"
+			continue
+		fi
+		netc_tries=$((netc_tries + 1))
+		[ "$netc_tries" -le 30 ] ||
+			netc_die 1 "another run holds $NETC_STATE/lock (pid ${netc_pid:-unknown})"
+		sleep 1
+	done
+	NETC_LOCKED=1
+	echo "$$" >"$NETC_STATE/lock/pid"
+}
+
+# Move a work file into the state directory, or remove the state file when
+# the work file is missing or empty.
+netc_store() {
+	if [ -s "$NETC_W/$1" ]; then
+		[ -d "$NETC_STATE" ] || mkdir -p "$NETC_STATE"
+		cp "$NETC_W/$1" "$NETC_STATE/$2.tmp" && mv -f "$NETC_STATE/$2.tmp" "$NETC_STATE/$2"
+	elif [ -e "$NETC_STATE/$2" ]; then
+		rm -f "$NETC_STATE/$2"
+	fi
+}
+
+# --- reading the host ------------------------------------------------------
+
+# One listing each of links, addresses, routes (and VXLAN flood entries when
+# the topology has VXLAN) into the work directory.
+netc_read_host() {
+	ip -d -o link show >"$NETC_W/link" 2>"$NETC_W/err" &&
+		ip -o addr show >"$NETC_W/addr" 2>>"$NETC_W/err" &&
+		ip -o -4 route show table all >"$NETC_W/route4" 2>>"$NETC_W/err" &&
+		ip -o -6 route show table all >"$NETC_W/route6" 2>>"$NETC_W/err" || return 1
+	: >"$NETC_W/fdb"
+	if { grep -q ' vxlan=' "$NETC_W/topo" || grep -q '^fdb' "$NETC_W/journal"; } &&
+		command -v bridge >/dev/null 2>&1; then
+		bridge fdb show >"$NETC_W/fdb" 2>>"$NETC_W/err" || return 1
+	fi
+}
+
+# Everything the engine reads: the topology, the state, the host.  A
+# failure here comes before any change.
+netc_snapshot() {
+	netc_topology >"$NETC_W/topo"
+	for netc_f in nets journal; do
+		if [ -f "$NETC_STATE/$netc_f" ]; then
+			cp "$NETC_STATE/$netc_f" "$NETC_W/$netc_f"
+		else
+			: >"$NETC_W/$netc_f"
+		fi
+	done
+	netc_read_host || netc_die 3 "cannot read the host's network configuration; nothing was changed:
+$(cat "$NETC_W/err")"
+}
+
+# Run the engine: $1 verb, $2 which networks ("*": all of the host, else a
+# space-separated list), $3 bridge=, $4 netdev= (network-bridge), $5 the
+# journal file to read.
+netc_engine() {
+	rm -f "$NETC_W"/dnsmasq.*
+	awk -v verb="$1" -v sel="$2" -v selbridge="$3" -v selnetdev="$4" \
+		-v work="$NETC_W" -v state="$NETC_STATE" -v host="$NETC_HOST" \
+		"$NETC_AWK" \
+		"$NETC_W/topo" "$NETC_W/nets" "$5" "$NETC_W/link" \
+		"$NETC_W/addr" "$NETC_W/route4" "$NETC_W/route6" "$NETC_W/fdb" ||
+		netc_die 1 "the engine failed (awk)"
+}
+
+# Preflight: everything missing, named at once, before any change.
+netc_prepare() {
+	netc_snapshot
+	netc_engine "$@" "$NETC_W/journal"
+	if [ -s "$NETC_W/usage" ]; then
+		while read -r netc_l; do netc_msg "$netc_l"; done <"$NETC_W/usage"
+		exit 1
+	fi
+	case $1 in
+	up | down)
+		[ "$(id -u)" = 0 ] || echo "must run as root (this is uid $(id -u))" >>"$NETC_W/missing"
+		;;
+	esac
+	while read -r netc_c netc_why; do
+		command -v "$netc_c" >/dev/null 2>&1 ||
+			echo "command '$netc_c' not found ($netc_why)" >>"$NETC_W/missing"
+	done <"$NETC_W/needs"
+	[ -s "$NETC_W/missing" ] && [ "$1" != status ] || return 0
+	netc_msg "preflight failed; nothing was changed:"
+	sed 's/^/  /' "$NETC_W/missing" >&2
+	exit 3
+}
+
+# --- making changes --------------------------------------------------------
+
+# netc_act UNDO DRIFT SHOW CMD...: every change other than the batches.
+#   status: print DRIFT (if any).  plan: print SHOW.  up, down: register
+#   UNDO ("-": none; else a line for netc_undo_line), run CMD, and on
+#   failure drop the registration, undo this run and exit naming SHOW.
+netc_act() {
+	netc_undo=$1 netc_drift=$2 netc_show=$3
+	shift 3
+	case $NETC_VERB in
+	status)
+		[ -z "$netc_drift" ] || printf '  %s\n' "$netc_drift"
+		return 0
+		;;
+	plan)
+		printf '%s\n' "$netc_show"
+		return 0
+		;;
+	esac
+	cp "$NETC_W/undo" "$NETC_W/undo.pre"
+	[ "$netc_undo" = - ] || printf 'sh\t-\t%s\n' "$netc_undo" >>"$NETC_W/undo"
+	"$@" >"$NETC_W/act.err" 2>&1 && return 0
+	mv -f "$NETC_W/undo.pre" "$NETC_W/undo"
+	netc_fail "$netc_show" "$NETC_W/act.err"
+}
+
+# Apply a batch: $1 is ip (ip.do, `ip -batch`) or fdb (fdb.do, `bridge
+# -batch`).  Every line's undo is registered first; a rollback keeps only
+# those whose change is on the host (netc_rollback).
+netc_batch() {
+	[ -s "$NETC_W/$1.do" ] || return 0
+	if [ "$1" = ip ]; then netc_cmd=ip; else netc_cmd=bridge; fi
+	if [ "$NETC_VERB" = plan ]; then
+		echo "$netc_cmd -batch - <<'EOF'"
+		cat "$NETC_W/$1.do"
+		echo EOF
+		return 0
+	fi
+	cat "$NETC_W/$1.undo" >>"$NETC_W/undo"
+	"$netc_cmd" -batch "$NETC_W/$1.do" >"$NETC_W/batch.err" 2>&1 && return 0
+	netc_line=$(sed -n 's/^Command failed .*:\([0-9][0-9]*\)$/\1/p' "$NETC_W/batch.err" | tail -n 1)
+	if [ -n "$netc_line" ]; then
+		netc_step="$netc_cmd $(sed -n "${netc_line}p" "$NETC_W/$1.do")"
+	else
+		netc_step="$netc_cmd -batch ($(wc -l <"$NETC_W/$1.do") commands)"
+	fi
+	grep -v '^Command failed' "$NETC_W/batch.err" >"$NETC_W/act.err"
+	netc_fail "$netc_step" "$NETC_W/act.err"
+}
+
+# A step failed: say which.  up undoes what this run did and exits 1 (4
+# when the rollback itself failed); down notes the failure and carries on
+# (netc_fail returns 1); status and plan, which change nothing, exit 1.
+netc_fail() {
+	NETC_APPLYING=
+	netc_msg "step failed: $1"
+	[ ! -s "$2" ] || sed 's/^/    /' "$2" >&2
+	case $NETC_VERB in
+	up) ;;
+	down)
+		NETC_DOWN_FAILED=1
+		return 1
+		;;
+	*) exit 1 ;;
+	esac
+	if netc_rollback; then
+		netc_msg "rolled back: the host is as it was before this run"
+		exit 1
+	fi
+	netc_msg "rollback incomplete: the messages above name what could not be undone"
+	exit 4
+}
+
+# Undo this run's changes, newest first.  The sysctl, nft and dnsmasq undos
+# come first (they were made last); then the host is read again and the
+# bridge and ip undo lines run for what is actually there, each in one
+# -force batch.
+netc_rollback() {
+	[ -s "$NETC_W/undo" ] || return 0
+	awk -v dir="$NETC_W" '
+		{ line[NR] = $0 }
+		END {
+			printf "" > (dir "/rb.sh"); printf "" > (dir "/rb.cand")
+			for (i = NR; i >= 1; i--) {
+				k = line[i]; sub(/\t.*/, "", k)
+				cmd = line[i]; sub(/^[^\t]*\t[^\t]*\t/, "", cmd)
+				if (cmd == "-") continue
+				if (k == "sh") print cmd > (dir "/rb.sh")
+				else print line[i] > (dir "/rb.cand")
+			}
+		}' "$NETC_W/undo" || return 1
+	: >"$NETC_W/undo"
+	netc_rb=0
+	netc_undo_file "$NETC_W/rb.sh" || netc_rb=1
+	[ -s "$NETC_W/rb.cand" ] || return $netc_rb
+	if netc_read_host; then
+		netc_engine rollback "" "" "" "$NETC_W/rb.cand"
+	else
+		netc_msg "cannot read the host again; undoing every registered change"
+		: >"$NETC_W/rb.ip"
+		: >"$NETC_W/rb.fdb"
+		awk -F '\t' -v dir="$NETC_W" '{ print $3 > (dir "/rb." $1) }' "$NETC_W/rb.cand"
+	fi
+	if [ -s "$NETC_W/rb.fdb" ]; then bridge -force -batch "$NETC_W/rb.fdb" || netc_rb=1; fi
+	if [ -s "$NETC_W/rb.ip" ]; then ip -force -batch "$NETC_W/rb.ip" || netc_rb=1; fi
+	return $netc_rb
+}
+
+netc_undo_file() {
+	netc_ok=0
+	while read -r netc_op netc_a netc_b; do
+		netc_undo_line "$netc_op" "$netc_a" "$netc_b" || netc_ok=1
+	done <"$1"
+	return $netc_ok
+}
+
+# The undo operations besides batch lines: a fixed set, so undo records are
+# data and never evaluated as shell.  Each is harmless when what it undoes
+# did not happen.
+netc_undo_line() {
+	case $1 in
+	sysctl) netc_sysctl_write "$2" "$3" ;;
+	nft-load) nft -f "$2" ;;
+	nft-delete) ! nft list table inet netc >/dev/null 2>&1 || nft delete table inet netc ;;
+	dnsmasq-stop) netc_dnsmasq_stop "$2" ;;
+	dnsmasq-start) netc_dnsmasq_pid "$2" || netc_dnsmasq_start "$2" ;;
+	file-restore) cp "$2" "$3" ;;
+	file-remove) rm -f "$2" && { rmdir "${2%/*}" 2>/dev/null || :; } ;;
+	*)
+		netc_msg "unknown undo record '$1'"
+		return 1
+		;;
+	esac
+}
+
+# --- sysctls ---------------------------------------------------------------
+
+netc_sysctl_read() {
+	netc_val=
+	[ ! -r "/proc/sys/$1" ] || read -r netc_val <"/proc/sys/$1"
+}
+
+netc_sysctl_write() {
+	[ -e "/proc/sys/$1" ] || return 0 # gone with the interface it was on
+	echo "$2" >"/proc/sys/$1"
+}
+
+# The value of $1 before netc first changed it, from $NETC_STATE/sysctl.
+netc_sysctl_orig() {
+	netc_saved=
+	[ -f "$NETC_STATE/sysctl" ] || return 0
+	while read -r netc_sp netc_sv; do
+		[ "$netc_sp" != "$1" ] || netc_saved=$netc_sv
+	done <"$NETC_STATE/sysctl"
+}
+
+# Make the sysctls what the networks up afterwards need ($NETC_W/sysctl:
+# "path value" lines), and put back those netc changed that nothing needs
+# any more.  Original values go to $NETC_W/sysctl.orig (committed to
+# $NETC_STATE/sysctl).
+netc_sysctls() {
+	: >"$NETC_W/sysctl.orig"
+	while read -r netc_p netc_v; do
+		netc_sysctl_read "$netc_p"
+		netc_sysctl_orig "$netc_p"
+		if [ "$netc_val" != "$netc_v" ]; then
+			[ -n "$netc_saved" ] || netc_saved=$netc_val
+			netc_act "sysctl $netc_p $netc_val" "sysctl $netc_p is ${netc_val:-missing}, want $netc_v" \
+				"echo $netc_v > /proc/sys/$netc_p" netc_sysctl_write "$netc_p" "$netc_v"
+		fi
+		[ -z "$netc_saved" ] || echo "$netc_p $netc_saved" >>"$NETC_W/sysctl.orig"
+	done <"$NETC_W/sysctl"
+	[ -f "$NETC_STATE/sysctl" ] || return 0
+	while read -r netc_p netc_v; do
+		netc_wanted=
+		while read -r netc_sp netc_sv; do
+			[ "$netc_sp" != "$netc_p" ] || netc_wanted=1
+		done <"$NETC_W/sysctl"
+		[ -z "$netc_wanted" ] || continue
+		netc_sysctl_read "$netc_p"
+		if [ -z "$netc_val" ] || [ "$netc_val" = "$netc_v" ]; then
+			continue
+		fi
+		# (kept in the state if putting it back fails, for the next down)
+		netc_act "sysctl $netc_p $netc_val" "sysctl $netc_p is $netc_val, set by netc; nothing needs it now (it was $netc_v)" \
+			"echo $netc_v > /proc/sys/$netc_p" netc_sysctl_write "$netc_p" "$netc_v" ||
+			echo "$netc_p $netc_v" >>"$NETC_W/sysctl.orig"
+	done <"$NETC_STATE/sysctl"
+}
+
+# --- nftables --------------------------------------------------------------
+
+# All of netc's rules are one table, inet netc, replaced atomically with
+# `nft -f` (the "table; delete table; table { }" idiom) and never touching
+# another table.  Its comment carries a checksum of the rules, and
+# $NETC_STATE/nft.loaded is the listing right after netc loaded it, so a
+# hand edit shows as drift.  A netc table that netc did not load is kept in
+# $NETC_STATE/nft.orig and put back when netc no longer needs the table.
+netc_nft() {
+	# no rules wanted and none loaded: nothing to read or do
+	[ -s "$NETC_W/nft.rules" ] || [ -f "$NETC_STATE/nft.loaded" ] || return 0
+	# what the state keeps unless a change below succeeds
+	[ ! -f "$NETC_STATE/nft.loaded" ] || cp "$NETC_STATE/nft.loaded" "$NETC_W/nft.loaded"
+	[ ! -f "$NETC_STATE/nft.orig" ] || cp "$NETC_STATE/nft.orig" "$NETC_W/nft.orig"
+	netc_have=0
+	if ! command -v nft >/dev/null 2>&1; then
+		: # nothing to read; the preflight said so if a network needs nft
+	elif nft list table inet netc >"$NETC_W/nft.cur" 2>"$NETC_W/err"; then
+		netc_have=1
+		netc_nft_replace "$NETC_W/nft.cur" "$NETC_W/nft.prev"
+	elif ! grep -q 'No such file or directory' "$NETC_W/err"; then
+		netc_fail "nft list table inet netc" "$NETC_W/err" || return 1
+	fi
+	if [ ! -s "$NETC_W/nft.rules" ]; then
+		# No network needs rules: take the table away if netc loaded it.
+		if [ $netc_have = 1 ] && [ -f "$NETC_STATE/nft.orig" ]; then
+			netc_nft_replace "$NETC_STATE/nft.orig" "$NETC_W/nft.load"
+			netc_act "nft-load $NETC_W/nft.prev" "nft table inet netc is netc's, and no network needs it" \
+				"nft -f - (put back the table inet netc that was there before netc)" \
+				nft -f "$NETC_W/nft.load" || return 1
+		elif [ $netc_have = 1 ]; then
+			netc_act "nft-load $NETC_W/nft.prev" "nft table inet netc is netc's, and no network needs it" \
+				"nft delete table inet netc" nft delete table inet netc || return 1
+		fi
+		rm -f "$NETC_W/nft.loaded" "$NETC_W/nft.orig"
+		return 0
+	fi
+	netc_sum=$(cksum <"$NETC_W/nft.rules")
+	netc_sum="netc $NETC_VERSION ${netc_sum%% *}"
+	if [ $netc_have = 1 ] && [ -f "$NETC_STATE/nft.loaded" ] &&
+		cmp -s "$NETC_W/nft.cur" "$NETC_STATE/nft.loaded" &&
+		grep -q "comment \"$netc_sum\"" "$NETC_W/nft.cur"; then
+		return 0
+	fi
+	{
+		echo "table inet netc"
+		echo "delete table inet netc"
+		echo "table inet netc {"
+		printf '\tcomment "%s"\n' "$netc_sum"
+		cat "$NETC_W/nft.rules"
+		echo "}"
+	} >"$NETC_W/nft.load"
+	if [ $netc_have = 0 ]; then
+		netc_undo=nft-delete
+		netc_drift="nft table inet netc is missing"
+	else
+		netc_undo="nft-load $NETC_W/nft.prev"
+		if [ ! -f "$NETC_STATE/nft.loaded" ]; then
+			netc_drift="nft table inet netc exists, and netc did not load it"
+			[ -f "$NETC_W/nft.orig" ] || cp "$NETC_W/nft.cur" "$NETC_W/nft.orig"
+		elif cmp -s "$NETC_W/nft.cur" "$NETC_STATE/nft.loaded"; then
+			netc_drift="nft table inet netc holds other rules than the topology's"
+		else
+			netc_drift="nft table inet netc was changed since netc loaded it"
+		fi
+	fi
+	if [ "$NETC_VERB" = plan ]; then
+		echo "nft -f - <<'EOF'"
+		cat "$NETC_W/nft.load"
+		echo EOF
+		return 0
+	fi
+	netc_act "$netc_undo" "$netc_drift" "nft -f - (load table inet netc)" \
+		nft -f "$NETC_W/nft.load" || return 1
+	[ "$NETC_VERB" = status ] ||
+		nft list table inet netc >"$NETC_W/nft.loaded" 2>"$NETC_W/err" ||
+		netc_fail "nft list table inet netc" "$NETC_W/err"
+}
+
+# A listing ($1) as a file ($2) that replaces the table atomically.
+netc_nft_replace() {
+	{
+		echo "table inet netc"
+		echo "delete table inet netc"
+		cat "$1"
+	} >"$2"
+}
+
+# --- dnsmasq ---------------------------------------------------------------
+
+# One dnsmasq per network with dhcp, bound to that bridge only, with its
+# configuration, pid file and leases in $NETC_STATE/dnsmasq/.
+netc_dnsmasq_pid() {
+	netc_pid=
+	[ -f "$NETC_STATE/dnsmasq/$1.pid" ] || return 1
+	read -r netc_pid <"$NETC_STATE/dnsmasq/$1.pid" || return 1
+	[ -n "$netc_pid" ] && kill -0 "$netc_pid" 2>/dev/null || return 1
+	# A pid can be reused: it must be a dnsmasq running this configuration.
+	tr '\000' ' ' <"/proc/$netc_pid/cmdline" 2>/dev/null |
+		grep -q -- "--conf-file=$NETC_STATE/dnsmasq/$1.conf"
+}
+
+netc_dnsmasq_start() {
+	dnsmasq --conf-file="$NETC_STATE/dnsmasq/$1.conf"
+}
+
+# Stop it and wait (up to 5 s) until it is gone; a zombie waiting for its
+# reaper is gone (its command line is empty).
+netc_dnsmasq_stop() {
+	netc_dnsmasq_pid "$1" || return 0
+	kill "$netc_pid" || return 1
+	netc_tries=0
+	while netc_dnsmasq_pid "$1"; do
+		[ $netc_tries -lt 50 ] || return 1
+		sleep 0.1 2>/dev/null || sleep 1
+		netc_tries=$((netc_tries + 1))
+	done
+}
+
+netc_dnsmasq_install() {
+	mkdir -p "$NETC_STATE/dnsmasq" && cp "$1" "$NETC_STATE/dnsmasq/$2.conf"
+}
+
+# $NETC_W/dnsmasq.on: the networks whose dnsmasq must run (configurations
+# in $NETC_W/dnsmasq.NAME.conf); dnsmasq.off: those whose dnsmasq must not.
+netc_dnsmasq() {
+	while read -r netc_n; do
+		netc_conf=$NETC_STATE/dnsmasq/$netc_n.conf
+		netc_new=$NETC_W/dnsmasq.$netc_n.conf
+		if netc_dnsmasq_pid "$netc_n"; then
+			! cmp -s "$netc_new" "$netc_conf" || continue
+			netc_act "dnsmasq-start $netc_n" "dnsmasq of $netc_n runs with another configuration" \
+				"kill $netc_pid  # dnsmasq of $netc_n, to restart it" netc_dnsmasq_stop "$netc_n"
+		elif [ "$NETC_VERB" = status ]; then
+			printf '  %s\n' "dnsmasq of $netc_n is not running"
+		fi
+		[ "$NETC_VERB" != status ] || continue
+		if [ -f "$netc_conf" ]; then
+			cp "$netc_conf" "$NETC_W/dnsmasq.$netc_n.prev"
+			netc_undo="file-restore $NETC_W/dnsmasq.$netc_n.prev $netc_conf"
+		else
+			netc_undo="file-remove $netc_conf"
+		fi
+		netc_act "$netc_undo" "" "cat > $netc_conf <<'EOF'
+$(cat "$netc_new")
+EOF" netc_dnsmasq_install "$netc_new" "$netc_n"
+		netc_act "dnsmasq-stop $netc_n" "" "dnsmasq --conf-file=$netc_conf" netc_dnsmasq_start "$netc_n"
+	done <"$NETC_W/dnsmasq.on"
+	[ -d "$NETC_STATE/dnsmasq" ] || return 0
+	while read -r netc_n; do
+		if netc_dnsmasq_pid "$netc_n"; then
+			netc_act "dnsmasq-start $netc_n" "dnsmasq of $netc_n runs, and the network has no dhcp" \
+				"kill $netc_pid  # dnsmasq of $netc_n" netc_dnsmasq_stop "$netc_n" || continue
+		fi
+		case $NETC_VERB in
+		up | down)
+			rm -f "$NETC_STATE/dnsmasq/$netc_n.conf" "$NETC_STATE/dnsmasq/$netc_n.pid" \
+				"$NETC_STATE/dnsmasq/$netc_n.leases"
+			rmdir "$NETC_STATE/dnsmasq" 2>/dev/null
+			;;
+		esac
+	done <"$NETC_W/dnsmasq.off"
+	return 0
+}
+
+# --- the verbs -------------------------------------------------------------
+
+netc_run() {
+	NETC_VERB=$1
+	shift
+	netc_state_dir
+	netc_workdir
+	for netc_c in ip awk; do
+		command -v "$netc_c" >/dev/null 2>&1 ||
+			netc_die 3 "preflight failed; nothing was changed: command '$netc_c' not found"
+	done
+	case $NETC_VERB in
+	up | down) [ "$(id -u)" != 0 ] || netc_lock ;;
+	esac
+	"netc_$NETC_VERB" "$@"
+}
+
+# Bring the selection up.  When acting on the whole host, networks an
+# earlier run made that the topology no longer has are taken down first.
+netc_up() {
+	netc_prepare up "$@"
+	if [ -s "$NETC_W/stale" ]; then
+		netc_msg "taking down networks an earlier run made that the topology no longer has: $(tr '\n' ' ' <"$NETC_W/stale")"
+		netc_engine down "$(tr '\n' ' ' <"$NETC_W/stale")" "" "" "$NETC_W/journal"
+		NETC_VERB=down
+		netc_down_apply
+		NETC_VERB=up
+		netc_prepare up "$@"
+	fi
+	: >"$NETC_W/undo"
+	NETC_APPLYING=1
+	netc_batch ip
+	netc_batch fdb
+	netc_sysctls
+	netc_nft
+	netc_dnsmasq
+	netc_commit_up
+	NETC_APPLYING=
+	netc_changes=$(grep -c . "$NETC_W/undo")
+	if [ "$netc_changes" = 0 ]; then
+		echo "$NETC_PROG: host $NETC_HOST already matches the topology; nothing changed"
+	else
+		echo "$NETC_PROG: host $NETC_HOST is up ($netc_changes changes)"
+	fi
+}
+
+# Keep what this run did, for down: the undo of its link work (the journal,
+# without repeats), the networks now up, original sysctls, the nft listing.
+netc_commit_up() {
+	awk -F '\t' '($1 == "ip" || $1 == "fdb") && $3 != "-" && !seen[$0]++' \
+		"$NETC_W/journal" "$NETC_W/undo" >"$NETC_W/journal.new"
+	netc_store journal.new journal
+	netc_store nets.after nets
+	netc_store sysctl.orig sysctl
+	netc_store nft.loaded nft.loaded
+	netc_store nft.orig nft.orig
+}
+
+netc_down() {
+	netc_prepare down "$@"
+	netc_down_apply
+}
+
+# Undo what up did for the networks in the down set ($NETC_W/down.*), in
+# reverse order of up: dnsmasq, the nft table and sysctls (recomputed for
+# the networks still up), then the journal's link work, less what is
+# already undone.  down does not stop at a failing step: it undoes all it
+# can, keeps in the state what it could not (a second down retries just
+# that), and exits 1.
+netc_down_apply() {
+	if [ ! -s "$NETC_W/down.nets" ]; then
+		echo "$NETC_PROG: nothing to take down"
+		return 0
+	fi
+	NETC_DOWN_FAILED=
+	: >"$NETC_W/undo"
+	: >"$NETC_W/dnsmasq.on"
+	cp "$NETC_W/down.nets" "$NETC_W/dnsmasq.off"
+	while read -r netc_l; do netc_msg "$netc_l"; done <"$NETC_W/down.notes"
+	netc_dnsmasq
+	netc_nft
+	netc_sysctls
+	netc_links_ok=1
+	if [ -s "$NETC_W/down.fdb" ]; then
+		bridge -force -batch "$NETC_W/down.fdb" || netc_links_ok=
+	fi
+	if [ -s "$NETC_W/down.ip" ]; then
+		ip -force -batch "$NETC_W/down.ip" || netc_links_ok=
+	fi
+	if [ -n "$netc_links_ok" ]; then
+		netc_store down.journal journal
+		netc_store nets.after nets
+	else
+		NETC_DOWN_FAILED=1
+	fi
+	netc_store sysctl.orig sysctl
+	netc_store nft.loaded nft.loaded
+	netc_store nft.orig nft.orig
+	if [ -z "$NETC_DOWN_FAILED" ]; then
+		echo "$NETC_PROG: down: $(tr '\n' ' ' <"$NETC_W/down.nets")"
+		return 0
+	fi
+	netc_msg "down: the steps above failed; everything else was undone (down again retries the rest)"
+	exit 1
+}
+
+netc_status() {
+	netc_prepare status "$@"
+	{
+		sed 's/^/  /' "$NETC_W/missing" "$NETC_W/drift"
+		netc_sysctls
+		netc_nft
+		netc_dnsmasq
+	} >"$NETC_W/status"
+	if [ -s "$NETC_W/status" ]; then
+		echo "$NETC_PROG: host $NETC_HOST differs from the topology:"
+		cat "$NETC_W/status"
+		exit 1
+	fi
+	echo "$NETC_PROG: host $NETC_HOST matches the topology"
+}
+
+netc_plan() {
+	netc_prepare plan "$@"
+	{
+		if [ -s "$NETC_W/stale" ]; then
+			echo "# first take down the networks an earlier run made that the topology no longer has:"
+			sed 's/^/#   /' "$NETC_W/stale"
+		fi
+		netc_batch ip
+		netc_batch fdb
+		netc_sysctls
+		netc_nft
+		netc_dnsmasq
+	} >"$NETC_W/plan"
+	echo "# $NETC_PROG plan: what up would do on host $NETC_HOST"
+	if [ -s "$NETC_W/plan" ]; then
+		cat "$NETC_W/plan"
+	else
+		echo "# nothing: the host matches the topology"
+	fi
+}
+
+# --- the two front doors ---------------------------------------------------
+
+# setup.sh [up|down|status|plan]
+netc_main() {
+	netc_init
+	if [ $# -gt 1 ]; then
+		netc_usage >&2
+		exit 2
+	fi
+	case ${1:-up} in
+	up | down | status | plan) netc_run "${1:-up}" '*' "" "" ;;
+	-h | --help | help) netc_usage ;;
+	*)
+		netc_usage >&2
+		exit 2
+		;;
+	esac
+}
+
+# Xen's network-script convention:
+#   network-bridge start|stop|status [bridge=NAME] [netdev=NIC] [VAR=VAL...]
+# Without bridge= and netdev=: every network of the host.  bridge= selects
+# that network; netdev= the networks it is the uplink (nat: outbound, route:
+# gatewaydev) of; both must agree.  Other VAR=VAL arguments (vifnum=,
+# antispoof=, ...) are accepted and ignored: the topology says what they would.
+netc_xen_usage() {
+	echo "usage: $NETC_PROG start|stop|status [bridge=NAME] [netdev=NIC] [VAR=VAL...]"
+}
+
+netc_xen_main() {
+	netc_init
+	case ${1:-} in
+	start) netc_verb=up ;;
+	stop) netc_verb=down ;;
+	status) netc_verb=status ;;
+	-h | --help | help)
+		netc_xen_usage
+		exit 0
+		;;
+	*)
+		netc_xen_usage >&2
+		exit 2
+		;;
+	esac
+	shift
+	netc_bridge=
+	netc_netdev=
+	for netc_arg; do
+		case $netc_arg in
+		bridge=*) netc_bridge=${netc_arg#bridge=} ;;
+		netdev=*) netc_netdev=${netc_arg#netdev=} ;;
+		[A-Za-z_]*=*) ;;
+		*)
+			netc_xen_usage >&2
+			exit 2
+			;;
+		esac
+	done
+	for netc_arg in "$netc_bridge" "$netc_netdev"; do
+		case $netc_arg in
+		*[!A-Za-z0-9_.-]*) netc_die 1 "'$netc_arg' is not an interface name" ;;
+		esac
+	done
+	if [ -z "$netc_bridge" ] && [ -z "$netc_netdev" ]; then
+		netc_run "$netc_verb" '*' "" ""
+	else
+		netc_run "$netc_verb" "" "$netc_bridge" "$netc_netdev"
+	fi
+}
+
+# --- the engine proper: one awk program ------------------------------------
+#
+# Input files, in order: topo (the records above), nets and a journal (the
+# state, or the undo lines of a rollback), link, addr, route4, route6 (the
+# `ip -o` listings) and fdb (`bridge fdb show`).  Output files in the work
+# directory:
+#   missing          preflight problems, one a line: nothing may change
+#   usage            network-bridge arguments that name nothing
+#   needs            "command why": the commands the plan needs
+#   ip.do, ip.undo   the ip batch and, line for line, "ip TAB NET TAB undo"
+#   fdb.do, fdb.undo the same for `bridge -batch`
+#   drift            what differs, one a line, for status
+#   sysctl           "path value": what the networks up afterwards need
+#   nft.rules        the body of table inet netc (empty: no table)
+#   dnsmasq.on/.off  networks whose dnsmasq must / must not run, and
+#                    dnsmasq.NAME.conf their configurations
+#   nets.after       the networks up afterwards; stale: up, not in the topology
+#   down.nets, down.ip, down.fdb, down.journal, down.notes   (verb down)
+#   rb.ip, rb.fdb    the undo lines whose change is on the host (verb rollback)
+# The text is awk's: its $1 and $0 are awk fields, not shell expansions.
+# shellcheck disable=SC2016
+NETC_AWK='
+function out(f, s) { print s > (work "/" f) }
+function miss(s) { out("missing", s) }
+function need(c, why) { if (!(c in needed)) { needed[c] = 1; out("needs", c " " why) } }
+function kv(n, k) { return ((n SUBSEP k) in K) ? K[n, k] : "" }
+function has_link(x) { return (x in lkind) }
+
+# A step of the ip batch: the command, its undo ("-": none), and the drift
+# that status prints ("": implied by an earlier line).
+function step(n, cmd, undo, drift) {
+	out("ip.do", cmd); out("ip.undo", "ip\t" n "\t" undo)
+	if (drift != "") out("drift", drift)
+}
+function fdbstep(n, cmd, undo, drift) {
+	out("fdb.do", cmd); out("fdb.undo", "fdb\t" n "\t" undo)
+	if (drift != "") out("drift", drift)
+}
+
+# --- reading ---
+
+function parse_topo(   i, eq) {
+	if ($1 == "net") {
+		nnets++; netname[nnets] = $2; isnet[$2] = nnets; mode[$2] = $3
+		for (i = 4; i <= NF; i++) { eq = index($i, "="); K[$2, substr($i, 1, eq - 1)] = substr($i, eq + 1) }
+	} else if ($1 == "lease") {
+		nleases[$2]++; lease[$2, nleases[$2]] = $3 "," $4
+	}
+}
+
+function parse_link(   name, at, i, t, parent) {
+	name = $2; sub(/:$/, "", name); at = index(name, "@"); parent = ""
+	if (at) { parent = substr(name, at + 1); name = substr(name, 1, at - 1) }
+	lkind[name] = "other"; lparent[name] = parent; lmaster[name] = ""; links[++nlinks] = name
+	lup[name] = ($3 ~ /[<,]UP[,>]/)
+	for (i = 4; i <= NF; i++) {
+		t = $i
+		if (t == "group") ingroup[$(i + 1)] = 1
+		else if (t == "mtu") lmtu[name] = $(i + 1)
+		else if (t == "master") lmaster[name] = $(i + 1)
+		else if (t == "link/ether") lmac[name] = $(i + 1)
+		else if (t == "bridge" && $(i + 1) == "forward_delay") { lkind[name] = "bridge"; lfd[name] = $(i + 2) }
+		else if (t == "stp_state") lstp[name] = $(i + 1)
+		else if (t == "vlan" && $(i + 1) == "protocol") { lkind[name] = "vlan"; lvid[name] = $(i + 4) }
+		else if (t == "vxlan" && $(i + 1) == "id") { lkind[name] = "vxlan"; lvni[name] = $(i + 2) }
+	}
+}
+
+# An address: its text, the attributes that make it again, and whether it
+# moves with its uplink (global scope, not a privacy address).
+function parse_addr(   dev, a, i, t, attrs, scope, lbl, lifes, v, p, movable) {
+	dev = $2; a = $4; attrs = ""; scope = "global"; lbl = ""; lifes = ""; movable = 1
+	for (i = 5; i <= NF; i++) {
+		t = $i
+		if (t == "peer" || t == "brd" || t == "metric" || t == "proto") { attrs = attrs " " t " " $(i + 1); i++ }
+		else if (t == "scope") { scope = $(i + 1); i++ }
+		else if (t == "valid_lft" || t == "preferred_lft") {
+			v = $(i + 1); sub(/sec$/, "", v); i++
+			if (v != "forever") lifes = lifes " " t " " v
+		}
+		else if (t == "noprefixroute" || t == "nodad" || t == "home" || t == "mngtmpaddr" || t == "autojoin") attrs = attrs " " t
+		else if (t == "temporary") movable = 0
+		else if (t == "secondary" || t == "dynamic" || t == "permanent" || t == "deprecated" || t == "tentative" || t == "dadfailed" || t == "optimistic" || t == "stable-privacy" || t == "\\") continue
+		else {
+			sub(/\\$/, "", t)
+			if ($3 == "inet" && t != "") lbl = t
+		}
+	}
+	hasaddr[dev, a] = 1
+	naddr[dev]++; p = naddr[dev]
+	addr[dev, p] = a; aattr[dev, p] = " scope " scope attrs lifes; alabel[dev, p] = lbl
+	amove[dev, p] = movable && scope == "global"
+}
+
+# A route.  Those of an uplink move to its bridge, except what the kernel
+# made (proto kernel, the local table), what router advertisements made
+# (proto ra: the bridge learns its own), and multipath routes.
+function parse_route(fam,   i, t, dev, spec, skip) {
+	dev = ""; spec = ""; skip = 0
+	if ($0 ~ / nexthop /) return
+	t = $1
+	if (t == "local" || t == "broadcast" || t == "multicast" || t == "anycast" || t == "unreachable" || t == "prohibit" || t == "blackhole" || t == "throw" || t == "nat") return
+	for (i = 1; i <= NF; i++) {
+		t = $i
+		if (t == "dev") { dev = $(i + 1); i++; continue }
+		if (t == "proto" && ($(i + 1) == "kernel" || $(i + 1) == "ra")) skip = 1
+		if (t == "table" && $(i + 1) == "local") skip = 1
+		if (t == "linkdown" || t == "dead" || t == "offload" || t == "trap" || t == "rt_offload" || t == "rt_trap" || t == "offload_failed" || t == "rt_offload_failed" || t == "unresolved") continue
+		if (t == "expires") { i++; continue }
+		spec = spec (spec == "" ? "" : " ") t
+	}
+	if (dev == "") return
+	hasroute[dev, spec] = 1
+	if (skip) return
+	nroute[dev]++; route[dev, nroute[dev]] = spec; rfam[dev, nroute[dev]] = fam
+}
+
+# A route as a command argument: IPv6 "default" spelled ::/0, so that ip
+# knows the family inside a batch (where -6 cannot be given) ...
+function route_arg(spec, fam) {
+	if (fam == 6) sub(/^default( |$)/, "::/0 ", spec)
+	sub(/ $/, "", spec)
+	return spec
+}
+# ... and back, to compare with a listing.
+function route_listed(spec) {
+	sub(/^::\/0( |$)/, "default ", spec)
+	sub(/ $/, "", spec)
+	return spec
+}
+
+# Journal lines "KIND TAB NET TAB UNDO".  What an earlier run created (link
+# del X), put on a bridge (link set X nomaster), and moved off an uplink:
+# the undo lines "addr add A ... dev UPLINK" and "route add SPEC dev UPLINK".
+function parse_journal(   n, cmd, w, k, up_, a, i) {
+	n = $0; sub(/^[^\t]*\t/, "", n); sub(/\t.*/, "", n)
+	cmd = $0; sub(/^[^\t]*\t[^\t]*\t/, "", cmd)
+	nj++; jline[nj] = $0; jnet[nj] = n; jkind[nj] = $1; jcmd[nj] = cmd
+	if ($1 != "ip") return
+	k = split(cmd, w, " ")
+	if (w[1] == "link" && w[2] == "del" && k == 3) created[w[3]] = 1
+	if (w[1] == "link" && w[2] == "set" && w[4] == "nomaster") ourport[w[3]] = 1
+	up_ = kv(n, "uplink")
+	if (up_ == "" || kv(n, "vlan") != "" || w[k - 1] != "dev" || w[k] != up_) return
+	if (w[1] == "addr" && w[2] == "add") {
+		a = ""
+		for (i = 4; i < k - 1; i++) a = a " " w[i]
+		gsub(" label " up_ ":", " label " n ":", a)
+		nmoved[n]++; moved[n, nmoved[n]] = w[3]; movedattr[n, nmoved[n]] = a
+	} else if (w[1] == "route" && w[2] == "add") {
+		a = cmd; sub(/^route add /, "", a); sub(/ dev [^ ]*$/, "", a)
+		nmovedr[n]++; movedr[n, nmovedr[n]] = a
+	}
+}
+
+# --- which networks ---
+
+function netdev_of(n) {
+	if (mode[n] == "bridge") return kv(n, "uplink")
+	if (mode[n] == "nat") return kv(n, "outbound")
+	if (mode[n] == "route") return kv(n, "gatewaydev")
+	return ""
+}
+
+function select_networks(   i, n, k, names, found) {
+	if (sel == "*") { for (i = 1; i <= nnets; i++) selected[netname[i]] = 1; return }
+	if (selbridge == "" && selnetdev == "") {
+		k = split(sel, names, " ")
+		for (i = 1; i <= k; i++) selected[names[i]] = 1
+		return
+	}
+	if (selbridge != "" && !(selbridge in isnet)) {
+		out("usage", "unknown bridge " selbridge ": host " host " has no such network")
+		return
+	}
+	for (i = 1; i <= nnets; i++) {
+		n = netname[i]
+		if (selbridge != "" && n != selbridge) continue
+		if (selnetdev != "" && netdev_of(n) != selnetdev && kv(n, "port") != selnetdev) continue
+		selected[n] = 1; found = 1
+	}
+	if (found) return
+	if (selbridge != "") out("usage", "netdev " selnetdev " does not go with bridge " selbridge " (its netdev is " (netdev_of(selbridge) == "" ? "none" : netdev_of(selbridge)) ")")
+	else out("usage", "unknown netdev " selnetdev ": no network of host " host " uses it")
+}
+
+# --- preflight ---
+
+# An interface a network relies on: it must exist, or be a bridge this run
+# brings up.
+function need_iface(n, what, x) {
+	if (x == "") return
+	if ((x in isnet) && mode[x] != "route" && (x in selected)) return
+	if (!has_link(x)) miss("network " n ": " what " " x " does not exist")
+}
+
+function preflight(n,   br, up_, port, vlan, vx) {
+	br = n; up_ = kv(n, "uplink"); port = kv(n, "port"); vlan = kv(n, "vlan"); vx = kv(n, "vxlan")
+	need_iface(n, "outbound", kv(n, "outbound"))
+	need_iface(n, "gatewaydev", kv(n, "gatewaydev"))
+	if (mode[n] == "route") return
+	need_iface(n, "uplink", up_)
+	if (has_link(br) && lkind[br] != "bridge")
+		miss("network " n ": " br " exists and is not a bridge")
+	if (port != "" && has_link(port) && lmaster[port] != "" && lmaster[port] != br)
+		miss("network " n ": " port " is already a port of " lmaster[port])
+	if (vlan != "" && has_link(port) && (lkind[port] != "vlan" || lvid[port] != vlan || lparent[port] != up_))
+		miss("network " n ": " port " exists and is not VLAN " vlan " of " up_)
+	if (vx != "" && has_link(vx) && (lkind[vx] != "vxlan" || lvni[vx] != kv(n, "vni")))
+		miss("network " n ": " vx " exists and is not VXLAN " kv(n, "vni"))
+	if (vx != "" && has_link(vx) && lmaster[vx] != "" && lmaster[vx] != br)
+		miss("network " n ": " vx " is already a port of " lmaster[vx])
+	if (mode[n] == "isolated" || mode[n] == "nat") need("nft", "for the firewall rules of " n)
+	if (kv(n, "dhcp") != "") need("dnsmasq", "for DHCP on " n)
+	if (kv(n, "remote") != "") need("bridge", "for the VXLAN flood entries of " n)
+}
+
+# --- the link work of one network, in the order it must happen ---
+
+function plan_net(n,   br, up_, port, vlan, stp, fd, mtu, mac, newbr, newport, i, a, s, ad, vx, newvx, nr, rem, j, spec, lst) {
+	if (mode[n] == "route") return
+	br = n; up_ = kv(n, "uplink"); port = kv(n, "port"); vlan = kv(n, "vlan")
+	stp = kv(n, "stp"); fd = kv(n, "forward-delay"); mtu = kv(n, "mtu")
+	mac = (up_ != "" && (up_ in lmac)) ? lmac[up_] : ""
+
+	# The bridge and its settings.  It takes the uplink MAC, so that the
+	# LAN sees no new one.
+	if (!has_link(br)) {
+		s = "link add name " br
+		if (mac != "") s = s " address " mac
+		if (mtu != "") s = s " mtu " mtu
+		s = s " type bridge stp_state " stp
+		if (fd != "") s = s " forward_delay " fd * 100
+		step(n, s, "link del " br, br ": bridge missing" gone_since(br))
+		newbr = 1
+	} else {
+		if (lstp[br] != stp && !(stp == 1 && lstp[br] == 2))
+			step(n, "link set " br " type bridge stp_state " stp, "link set " br " type bridge stp_state " lstp[br], br ": stp_state " lstp[br] ", want " stp)
+		if (fd != "" && lfd[br] != fd * 100)
+			step(n, "link set " br " type bridge forward_delay " fd * 100, "link set " br " type bridge forward_delay " lfd[br], br ": forward_delay " lfd[br] / 100 " s, want " fd " s")
+		if (mtu != "" && lmtu[br] != mtu)
+			step(n, "link set " br " mtu " mtu, "link set " br " mtu " lmtu[br], br ": mtu " lmtu[br] ", want " mtu)
+		if (mac != "" && lmac[br] != mac)
+			step(n, "link set " br " address " mac, "link set " br " address " lmac[br], br ": MAC " lmac[br] ", want that of " up_ ", " mac)
+	}
+
+	# The port: the uplink itself, or the VLAN device on it.
+	if (port != "") {
+		if (vlan != "") {
+			if (!lup[up_]) step(n, "link set " up_ " up", "link set " up_ " down", up_ ": down")
+			if (!has_link(port)) {
+				step(n, "link add link " up_ " name " port " type vlan id " vlan, "link del " port, port ": missing (VLAN " vlan " of " up_ ")" gone_since(port))
+				newport = 1
+			}
+		} else {
+			# Addresses and routes leave the uplink (routes first, then
+			# addresses newest first) to come back on the bridge.
+			for (i = nroute[up_]; i >= 1; i--) {
+				spec = route_arg(route[up_, i], rfam[up_, i])
+				step(n, "route del " spec " dev " up_, "route add " spec " dev " up_, up_ ": route \"" route[up_, i] "\" belongs on " br)
+			}
+			for (i = naddr[up_]; i >= 1; i--) if (amove[up_, i])
+				step(n, "addr del " addr[up_, i] " dev " up_, "addr add " addr[up_, i] uplink_attrs(up_, i) " dev " up_, up_ ": holds " addr[up_, i] ", which belongs on " br)
+		}
+		if (lmaster[port] != br)
+			step(n, "link set " port " master " br, "link set " port " nomaster", newport ? "" : port ": not a port of " br)
+		if (newport || !lup[port])
+			step(n, "link set " port " up", newport ? "-" : "link set " port " down", newport ? "" : port ": down")
+		if (vlan == "") {
+			for (i = 1; i <= naddr[up_]; i++) if (amove[up_, i] && !((br SUBSEP addr[up_, i]) in hasaddr))
+				step(n, "addr add " addr[up_, i] bridge_attrs(up_, i, br) " dev " br, "addr del " addr[up_, i] " dev " br, "")
+			# What an earlier run moved and is on neither side now.
+			for (i = 1; i <= nmoved[n]; i++) {
+				a = moved[n, i]
+				if ((br SUBSEP a) in hasaddr || (up_ SUBSEP a) in hasaddr) continue
+				step(n, "addr add " a movedattr[n, i] " dev " br, "addr del " a " dev " br, br ": lacks " a " (netc moved it from " up_ ")")
+			}
+		}
+	}
+
+	# The VXLAN device that joins this bridge to the other hosts.
+	vx = kv(n, "vxlan")
+	if (vx != "") {
+		if (!has_link(vx)) {
+			s = "link add name " vx " type vxlan id " kv(n, "vni")
+			if (kv(n, "local") != "") s = s " local " kv(n, "local")
+			s = s " dstport " kv(n, "dstport")
+			step(n, s, "link del " vx, vx ": VXLAN device missing" gone_since(vx))
+			newvx = 1
+		}
+		if (lmaster[vx] != br)
+			step(n, "link set " vx " master " br, "link set " vx " nomaster", newvx ? "" : vx ": not a port of " br)
+		if (newvx || !lup[vx])
+			step(n, "link set " vx " up", newvx ? "-" : "link set " vx " down", newvx ? "" : vx ": down")
+		nr = split(kv(n, "remote"), rem, ",")
+		for (j = 1; j <= nr; j++) if (!((vx SUBSEP rem[j]) in hasfdb))
+			fdbstep(n, "fdb append 00:00:00:00:00:00 dev " vx " dst " rem[j], "fdb del 00:00:00:00:00:00 dev " vx " dst " rem[j], vx ": no flood entry for remote " rem[j])
+	}
+
+	# The address dom0 has on the bridge.
+	ad = kv(n, "address")
+	if (ad != "" && !((br SUBSEP ad) in hasaddr))
+		step(n, "addr add " ad (index(ad, ":") ? "" : " brd +") " dev " br, "addr del " ad " dev " br, br ": lacks address " ad)
+
+	if (newbr || !lup[br])
+		step(n, "link set " br " up", newbr ? "-" : "link set " br " down", newbr ? "" : br ": down")
+
+	# Routes come back on the bridge once it is up.
+	if (port != "" && vlan == "") {
+		for (i = 1; i <= nroute[up_]; i++) {
+			if ((br SUBSEP route[up_, i]) in hasroute) continue
+			spec = route_arg(route[up_, i], rfam[up_, i])
+			step(n, "route add " spec " dev " br, "route del " spec " dev " br, "")
+		}
+		for (i = 1; i <= nmovedr[n]; i++) {
+			spec = movedr[n, i]; lst = route_listed(spec)
+			if ((br SUBSEP lst) in hasroute || (up_ SUBSEP lst) in hasroute) continue
+			step(n, "route add " spec " dev " br, "route del " spec " dev " br, br ": lacks route \"" lst "\" (netc moved it from " up_ ")")
+		}
+	}
+}
+
+# The journal marks what netc made: a device it made that is gone was
+# removed behind its back.
+function gone_since(x) { return (x in created) ? " (netc made it; removed since)" : "" }
+
+# An uplink address made again on the bridge: a label UPLINK:x becomes
+# BRIDGE:x (a label must start with its device name; longer than 15: none).
+function bridge_attrs(dev, p, br,   a, l) {
+	a = aattr[dev, p]; l = alabel[dev, p]
+	if (l != "" && l != dev && index(l, dev ":") == 1) {
+		l = br substr(l, length(dev) + 1)
+		if (length(l) <= 15) a = a " label " l
+	}
+	return a
+}
+function uplink_attrs(dev, p,   a, l) {
+	a = aattr[dev, p]; l = alabel[dev, p]
+	if (l != "" && l != dev) a = a " label " l
+	return a
+}
+
+# --- firewall, sysctls, dnsmasq for the networks up afterwards ---
+
+# One forward chain, one postrouting chain.  Each network matches its own
+# bridge name only, and first accepts what stays on its bridge: with
+# br_netfilter loaded, bridged frames reach this hook with iif = oif = the
+# bridge, and guests on one bridge must keep talking.
+function nft_rules(   i, n, f, fw, nat) {
+	f = work "/nft.rules"; fw = ""; nat = ""
+	for (i = 1; i <= nnets; i++) {
+		n = netname[i]
+		if (!(n in after)) continue
+		if (mode[n] == "isolated") {
+			fw = fw "\t\t# " n " (isolated): nothing forwarded between it and any other interface\n"
+			fw = fw "\t\tiifname \"" n "\" oifname \"" n "\" accept\n"
+			fw = fw "\t\tiifname \"" n "\" drop\n"
+			fw = fw "\t\toifname \"" n "\" drop\n"
+		} else if (mode[n] == "nat") {
+			fw = fw "\t\t# " n " (nat): from other interfaces only replies come in\n"
+			fw = fw "\t\tiifname \"" n "\" oifname \"" n "\" accept\n"
+			fw = fw "\t\toifname \"" n "\" ct state established,related accept\n"
+			fw = fw "\t\toifname \"" n "\" drop\n"
+			nat = nat "\t\t# " n " (nat): its subnet leaves masqueraded by " kv(n, "outbound") "\n"
+			nat = nat "\t\toifname \"" kv(n, "outbound") "\" ip saddr " kv(n, "subnet") " masquerade\n"
+		}
+	}
+	printf "" > f
+	if (fw != "") printf "\tchain forward {\n\t\ttype filter hook forward priority filter; policy accept;\n%s\t}\n", fw > f
+	if (nat != "") printf "\tchain postrouting {\n\t\ttype nat hook postrouting priority srcnat; policy accept;\n%s\t}\n", nat > f
+}
+
+function sysctls(   i, n, fwd, f, gw, seen) {
+	f = work "/sysctl"; printf "" > f
+	for (i = 1; i <= nnets; i++) {
+		n = netname[i]
+		if (!(n in after)) continue
+		if (mode[n] == "nat" || mode[n] == "route") fwd = 1
+		gw = kv(n, "gatewaydev")
+		if (mode[n] == "route" && !(gw in seen)) {
+			seen[gw] = 1
+			print "net/ipv4/conf/" gw "/proxy_arp 1" > f
+		}
+	}
+	if (fwd) print "net/ipv4/ip_forward 1" > f
+}
+
+function dnsmasq_conf(n,   f, i) {
+	f = work "/dnsmasq." n ".conf"
+	print "# dnsmasq for network " n " of host " host ", written by the netc host script" > f
+	print "# DHCP only (port=0: no DNS), on this bridge only." > f
+	print "port=0" > f
+	print "interface=" n > f
+	print "bind-interfaces" > f
+	print "except-interface=lo" > f
+	print "dhcp-range=" kv(n, "dhcp") > f
+	print "dhcp-authoritative" > f
+	if (mode[n] != "nat") print "dhcp-option=option:router" > f
+	for (i = 1; i <= nleases[n]; i++) print "dhcp-host=" lease[n, i] > f
+	print "dhcp-leasefile=" state "/dnsmasq/" n ".leases" > f
+	print "pid-file=" state "/dnsmasq/" n ".pid" > f
+	close(f)
+}
+
+# --- undoing: is the change an undo line reverts already gone? ---
+
+function undone(cmd,   w, k, x, a, spec) {
+	k = split(cmd, w, " ")
+	if (w[1] == "link" && w[2] == "del") return !has_link(w[3])
+	if (w[1] == "link" && w[2] == "set") {
+		if (!has_link(w[3])) return 1
+		if (w[4] == "nomaster") return lmaster[w[3]] == ""
+		return 0
+	}
+	if (w[1] == "addr") {
+		x = w[k]; a = w[3]
+		if (w[2] == "del") return !((x SUBSEP a) in hasaddr)
+		return !has_link(x) || ((x SUBSEP a) in hasaddr)
+	}
+	if (w[1] == "route") {
+		x = w[k]; spec = cmd; sub(/^route (add|del) /, "", spec); sub(/ dev [^ ]*$/, "", spec)
+		spec = route_listed(spec)
+		if (w[2] == "del") return !((x SUBSEP spec) in hasroute)
+		return !has_link(x) || ((x SUBSEP spec) in hasroute)
+	}
+	if (w[1] == "fdb") return !((w[5] SUBSEP w[7]) in hasfdb)
+	return 0
+}
+
+# Undo lines into a batch file.  Deleting a link waits for the kernel
+# (some 30 ms a bridge): the links to delete join one unused link group
+# where they stand and go in one `link del group` at the end, which the
+# kernel does in one go.  Nothing an undo line does needs them gone sooner.
+function undo_out(f, kind, cmd,   w) {
+	if (kind == "fdb") { out(f ".fdb", cmd); return }
+	split(cmd, w, " ")
+	if (w[1] == "link" && w[2] == "del") {
+		if (!delgroup) for (delgroup = 1852142691; delgroup in ingroup; delgroup++) ;
+		cmd = "link set " w[3] " group " delgroup
+		ndel++
+	}
+	out(f ".ip", cmd)
+}
+function undo_end(f) { if (ndel) out(f ".ip", "link del group " delgroup) }
+
+function plan_down(   i, n, x) {
+	for (i = 1; i <= nact; i++) {
+		n = actord[i]
+		if (sel == "*" || (n in selected)) { downset[n] = 1; out("down.nets", n) }
+		else { after[n] = 1; out("nets.after", n) }
+	}
+	for (i = nj; i >= 1; i--)
+		if ((jnet[i] in downset) && !undone(jcmd[i]))
+			undo_out("down", jkind[i], jcmd[i])
+	undo_end("down")
+	for (i = 1; i <= nj; i++) if (!(jnet[i] in downset)) out("down.journal", jline[i])
+	# Ports netc did not put on a bridge that it made and now deletes.
+	for (i = 1; i <= nlinks; i++) {
+		x = links[i]
+		if ((lmaster[x] in downset) && (lmaster[x] in created) && !(x in ourport))
+			out("down.notes", "note: " x " is a port of " lmaster[x] ", which netc made and now deletes")
+	}
+}
+
+BEGIN {
+	n = split("missing usage needs ip.do ip.undo fdb.do fdb.undo drift nets.after stale dnsmasq.on dnsmasq.off down.nets down.ip down.fdb down.journal down.notes rb.ip rb.fdb", F, " ")
+	for (i = 1; i <= n; i++) printf "" > (work "/" F[i])
+}
+FNR == 1 { sect = FILENAME; sub(/.*\//, "", sect); if (sect != "topo" && sect != "nets" && sect != "link" && sect != "addr" && sect != "route4" && sect != "route6" && sect != "fdb") sect = "journal" }
+sect == "topo" { if ($1 !~ /^#/ && NF) parse_topo(); next }
+sect == "nets" { if (NF && !($1 in active)) { active[$1] = 1; actord[++nact] = $1 } next }
+sect == "journal" { if (NF) parse_journal(); next }
+sect == "link" { parse_link(); next }
+sect == "addr" { parse_addr(); next }
+sect == "route4" { parse_route(4); next }
+sect == "route6" { parse_route(6); next }
+sect == "fdb" {
+	# flood entries only: "00:00:00:00:00:00 dev VXLAN dst REMOTE ..."
+	if ($1 != "00:00:00:00:00:00") next
+	x = ""
+	for (i = 2; i < NF; i++) if ($i == "dev") x = $(i + 1)
+	for (i = 2; i < NF; i++) if ($i == "dst") hasfdb[x, $(i + 1)] = 1
+	next
+}
+END {
+	if (verb == "rollback") {
+		for (i = 1; i <= nj; i++) if (!undone(jcmd[i])) undo_out("rb", jkind[i], jcmd[i])
+		undo_end("rb")
+		exit 0
+	}
+	select_networks()
+	if (verb == "down") { plan_down(); sysctls(); nft_rules(); exit 0 }
+	need("ip", "for all link work")
+	for (i = 1; i <= nnets; i++) if (netname[i] in selected) preflight(netname[i])
+	for (i = 1; i <= nnets; i++) if (netname[i] in selected) plan_net(netname[i])
+	# Up afterwards: the selection, and what is up now (less, on a whole
+	# host run, the networks the topology no longer has: taken down first).
+	for (i = 1; i <= nact; i++) {
+		n = actord[i]
+		if (sel == "*" && !(n in isnet)) {
+			out("stale", n)
+			out("drift", "network " n ": an earlier run made it, and the topology no longer has it")
+		} else after[n] = 1
+	}
+	for (n in selected) after[n] = 1
+	for (i = 1; i <= nnets; i++) if (netname[i] in after) out("nets.after", netname[i])
+	for (i = 1; i <= nact; i++) if (!(actord[i] in isnet) && (actord[i] in after)) out("nets.after", actord[i])
+	for (i = 1; i <= nnets; i++) {
+		n = netname[i]
+		if (!(n in selected)) continue
+		if (kv(n, "dhcp") != "") { out("dnsmasq.on", n); dnsmasq_conf(n) }
+		else out("dnsmasq.off", n)
+	}
+	sysctls(); nft_rules()
+}
+'
