@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 unsigned long long netc_work_counter;
 
@@ -48,14 +49,20 @@ char *xstrdup(const char *s)
 
 /* ---- arena ---- */
 
+/*
+ * Chunks come straight from mmap, so they arrive zeroed and arena_alloc needs
+ * no memset (that memset was a quarter of reading a big YAML file).  They
+ * grow geometrically, so a 100 MB topology costs a few dozen mappings.
+ */
 struct arena_chunk {
 	struct arena_chunk *next;
-	size_t size;
-	size_t used;
-	max_align_t data[];
+	size_t size;            /* of the whole mapping */
+	size_t used;            /* bytes of the mapping handed out, header included */
 };
 
-#define ARENA_CHUNK (64 * 1024)
+#define ARENA_ALIGN 8
+#define ARENA_FIRST (256 * 1024)
+#define ARENA_MAX (32 * 1024 * 1024)
 
 void arena_init(struct arena *a)
 {
@@ -68,40 +75,62 @@ void arena_free(struct arena *a)
 
 	for (; c; c = next) {
 		next = c->next;
-		free(c);
+		munmap(c, c->size);
 	}
 	memset(a, 0, sizeof(*a));
 }
 
+static struct arena_chunk *chunk_map(size_t size)
+{
+	struct arena_chunk *c = mmap(NULL, size, PROT_READ | PROT_WRITE,
+				     MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+	if (c == MAP_FAILED)
+		die_oom();
+	c->size = size;
+	c->used = (sizeof(*c) + ARENA_ALIGN - 1) & ~(size_t)(ARENA_ALIGN - 1);
+	return c;
+}
+
 void *arena_alloc(struct arena *a, size_t n)
 {
-	const size_t align = sizeof(max_align_t);
 	struct arena_chunk *c = a->chunks;
 	void *p;
 
-	n = (n + align - 1) & ~(align - 1);
+	n = (n + ARENA_ALIGN - 1) & ~(size_t)(ARENA_ALIGN - 1);
+	if (n > SIZE_MAX / 4)
+		die_oom();
 	if (!c || c->size - c->used < n) {
-		size_t size = n > ARENA_CHUNK / 4 ? n : ARENA_CHUNK;
+		size_t size = c ? c->size * 2 : ARENA_FIRST;
 
-		if (size > SIZE_MAX - sizeof(*c))
-			die_oom();
-		c = xmalloc(sizeof(*c) + size);
-		c->size = size;
-		c->used = 0;
-		/* A large block goes behind the current chunk so its free tail stays usable. */
-		if (size != ARENA_CHUNK && a->chunks) {
-			c->next = a->chunks->next;
-			a->chunks->next = c;
-		} else {
-			c->next = a->chunks;
-			a->chunks = c;
+		if (size > ARENA_MAX)
+			size = ARENA_MAX;
+		if (n + 64 > size / 2) {
+			/* A big block gets a mapping of its own, behind the current chunk
+			 * so that chunk's free tail stays in use. */
+			struct arena_chunk *big = chunk_map(n + 64);
+
+			if (c) {
+				big->next = c->next;
+				c->next = big;
+			} else {
+				a->chunks = big;
+			}
+			p = (char *)big + big->used;
+			big->used += n;
+			a->total += big->size;
+			a->used += n;
+			return p;
 		}
+		c = chunk_map(size);
+		c->next = a->chunks;
+		a->chunks = c;
 		a->total += size;
 	}
-	p = (char *)c->data + c->used;
+	p = (char *)c + c->used;
 	c->used += n;
 	a->used += n;
-	return memset(p, 0, n);
+	return p;
 }
 
 char *arena_strndup(struct arena *a, const char *s, size_t n)

@@ -1,0 +1,132 @@
+#!/bin/sh
+# netc's benchmark (SPEC §8; run by `make bench`).  Prints a table and
+# writes bench/results.csv.  Every figure is the median of BENCH_RUNS runs;
+# the commands compared are run alternately, so load on the machine hits
+# them alike and the ratios, not the seconds, are what count.
+#
+#   compile: netc -t TARGET on DOMAINS x 4 vifs, against a parse-only
+#            baseline of the same file (libyaml's events; the flex scanner
+#            for netc syntax), with peak RSS;
+#   apply:   the sh target's `up` and `down` for 1,000 bridges in a fresh
+#            network namespace, against a hand-written `ip -batch` file and
+#            against one `ip` process per command (needs root).
+set -eu
+
+BIN=${BENCH_BIN:?run through make bench}
+RUNS=${BENCH_RUNS:-5}
+SIZES=${BENCH_SIZES:-1000 10000 50000}
+NETC=${NETC:-./netc}
+TARGETS="sh network-bridge xl vif json dot yaml netc lab"
+CSV=bench/results.csv
+
+# Inputs and outputs live on a tmpfs: the figures are the compiler's, not the
+# disk's (creating 10,000 files costs 2 s on some virtual disks, 0.1 s here).
+WORK=$(mktemp -d /dev/shm/netc-bench.XXXXXX 2>/dev/null || mktemp -d)
+NS=netc-bench-$$
+NSES=
+cleanup() {
+	for ns in $NSES; do ip netns del "$ns" 2>/dev/null || true; done
+	rm -rf "$WORK"
+}
+trap cleanup EXIT INT TERM
+
+median() {        # stdin: numbers, one a line
+	sort -n | awk '{ v[NR] = $1 } END { if (NR % 2) print v[(NR + 1) / 2]; else printf "%.6f\n", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
+}
+
+# run_once LABEL CMD...: one measured run, appended to $WORK/LABEL.
+run_once() {
+	label=$1
+	shift
+	# shellcheck disable=SC2046 # measure prints three words: split them
+	set -- $("$BIN/measure" "$@")
+	[ "$3" = 0 ] || { echo "bench: $label exited $3" >&2; exit 1; }
+	echo "$1 $2" >> "$WORK/$label.runs"
+}
+
+secs() { awk '{ print $1 }' "$WORK/$1.runs" | median; }
+rss() { awk '{ print $2 }' "$WORK/$1.runs" | sort -n | tail -n 1; }
+
+echo "kind,syntax,domains,target,seconds,baseline_seconds,ratio,peak_rss_kb,baseline_rss_kb" > "$CSV"
+printf '%-6s %6s %-15s %9s %9s %6s %10s\n' syntax domains target seconds baseline ratio rss_kb
+
+for size in $SIZES; do
+	for syntax in yaml netc; do
+		topo=$WORK/t$size.$syntax
+		"$BIN/gentopo" "$syntax" "$size" 4 > "$topo"
+		if [ "$syntax" = yaml ]; then base="$BIN/yaml_baseline"; else base="$BIN/netc_scan"; fi
+		rm -f "$WORK"/*.runs
+		i=0
+		while [ $i -lt "$RUNS" ]; do
+			run_once base "$base" "$topo"
+			for t in $TARGETS; do
+				if [ "$t" = xl ]; then
+					rm -rf "$WORK/xl"
+					run_once "$t" "$NETC" -q -t xl "$topo" -o "$WORK/xl"
+				else
+					run_once "$t" "$NETC" -q -t "$t" "$topo"
+				fi
+			done
+			i=$((i + 1))
+		done
+		b=$(secs base)
+		for t in $TARGETS; do
+			s=$(secs "$t")
+			ratio=$(awk -v s="$s" -v b="$b" 'BEGIN { printf "%.2f", s / b }')
+			printf '%-6s %6s %-15s %9.3f %9.3f %6s %10s\n' "$syntax" "$size" "$t" "$s" "$b" "$ratio" "$(rss "$t")"
+			echo "compile,$syntax,$size,$t,$s,$b,$ratio,$(rss "$t"),$(rss base)" >> "$CSV"
+		done
+	done
+done
+
+if [ "$(id -u)" -ne 0 ] || ! ip netns add "$NS" 2>/dev/null; then
+	echo "bench: apply figures need root and network namespaces; skipped"
+	exit 0
+fi
+ip netns del "$NS"
+echo
+echo "apply (each run in a fresh namespace; they are all deleted at the end):"
+
+# The same link work three ways: 1,000 bridges with an address, up.
+N=1000
+"$BIN/gentopo" yaml --bridges $N > "$WORK/bridges.yaml"
+"$NETC" "$WORK/bridges.yaml" -o "$WORK/setup.sh"
+awk -v n=$N 'BEGIN {
+	for (i = 0; i < n; i++) printf "link add nb%d type bridge stp_state 0\n", i
+	for (i = 0; i < n; i++) printf "address add 10.%d.%d.1/24 dev nb%d\n", 20 + int(i / 250), i % 250, i
+	for (i = 0; i < n; i++) printf "link set nb%d up\n", i
+}' > "$WORK/hand.batch"
+sed 's/^/ip /' "$WORK/hand.batch" > "$WORK/percmd.sh"
+
+# Every run gets a namespace of its own, and none is deleted before the end:
+# the kernel tears a namespace's thousand bridges down asynchronously, under
+# the lock the next run's link work needs, which would time the teardown.
+fresh() {
+	NS=netc-bench-$$-$1
+	NSES="$NSES $NS"
+	ip netns add "$NS"
+	ip -n "$NS" link set lo up
+}
+
+rm -f "$WORK"/*.runs
+i=0
+while [ $i -lt "$RUNS" ]; do
+	fresh b$i; run_once batch ip netns exec "$NS" ip -batch "$WORK/hand.batch"
+	fresh u$i
+	run_once up ip netns exec "$NS" env NETC_STATE_DIR="$WORK/state$i" sh "$WORK/setup.sh" up
+	run_once down ip netns exec "$NS" env NETC_STATE_DIR="$WORK/state$i" sh "$WORK/setup.sh" down
+	fresh p$i; run_once percmd ip netns exec "$NS" sh "$WORK/percmd.sh"
+	i=$((i + 1))
+done
+b=$(secs batch); u=$(secs up); d=$(secs down); p=$(secs percmd)
+echo
+printf 'apply %d bridges: hand ip -batch %.3f s, sh up %.3f s (%.2fx), down %.3f s, one ip per command %.3f s (up is %.1fx faster)\n' \
+	$N "$b" "$u" "$(awk -v u="$u" -v b="$b" 'BEGIN { print u / b }')" "$d" "$p" \
+	"$(awk -v u="$u" -v p="$p" 'BEGIN { print p / u }')"
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
+{
+	echo "apply,sh,$N,up,$u,$b,$(ratio "$u" "$b"),,"
+	echo "apply,sh,$N,down,$d,$b,$(ratio "$d" "$b"),,"
+	echo "apply,sh,$N,per-command,$p,$b,$(ratio "$p" "$b"),,"
+} >> "$CSV"
+echo "wrote $CSV"

@@ -1,0 +1,28 @@
+# make bench: compile-time and apply-time figures (docs/performance.md).
+# A benchmark, not a test: it prints a table and writes bench/results.csv.
+
+BENCH_BUILD = $(BUILD)/bench
+BENCH_RUNS ?= 5
+BENCH_SIZES ?= 1000 10000 50000
+
+$(BENCH_BUILD)/gentopo: bench/gentopo.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(WARNINGS) -o $@ $<
+
+$(BENCH_BUILD)/measure: bench/measure.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(WARNINGS) -o $@ $<
+
+$(BENCH_BUILD)/yaml_baseline: bench/yaml_baseline.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(WARNINGS) -o $@ $< -lyaml
+
+$(BENCH_BUILD)/netc_scan: bench/netc_scan.c $(LIB_OBJ)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -o $@ $< $(LIB_OBJ) $(LDLIBS)
+
+bench: netc $(BENCH_BUILD)/gentopo $(BENCH_BUILD)/measure $(BENCH_BUILD)/yaml_baseline \
+       $(BENCH_BUILD)/netc_scan
+	@$(DEPS) bench
+	BENCH_BIN=$(BENCH_BUILD) BENCH_RUNS=$(BENCH_RUNS) BENCH_SIZES="$(BENCH_SIZES)" \
+		NETC=./netc sh bench/bench.sh
