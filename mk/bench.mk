@@ -26,3 +26,6 @@ bench: netc $(BENCH_BUILD)/gentopo $(BENCH_BUILD)/measure $(BENCH_BUILD)/yaml_ba
 	@$(DEPS) bench
 	BENCH_BIN=$(BENCH_BUILD) BENCH_RUNS=$(BENCH_RUNS) BENCH_SIZES="$(BENCH_SIZES)" \
 		NETC=./netc sh bench/bench.sh
+
+# tests/scaling.bats generates its topologies with gentopo.
+check: $(BENCH_BUILD)/gentopo
