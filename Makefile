@@ -25,7 +25,8 @@ DEPS      = scripts/deps.sh
 COMPILER_SRC = $(wildcard compiler/*.c)
 BACKEND_SRC  = $(wildcard backends/*.c)
 GRAMMAR_SRC  = grammar/yaml_reader.c grammar/netc_reader.c
-GEN_SRC      = $(BUILD)/netc_parser.c $(BUILD)/netc_lexer.c $(BUILD)/sh_engine.c
+GEN_SRC      = $(BUILD)/netc_parser.c $(BUILD)/netc_lexer.c $(BUILD)/sh_engine.c \
+               $(BUILD)/lab_engine.c
 SRC          = $(COMPILER_SRC) $(BACKEND_SRC) $(GRAMMAR_SRC)
 OBJ          = $(patsubst %.c,$(BUILD)/%.o,$(SRC)) $(GEN_SRC:.c=.o)
 LIB_OBJ      = $(filter-out $(BUILD)/compiler/main.o,$(OBJ))
@@ -54,13 +55,16 @@ $(BUILD)/netc_lexer.c $(BUILD)/netc_lexer.h: grammar/netc.l | deps
 	@mkdir -p $(BUILD)
 	$(FLEX) --header-file=$(BUILD)/netc_lexer.h -o $(BUILD)/netc_lexer.c $<
 
-# The host scripts' engine is a shell file (readable, shellchecked) made a C string.
-$(BUILD)/sh_engine.c: backends/sh_engine.sh backends/sh_embed.sh
+# The generated scripts' engines are shell files (readable, shellchecked)
+# made C strings by the build.
+$(BUILD)/%_engine.c: backends/%_engine.sh scripts/embed.sh
 	@mkdir -p $(BUILD)
-	sh backends/sh_embed.sh backends/sh_engine.sh $@
+	sh scripts/embed.sh $< $@ $*_engine_text
 
-$(BUILD)/sh_engine.o: $(BUILD)/sh_engine.c
-	$(CC) $(ALL_CFLAGS) -Ibackends -c -o $@ $<
+$(BUILD)/%_engine.o: $(BUILD)/%_engine.c
+	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+.SECONDARY: $(GEN_SRC)
 
 $(BUILD)/netc_parser.o: $(BUILD)/netc_parser.c $(BUILD)/netc_lexer.h
 	$(CC) $(GEN_CFLAGS) -c -o $@ $<
@@ -188,3 +192,6 @@ install: netc
 
 clean:
 	rm -rf $(BUILD) $(ASAN_BUILD) $(FUZZ_BUILD) netc tests/xlcheck
+
+# Further targets: bench (mk/bench.mk), docs (mk/docs.mk).
+-include mk/*.mk

@@ -1,12 +1,1261 @@
 /* SPDX-License-Identifier: MIT */
+/*
+ * -t lab (SPEC §6.8): a script that builds the whole topology from network
+ * namespaces on one Linux machine and checks who reaches whom.  Like the
+ * host script it is a fixed engine (lab_engine.sh) fed with data.  This
+ * file works the lab out — which NICs share a LAN, the addresses the
+ * topology leaves open, each guest's side, the rows of the reachability
+ * table — and writes it as records, followed by each host's own host
+ * script exactly as -t sh --host writes it: the lab runs that script in
+ * the host's dom0 and never does its work itself.  docs/lab.md describes
+ * the lab and every choice made here.
+ *
+ * Every name written passed the checks of SPEC §4.5 ([A-Za-z0-9_.-]) and
+ * every address is printed back canonically, so the records, which sit in
+ * a quoted here-document, need no quoting.  Memory: all in e->arena.
+ */
 #include "backend.h"
+#include "lab_engine.h"
+#include "../compiler/sha256.h"
 
 #include <stdio.h>
+#include <string.h>
+
+/* Addresses for NICs the topology gives none (number_nic): /28 blocks of
+ * the documentation ranges, 192.0.2.0/24 first, dom0 at .10 of the block
+ * and the LAN at its first free address, .1. */
+#define LAB_NUMBERED_PREFIX 28
+#define LAB_NUMBERED_BLOCKS 48
+#define LAB_NUMBERED_HOST 10
+/* Networks of up to this many guests with an address: check pings every
+ * pair; bigger ones, each guest the next (rows_pairs). */
+#define LAB_ALL_PAIRS 8
+/* A guest ip written without prefix, on a network whose subnet netc does
+ * not know (a bridge without address, uplink address or LAN). */
+#define LAB_DEFAULT_PREFIX 24
+
+/**
+ * struct lab_seg - a layer-2 segment of a LAN: the LAN itself (@vid 0) or
+ * one VLAN of it, with the address the LAN side holds there.
+ */
+struct lab_seg {
+	struct lab_lan *lan;
+	long long vid;
+	bool has_subnet;
+	struct ip_addr subnet;
+	int prefix;
+	bool has_addr;
+	struct ip_addr addr;
+};
+
+/**
+ * struct lab_lan - a LAN namespace: a switch (bridge lan0) into which the
+ * NICs of every host on one subnet are plugged.
+ * @label: HOST:NIC of its first NIC, what the check table calls it.
+ * @nics:  struct lab_nic *, in the order they are plugged in (port pK).
+ * @vlans: struct lab_seg *, tagged segments.
+ */
+struct lab_lan {
+	unsigned index;
+	const char *label;
+	struct lab_seg seg;
+	struct vec nics;
+	struct vec vlans;
+};
+
+/** struct lab_nic - a host NIC, as the lab builds it. */
+struct lab_nic {
+	const struct ir_host *host;
+	const struct ir_nic *nic;
+	struct ip_cidr cidr;
+	bool numbered;
+	struct lab_lan *lan;
+	unsigned port;
+};
+
+/**
+ * struct lab_vif - a guest NIC as the lab builds it.
+ * @dynamic:  no ip, on a network with dhcp: `up` asks dnsmasq.
+ * @gw, @gw_out: the gateway the guest's routes use, and whether it leads
+ *            off the host (nat, route, a LAN) rather than to dom0 only.
+ * @dom0:     dom0's address on the vif's network (the gateway row).
+ * @seg:      the LAN segment the network is bridged or routed onto.
+ * @netpos:   its place among the vifs with an address on its network.
+ */
+struct lab_vif {
+	const struct ir_vif *v;
+	const struct ir_host *host;
+	const char *label;
+	bool has_ip, dynamic;
+	struct ip_addr ip;
+	int prefix;
+	bool has_gw, gw_out, is_default;
+	struct ip_addr gw;
+	bool has_dom0;
+	struct ip_addr dom0;
+	const struct lab_seg *seg;
+	size_t netpos;
+};
+
+struct lab {
+	const struct emit_ctx *e;
+	struct arena *a;
+	const char *src;
+	struct vec lans;        /* struct lab_lan * */
+	struct vec nics;        /* struct lab_nic * */
+	struct vec *host_nics;  /* the same, per host (by index) */
+	struct vec vifs;        /* struct lab_vif * */
+	struct vec held;        /* struct ip_addr *: addresses the topology uses */
+	struct strmap held_set; /* the same, by held_key() */
+	struct vec blocks;      /* struct lab_seg *: subnets it uses (numbering avoids them) */
+	struct strbuf rows;
+	size_t w_src, w_dst, w_addr, w_want, w_seen;
+};
+
+/* ---- addresses ---- */
+
+static struct ip_addr ip_plus(struct ip_addr a, unsigned long n)
+{
+	for (int i = ip_bits(&a) / 8 - 1; i >= 0 && n; i--) {
+		unsigned long v = a.b[i] + (n & 0xff);
+
+		a.b[i] = (uint8_t)v;
+		n = (n >> 8) + (v >> 8);
+	}
+	return a;
+}
+
+static const char *ip_str(struct lab *l, const struct ip_addr *a)
+{
+	char buf[64];
+
+	return arena_strdup(l->a, ip_format(a, buf));
+}
+
+static const char *cidr_str(struct lab *l, const struct ip_addr *a, int prefix)
+{
+	char buf[64];
+
+	return arena_printf(l->a, "%s/%d", ip_format(a, buf), prefix);
+}
+
+/* The key of an address in l->held_set: its family, then its bytes. */
+static size_t held_key(const struct ip_addr *a, uint8_t key[17])
+{
+	size_t n = (size_t)ip_bits(a) / 8;
+
+	key[0] = (uint8_t)a->family;
+	memcpy(key + 1, a->b, n);
+	return n + 1;
+}
+
+static void hold(struct lab *l, const struct ip_addr *a)
+{
+	struct ip_addr *p = arena_new(l->a, struct ip_addr);
+	uint8_t key[17];
+	size_t n = held_key(a, key);
+
+	*p = *a;
+	if (!strmap_put(&l->held_set, arena_strndup(l->a, (const char *)key, n), n, p))
+		vec_push(l->a, &l->held, p);
+}
+
+static bool is_held(const struct lab *l, const struct ip_addr *a)
+{
+	uint8_t key[17];
+	size_t n = held_key(a, key);
+
+	return strmap_get(&l->held_set, (const char *)key, n) != NULL;
+}
+
+static void block_add(struct lab *l, const struct ip_addr *a, int prefix)
+{
+	struct lab_seg *s = arena_new(l->a, struct lab_seg);
+
+	s->subnet = ip_network(a, prefix);
+	s->prefix = prefix;
+	vec_push(l->a, &l->blocks, s);
+}
+
+/* Does @a/@prefix overlap a subnet the topology (or the lab) uses? */
+static bool block_overlaps(const struct lab *l, const struct ip_addr *a, int prefix)
+{
+	const struct lab_seg *s;
+
+	IR_FOREACH(const struct lab_seg *, s, &l->blocks)
+		if (s->subnet.family == a->family &&
+		    (ip_in_subnet(a, &s->subnet, s->prefix) || ip_in_subnet(&s->subnet, a, prefix)))
+			return true;
+	return false;
+}
+
+/* ... or hold an address it uses? */
+static bool block_taken(const struct lab *l, const struct ip_addr *a, int prefix)
+{
+	const struct ip_addr *p;
+
+	if (block_overlaps(l, a, prefix))
+		return true;
+	IR_FOREACH(const struct ip_addr *, p, &l->held)
+		if (ip_in_subnet(p, a, prefix))
+			return true;
+	return false;
+}
+
+/* The first host address of @subnet/@prefix that nothing in the topology
+ * holds: the LAN side's address on a segment. */
+static bool first_free(const struct lab *l, const struct ip_addr *subnet, int prefix,
+		       struct ip_addr *out)
+{
+	int bits = ip_bits(subnet);
+	struct ip_addr last = ip_last(subnet, prefix);
+
+	if (prefix > bits - 2)
+		return false;
+	for (unsigned long k = 1; k < 65536; k++) {
+		struct ip_addr c = ip_plus(*subnet, k);
+
+		if (ip_cmp(&c, &last) >= 0 || !ip_in_subnet(&c, subnet, prefix))
+			return false;
+		if (!is_held(l, &c)) {
+			*out = c;
+			return true;
+		}
+	}
+	return false;
+}
+
+/* Does the LAN side hold an IPv4 address there?  (Guests are IPv4.) */
+static bool seg_v4(const struct lab_seg *s)
+{
+	return s->has_addr && s->addr.family == 4;
+}
+
+static bool seg_has(const struct lab_seg *s, const struct ip_addr *a)
+{
+	return s && s->has_subnet && s->subnet.family == a->family &&
+	       ip_in_subnet(a, &s->subnet, s->prefix);
+}
+
+/* ---- the LANs ---- */
+
+static struct lab_nic *nic_find(const struct lab *l, const struct ir_host *h, const char *name)
+{
+	struct lab_nic *n;
+
+	if (!name)
+		return NULL;
+	IR_FOREACH(struct lab_nic *, n, &l->host_nics[h->index])
+		if (str_eq(n->nic->name.s, name))
+			return n;
+	return NULL;
+}
+
+static struct lab_lan *lan_new(struct lab *l, const struct ip_addr *subnet, int prefix)
+{
+	struct lab_lan *lan = arena_new(l->a, struct lab_lan);
+
+	lan->index = (unsigned)l->lans.len;
+	lan->seg.lan = lan;
+	lan->seg.has_subnet = true;
+	lan->seg.subnet = *subnet;
+	lan->seg.prefix = prefix;
+	vec_push(l->a, &l->lans, lan);
+	return lan;
+}
+
+static struct lab_lan *lan_find(const struct lab *l, const struct ip_addr *subnet, int prefix)
+{
+	struct lab_lan *lan;
+
+	IR_FOREACH(struct lab_lan *, lan, &l->lans)
+		if (lan->seg.prefix == prefix && ip_equal(&lan->seg.subnet, subnet))
+			return lan;
+	return NULL;
+}
+
+static void lan_plug(struct lab *l, struct lab_lan *lan, struct lab_nic *n)
+{
+	n->lan = lan;
+	n->port = (unsigned)lan->nics.len;
+	if (!lan->label)
+		lan->label = arena_printf(l->a, "%s:%s", n->host->name.s, n->nic->name.s);
+	vec_push(l->a, &lan->nics, n);
+}
+
+/* Everything the topology writes down is held: NIC, network and guest
+ * addresses, underlays; subnets are blocks the numbering keeps clear of. */
+static void collect_held(struct lab *l)
+{
+	const struct ir_topology *t = l->e->ir;
+	const struct ir_host *h;
+	const struct ir_nic *nic;
+	const struct ir_network *n;
+	const struct ir_domain *d;
+	const struct ir_vif *v;
+
+	IR_FOREACH(const struct ir_host *, h, &t->hosts) {
+		if (h->has_underlay)
+			hold(l, &h->underlay);
+		IR_FOREACH(const struct ir_nic *, nic, &h->nics) {
+			if (!nic->has_cidr)
+				continue;
+			hold(l, &nic->cidr.addr);
+			block_add(l, &nic->cidr.addr, nic->cidr.prefix);
+		}
+	}
+	IR_FOREACH(const struct ir_network *, n, &t->networks) {
+		if (n->has_cidr)
+			hold(l, &n->cidr.addr);
+		if (n->has_subnet)
+			block_add(l, &n->subnet, n->subnet_prefix);
+		if (n->dhcp.valid) {
+			block_add(l, &n->dhcp.first, 32);
+			block_add(l, &n->dhcp.last, 32);
+		}
+	}
+	IR_FOREACH(const struct ir_domain *, d, &t->domains)
+		IR_FOREACH(const struct ir_vif *, v, &d->vifs)
+			if (v->has_ip)
+				hold(l, &v->ip);
+}
+
+/* Does network @n ride on NIC @nic: a bridge it is the untagged uplink of,
+ * or a route network whose gatewaydev it is (or bridges)? */
+static bool rides_on(const struct lab *l, const struct ir_network *n, const char *nic)
+{
+	const struct ir_network *br;
+	const char *gw = n->gatewaydev.name.s;
+
+	if (n->mode == MODE_BRIDGE)
+		return n->uplink.s && !n->vlan.set && str_eq(n->uplink.s, nic);
+	if (n->mode != MODE_ROUTE || !gw)
+		return false;
+	if (str_eq(gw, nic))
+		return true;
+	br = ir_network_find(l->e->ir, gw);
+	return br && br->mode == MODE_BRIDGE && br->uplink.s && !br->vlan.set &&
+	       str_eq(br->uplink.s, nic);
+}
+
+/* The IPv4 /24 holding the ip of every guest of @h on a network that
+ * rides on NIC @nic, if they have ips and all are in one /24. */
+static bool guest_subnet(const struct lab *l, const struct ir_host *h, const char *nic,
+			 struct ip_addr *out)
+{
+	const struct ir_domain *d;
+	const struct ir_vif *v;
+	bool found = false;
+
+	IR_FOREACH(const struct ir_domain *, d, &h->domains) {
+		IR_FOREACH(const struct ir_vif *, v, &d->vifs) {
+			struct ip_addr sub;
+
+			if (!v->net || !v->has_ip || v->ip.family != 4 || !rides_on(l, v->net, nic))
+				continue;
+			sub = ip_network(&v->ip, 24);
+			if (found && !ip_equal(&sub, out))
+				return false;
+			*out = sub;
+			found = true;
+		}
+	}
+	return found;
+}
+
+/* dom0's address in a /24 it shares with guests: .10, or the first free
+ * one after it, or before it. */
+static bool pick_dom0(const struct lab *l, const struct ip_addr *sub, struct ip_addr *out)
+{
+	for (unsigned k = LAB_NUMBERED_HOST; k != LAB_NUMBERED_HOST - 1; k = k == 254 ? 1 : k + 1) {
+		struct ip_addr c = ip_plus(*sub, k);
+
+		if (!is_held(l, &c)) {
+			*out = c;
+			return true;
+		}
+	}
+	return false;
+}
+
+/* A NIC the topology gives no address: the /24 of the guests that ride on
+ * it when there is one that overlaps nothing (so the LAN reaches them),
+ * else the next free /28 of the documentation ranges. */
+static bool number_nic(struct lab *l, struct lab_nic *n, unsigned *block)
+{
+	static const char *const ranges[] = { "192.0.2.0", "198.51.100.0", "203.0.113.0" };
+	struct ip_addr base;
+
+	if (guest_subnet(l, n->host, n->nic->name.s, &base) && !block_overlaps(l, &base, 24) &&
+	    pick_dom0(l, &base, &n->cidr.addr)) {
+		n->cidr.prefix = 24;
+	} else {
+		for (;;) {
+			if (*block == LAB_NUMBERED_BLOCKS)
+				return false;
+			ip_parse(ranges[*block / 16], strlen(ranges[*block / 16]), &base);
+			base = ip_plus(base, (*block % 16) << (32 - LAB_NUMBERED_PREFIX));
+			++*block;
+			if (!block_taken(l, &base, LAB_NUMBERED_PREFIX))
+				break;
+		}
+		n->cidr.addr = ip_plus(base, LAB_NUMBERED_HOST);
+		n->cidr.prefix = LAB_NUMBERED_PREFIX;
+	}
+	n->numbered = true;
+	hold(l, &n->cidr.addr);
+	block_add(l, &base, n->cidr.prefix);
+	lan_plug(l, lan_new(l, &base, n->cidr.prefix), n);
+	return true;
+}
+
+/* NICs with an address join the LAN of their subnet (hosts on one subnet
+ * share it); NICs without are numbered (number_nic), each on a LAN of its
+ * own. */
+static int plan_lans(struct lab *l)
+{
+	const struct ir_topology *t = l->e->ir;
+	const struct ir_host *h;
+	const struct ir_nic *nic;
+	struct lab_lan *lan;
+	struct lab_nic *n;
+	unsigned block = 0;
+
+	l->host_nics = arena_alloc(l->a, (t->hosts.len + 1) * sizeof(*l->host_nics));
+	IR_FOREACH(const struct ir_host *, h, &t->hosts) {
+		IR_FOREACH(const struct ir_nic *, nic, &h->nics) {
+			n = arena_new(l->a, struct lab_nic);
+			n->host = h;
+			n->nic = nic;
+			vec_push(l->a, &l->nics, n);
+			vec_push(l->a, &l->host_nics[h->index], n);
+			if (nic->has_cidr) {
+				struct ip_addr sub = ip_network(&nic->cidr.addr, nic->cidr.prefix);
+
+				n->cidr = nic->cidr;
+				lan = lan_find(l, &sub, nic->cidr.prefix);
+				lan_plug(l, lan ? lan : lan_new(l, &sub, nic->cidr.prefix), n);
+			}
+		}
+	}
+	IR_FOREACH(struct lab_nic *, n, &l->nics) {
+		if (n->nic->has_cidr || number_nic(l, n, &block))
+			continue;
+		fprintf(stderr, "netc: -t lab: more NICs without an address than the lab can number "
+			"(%d /28 blocks of 192.0.2.0/24, 198.51.100.0/24 and 203.0.113.0/24 that the "
+			"topology leaves free); give NIC '%s' of host '%s' an address (hosts: %s: nics:)\n",
+			LAB_NUMBERED_BLOCKS, n->nic->name.s, n->host->name.s, n->host->name.s);
+		return EXIT_TOPOLOGY;
+	}
+	IR_FOREACH(struct lab_lan *, lan, &l->lans)
+		lan->seg.has_addr = first_free(l, &lan->seg.subnet, lan->seg.prefix, &lan->seg.addr);
+	IR_FOREACH(struct lab_lan *, lan, &l->lans)
+		if (lan->seg.has_addr)
+			hold(l, &lan->seg.addr);
+	return EXIT_OK;
+}
+
+/* The VLAN @vid of @lan: made on first use, addressed from @n's subnet. */
+static struct lab_seg *vlan_seg(struct lab *l, struct lab_lan *lan, long long vid,
+				const struct ir_network *n)
+{
+	struct lab_seg *s;
+
+	IR_FOREACH(struct lab_seg *, s, &lan->vlans)
+		if (s->vid == vid)
+			return s;
+	s = arena_new(l->a, struct lab_seg);
+	s->lan = lan;
+	s->vid = vid;
+	if (n->has_subnet) {
+		s->has_subnet = true;
+		s->subnet = n->subnet;
+		s->prefix = n->subnet_prefix;
+		s->has_addr = first_free(l, &s->subnet, s->prefix, &s->addr);
+		if (s->has_addr)
+			hold(l, &s->addr);
+	}
+	vec_push(l->a, &lan->vlans, s);
+	return s;
+}
+
+/* The segment interface @name of host @h leads onto: a NIC's LAN, or the
+ * LAN (or VLAN) of the uplink of the bridge of that name. */
+static const struct lab_seg *iface_seg(struct lab *l, const struct ir_host *h, const char *name)
+{
+	const struct ir_network *br = ir_network_find(l->e->ir, name);
+	struct lab_nic *n;
+
+	if (br && net_mode_has_bridge(br->mode)) {
+		if (br->mode != MODE_BRIDGE || !br->uplink.s)
+			return NULL;
+		n = nic_find(l, h, br->uplink.s);
+		if (!n)
+			return NULL;
+		return br->vlan.set ? vlan_seg(l, n->lan, br->vlan.v, br) : &n->lan->seg;
+	}
+	n = nic_find(l, h, name);
+	return n ? &n->lan->seg : NULL;
+}
+
+/* dom0's IPv4 address on interface @name of @h (what vif-route takes). */
+static bool iface_addr(const struct lab *l, const struct ir_host *h, const char *name,
+		       struct ip_addr *out)
+{
+	const struct ir_network *br = ir_network_find(l->e->ir, name);
+	const struct lab_nic *n;
+
+	if (br && net_mode_has_bridge(br->mode)) {
+		if (br->has_cidr) {
+			*out = br->cidr.addr;
+			return out->family == 4;
+		}
+		if (br->mode != MODE_BRIDGE || !br->uplink.s || br->vlan.set)
+			return false;
+		name = br->uplink.s;
+	}
+	n = nic_find(l, h, name);
+	if (!n)
+		return false;
+	*out = n->cidr.addr;
+	return out->family == 4;
+}
+
+/* ---- the guests ---- */
+
+static bool dhcp_serves(const struct ir_network *n, const struct ir_host *h)
+{
+	return n->dhcp.set && n->dhcp.valid && (n->mode == MODE_ISOLATED || n->mode == MODE_NAT) &&
+	       n->has_subnet && n->on_hosts.len &&
+	       (n->on_hosts.items[0] == h || n->vxlan.set);
+}
+
+static void set_gw(struct lab_vif *x, const struct ip_addr *gw, bool out)
+{
+	if (gw->family != 4)
+		return;
+	x->has_gw = true;
+	x->gw = *gw;
+	x->gw_out = out;
+}
+
+static void set_dom0(struct lab_vif *x, const struct ip_addr *a)
+{
+	if (a->family != 4)
+		return;
+	x->has_dom0 = true;
+	x->dom0 = *a;
+}
+
+static void plan_vif(struct lab *l, struct lab_vif *x)
+{
+	const struct ir_vif *v = x->v;
+	const struct ir_network *n = v->net;
+	const struct ir_host *h = x->host;
+	const struct lab_nic *up;
+	struct ip_addr a;
+
+	x->has_ip = v->has_ip;
+	x->ip = v->ip;
+	x->dynamic = !v->has_ip && dhcp_serves(n, h);
+	x->prefix = v->ip_prefix;
+	if (x->prefix < 0 && n->has_subnet)
+		x->prefix = n->subnet_prefix;
+	switch (n->mode) {
+	case MODE_ROUTE:
+		x->prefix = 32;
+		x->seg = iface_seg(l, h, n->gatewaydev.name.s);
+		if (iface_addr(l, h, n->gatewaydev.name.s, &a)) {
+			set_gw(x, &a, true);
+			set_dom0(x, &a);
+		}
+		break;
+	case MODE_NAT:
+		x->seg = iface_seg(l, h, n->outbound.name.s);
+		if (n->has_cidr) {
+			set_gw(x, &n->cidr.addr, true);
+			set_dom0(x, &n->cidr.addr);
+		}
+		break;
+	case MODE_ISOLATED:
+		if (n->has_cidr) {
+			set_gw(x, &n->cidr.addr, false);
+			set_dom0(x, &n->cidr.addr);
+		}
+		break;
+	case MODE_BRIDGE:
+		up = n->uplink.s ? nic_find(l, h, n->uplink.s) : NULL;
+		x->seg = up ? iface_seg(l, h, n->name.s) : NULL;
+		if (x->prefix < 0 && x->has_ip && seg_has(x->seg, &x->ip))
+			x->prefix = x->seg->prefix;
+		if (x->has_ip && x->seg && x->seg->has_addr && seg_has(x->seg, &x->ip))
+			set_gw(x, &x->seg->addr, true);
+		else if (n->has_cidr)
+			set_gw(x, &n->cidr.addr, false);
+		if (n->has_cidr)
+			set_dom0(x, &n->cidr.addr);
+		else if (up && !n->vlan.set && x->has_ip && seg_has(x->seg, &x->ip))
+			set_dom0(x, &up->cidr.addr);
+		break;
+	}
+	if (x->prefix < 0)
+		x->prefix = LAB_DEFAULT_PREFIX;
+}
+
+/* Each guest's default route: through the first vif whose gateway leads
+ * off the host, else through the first vif with a gateway at all. */
+static void plan_defaults(struct lab *l)
+{
+	const struct ir_domain *d;
+	struct lab_vif *x, *pick;
+	size_t k = 0;
+
+	IR_FOREACH(const struct ir_domain *, d, &l->e->ir->domains) {
+		size_t first = k, end = k;
+
+		while (end < l->vifs.len && ((struct lab_vif *)l->vifs.items[end])->v->domain == d)
+			end++;
+		pick = NULL;
+		for (size_t i = first; i < end && !pick; i++) {
+			x = l->vifs.items[i];
+			if (x->has_gw && x->gw_out && (x->has_ip || x->dynamic))
+				pick = x;
+		}
+		for (size_t i = first; i < end && !pick; i++) {
+			x = l->vifs.items[i];
+			if (x->has_gw && (x->has_ip || x->dynamic))
+				pick = x;
+		}
+		if (pick)
+			pick->is_default = true;
+		k = end;
+	}
+}
+
+static void plan_vifs(struct lab *l)
+{
+	const struct ir_domain *d;
+	const struct ir_vif *v;
+
+	IR_FOREACH(const struct ir_domain *, d, &l->e->ir->domains) {
+		IR_FOREACH(const struct ir_vif *, v, &d->vifs) {
+			struct lab_vif *x = arena_new(l->a, struct lab_vif);
+
+			x->v = v;
+			x->host = d->host;
+			x->label = arena_printf(l->a, "%s:eth%u", d->name.s, v->devid);
+			if (v->net)
+				plan_vif(l, x);
+			vec_push(l->a, &l->vifs, x);
+		}
+	}
+	plan_defaults(l);
+}
+
+/* ---- the reachability table ---- */
+
+static void widen(size_t *w, const char *s)
+{
+	size_t n = strlen(s);
+
+	if (n > *w)
+		*w = n;
+}
+
+static const char *dom0_label(struct lab *l, const struct ir_host *h)
+{
+	return arena_printf(l->a, "dom0(%s)", h->name.s);
+}
+
+static const char *lan_label(struct lab *l, const struct lab_lan *lan)
+{
+	return arena_printf(l->a, "lan(%s)", lan->label);
+}
+
+static const char *vif_addr(struct lab *l, const struct lab_vif *x)
+{
+	if (x->has_ip)
+		return ip_str(l, &x->ip);
+	return arena_printf(l->a, "@%s:%u", x->v->domain->name.s, x->v->devid);
+}
+
+/* row ping KIND NAME IFACE SOURCE DESTINATION ADDRESS EXPECTED WHY */
+static void PRINTF_LIKE(9, 10) row_ping(struct lab *l, const char *kind, const char *name,
+					const char *iface, const char *src, const char *dst,
+					const char *addr, const char *want, const char *fmt, ...)
+{
+	va_list ap;
+
+	strbuf_addf(&l->rows, "row ping %s %s %s %s %s %s %s ", kind, name, iface, src, dst, addr,
+		    want);
+	va_start(ap, fmt);
+	strbuf_vaddf(&l->rows, fmt, ap);
+	va_end(ap);
+	strbuf_addc(&l->rows, '\n');
+	widen(&l->w_src, src);
+	widen(&l->w_dst, dst);
+	widen(&l->w_addr, addr[0] == '@' ? "255.255.255.255" : addr);
+	widen(&l->w_want, want);
+	if (addr[0] == '@')
+		widen(&l->w_seen, "no-address");
+}
+
+static void PRINTF_LIKE(4, 5) row_skip(struct lab *l, const char *src, const char *dst,
+				       const char *fmt, ...)
+{
+	va_list ap;
+
+	strbuf_addf(&l->rows, "row skip %s %s ", src, dst);
+	va_start(ap, fmt);
+	strbuf_vaddf(&l->rows, fmt, ap);
+	va_end(ap);
+	strbuf_addc(&l->rows, '\n');
+	widen(&l->w_src, src);
+	widen(&l->w_dst, dst);
+}
+
+static void row_from_vif(struct lab *l, const struct lab_vif *x, const char *dst, const char *addr,
+			 const char *want, const char *why)
+{
+	row_ping(l, "domu", x->v->domain->name.s, arena_printf(l->a, "eth%u", x->v->devid), x->label,
+		 dst, addr, want, "%s", why);
+}
+
+static void row_from_lan(struct lab *l, const struct lab_seg *s, const struct lab_vif *x,
+			 const char *want, const char *why)
+{
+	row_ping(l, "lan", arena_printf(l->a, "%u", s->lan->index), "-", lan_label(l, s->lan),
+		 x->label, vif_addr(l, x), want, "%s", why);
+}
+
+/* The LANs host @h is plugged into, each once. */
+static size_t host_lans(const struct lab *l, const struct ir_host *h, const struct lab_lan **out)
+{
+	const struct lab_nic *n;
+	size_t k = 0;
+
+	IR_FOREACH(const struct lab_nic *, n, &l->host_nics[h->index]) {
+		size_t i;
+
+		for (i = 0; i < k && out[i] != n->lan; i++)
+			;
+		if (i == k)
+			out[k++] = n->lan;
+	}
+	return k;
+}
+
+/* Are @a's and @b's bridges on different hosts one segment? */
+static const char *joined_by(const struct lab_vif *a, const struct lab_vif *b)
+{
+	const struct ir_network *n = a->v->net;
+
+	if (n->vxlan.set)
+		return "over VXLAN";
+	if (n->mode == MODE_BRIDGE && a->seg && a->seg == b->seg)
+		return "over the LAN";
+	return NULL;
+}
+
+/* One pair of guests on one network. */
+static void row_pair(struct lab *l, const struct lab_vif *a, const struct lab_vif *b)
+{
+	const struct ir_network *n = a->v->net;
+	const char *how;
+
+	if (b->host == a->host) {
+		row_from_vif(l, a, b->label, vif_addr(l, b), "reach",
+			     arena_printf(l->a, "same network %s", n->name.s));
+		return;
+	}
+	how = n->mode == MODE_ROUTE ? NULL : joined_by(a, b);
+	if (how)
+		row_from_vif(l, a, b->label, vif_addr(l, b), "reach",
+			     arena_printf(l->a, "same network %s, across hosts %s", n->name.s, how));
+	else
+		row_skip(l, a->label, b->label, "%s on hosts %s and %s: no VXLAN or shared LAN joins them",
+			 n->name.s, a->host->name.s, b->host->name.s);
+}
+
+/* The guests on @a's network after it (@peers, those with an address, in
+ * topology order): every one on a network of at most LAB_ALL_PAIRS of
+ * them; on a bigger one only the next (of another domain), so that the
+ * table grows with the guests, not with their square, and still touches
+ * every one of them. */
+static void rows_pairs(struct lab *l, const struct lab_vif *a, const struct vec *peers)
+{
+	const struct lab_vif *b;
+
+	for (size_t j = a->netpos + 1; j < peers->len; j++) {
+		b = peers->items[j];
+		if (b->v->domain == a->v->domain)
+			continue;
+		row_pair(l, a, b);
+		if (peers->len > LAB_ALL_PAIRS)
+			break;
+	}
+}
+
+static void rows_lease(struct lab *l, const struct lab_vif *x)
+{
+	const struct ir_network *n = x->v->net;
+	const char *want, *why;
+
+	if (!dhcp_serves(n, x->host))
+		return;
+	if (x->has_ip && x->v->mac_source != MAC_RANDOM) {
+		want = ip_str(l, &x->ip);
+		why = arena_printf(l->a, "static lease on %s", n->name.s);
+	} else if (x->dynamic) {
+		want = arena_printf(l->a, "%s-%s", ip_str(l, &n->dhcp.first), ip_str(l, &n->dhcp.last));
+		why = arena_printf(l->a, "an address from the range of %s", n->name.s);
+	} else {
+		return;
+	}
+	strbuf_addf(&l->rows, "row lease %s %u %s %s %s\n", x->v->domain->name.s, x->v->devid,
+		    x->label, want, why);
+	widen(&l->w_src, x->label);
+	widen(&l->w_want, want);
+	widen(&l->w_seen, "255.255.255.255");
+}
+
+static void rows_vif(struct lab *l, const struct lab_vif *x, const struct vec *peers)
+{
+	const struct ir_network *n = x->v->net;
+	const struct lab_lan **lans = NULL;
+	const char *mode = net_mode_name(n->mode), *dom0 = dom0_label(l, x->host);
+	size_t k = 0;
+
+	if (!x->has_ip && !x->dynamic) {
+		row_skip(l, x->label, "-", "no ip: nothing to ping (on %s)", n->name.s);
+		return;
+	}
+	if (x->has_dom0)
+		row_from_vif(l, x, dom0, ip_str(l, &x->dom0), "reach",
+			     n->mode == MODE_ROUTE
+			     ? arena_printf(l->a, "its gateway: dom0's %s (vif-route)", n->gatewaydev.name.s)
+			     : arena_printf(l->a, "%sdom0 on %s (%s)", x->has_gw && ip_equal(&x->gw, &x->dom0)
+					    ? "its gateway: " : "", n->name.s, mode));
+	rows_pairs(l, x, peers);
+	if (n->mode == MODE_NAT || n->mode == MODE_ISOLATED) {
+		lans = arena_alloc(l->a, (l->host_nics[x->host->index].len + 1) * sizeof(*lans));
+		k = host_lans(l, x->host, lans);
+	}
+	switch (n->mode) {
+	case MODE_NAT:
+		if (x->seg && seg_v4(x->seg) && x->is_default)
+			row_from_vif(l, x, lan_label(l, x->seg->lan), ip_str(l, &x->seg->addr), "reach",
+				     arena_printf(l->a, "nat %s: masqueraded out of %s", n->name.s,
+						  n->outbound.name.s));
+		else if (x->seg && seg_v4(x->seg))
+			row_skip(l, x->label, lan_label(l, x->seg->lan),
+				 "not the guest's default route (that is another vif)");
+		for (size_t j = 0; j < k; j++)
+			if (seg_v4(&lans[j]->seg))
+				row_from_lan(l, &lans[j]->seg, x, "blocked",
+					     arena_printf(l->a, "nat %s: the LAN never reaches in", n->name.s));
+		break;
+	case MODE_ISOLATED:
+		for (size_t j = 0; j < k; j++) {
+			if (!seg_v4(&lans[j]->seg))
+				continue;
+			row_from_vif(l, x, lan_label(l, lans[j]), ip_str(l, &lans[j]->seg.addr), "blocked",
+				     arena_printf(l->a, "isolated %s: nothing leaves", n->name.s));
+			row_from_lan(l, &lans[j]->seg, x, "blocked",
+				     arena_printf(l->a, "isolated %s: nothing comes in", n->name.s));
+		}
+		break;
+	case MODE_BRIDGE:
+		if (!x->seg)
+			break;
+		if (!x->seg->has_addr && x->seg->vid)
+			row_skip(l, lan_label(l, x->seg->lan), x->label, "the LAN has no address on VLAN %lld",
+				 x->seg->vid);
+		else if (!x->seg->has_addr)
+			row_skip(l, lan_label(l, x->seg->lan), x->label, "the LAN has no address");
+		else if (!x->has_ip || !seg_has(x->seg, &x->ip))
+			row_skip(l, lan_label(l, x->seg->lan), x->label, "%s is not on the LAN's subnet",
+				 x->has_ip ? ip_str(l, &x->ip) : "its address");
+		else if (x->seg->vid)
+			row_from_lan(l, x->seg, x, "reach",
+				     arena_printf(l->a, "bridge %s: on VLAN %lld of the LAN through %s",
+						  n->name.s, x->seg->vid, n->uplink.s));
+		else
+			row_from_lan(l, x->seg, x, "reach",
+				     arena_printf(l->a, "bridge %s: on the LAN through %s", n->name.s,
+						  n->uplink.s));
+		break;
+	case MODE_ROUTE:
+		if (!x->seg || !x->seg->has_addr)
+			break;
+		if (!seg_has(x->seg, &x->ip))
+			row_skip(l, lan_label(l, x->seg->lan), x->label,
+				 "ip not on the LAN's subnet: the LAN has no route to it");
+		else if (!x->is_default)
+			row_skip(l, lan_label(l, x->seg->lan), x->label,
+				 "the guest's default route is another vif: replies leave there");
+		else
+			row_from_lan(l, x->seg, x, "reach",
+				     arena_printf(l->a, "route %s: dom0 proxy-ARPs on %s", n->name.s,
+						  n->gatewaydev.name.s));
+		break;
+	}
+	rows_lease(l, x);
+}
+
+static void plan_rows(struct lab *l)
+{
+	const struct ir_host *h;
+	const struct lab_lan **lans = arena_alloc(l->a, (l->nics.len + 1) * sizeof(*lans));
+	struct vec *peers = arena_alloc(l->a, (l->e->ir->networks.len + 1) * sizeof(*peers));
+	struct lab_vif *x;
+
+	IR_FOREACH(const struct ir_host *, h, &l->e->ir->hosts) {
+		size_t k = host_lans(l, h, lans);
+
+		for (size_t j = 0; j < k; j++)
+			if (lans[j]->seg.has_addr)
+				row_ping(l, "dom0", h->name.s, "-", dom0_label(l, h), lan_label(l, lans[j]),
+					 ip_str(l, &lans[j]->seg.addr), "reach", "dom0's NIC on the LAN");
+	}
+	IR_FOREACH(struct lab_vif *, x, &l->vifs) {
+		if (!x->v->net || !(x->has_ip || x->dynamic))
+			continue;
+		x->netpos = peers[x->v->net->index].len;
+		vec_push(l->a, &peers[x->v->net->index], x);
+	}
+	IR_FOREACH(struct lab_vif *, x, &l->vifs)
+		if (x->v->net)
+			rows_vif(l, x, &peers[x->v->net->index]);
+}
+
+/* ---- the script ---- */
+
+/* The source name as the script shows it: a label only, so anything but
+ * plain path characters becomes '?' (as in the host script). */
+static const char *label_safe(struct arena *a, const char *s)
+{
+	char *r = arena_strdup(a, s);
+
+	for (char *p = r; *p; p++)
+		if (!strchr("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._/+@:,=- ", *p))
+			*p = '?';
+	return r;
+}
+
+static void add_where(struct lab *l, struct strbuf *sb, const struct srcpos *pos, const char *what)
+{
+	if (pos->first_line)
+		strbuf_addf(sb, "# %s:%u %s\n", l->src, (unsigned)pos->first_line, what);
+	else
+		strbuf_addf(sb, "# %s\n", what);
+}
+
+static void add_header(struct lab *l, struct strbuf *sb, const char *tag)
+{
+	strbuf_adds(sb, "#!/bin/sh\n");
+	strbuf_addf(sb, "# Lab of %s, generated by netc %s: the whole topology\n"
+		    "# in network namespaces, to try it on any Linux machine before a Xen host\n"
+		    "# sees it.\n", l->src, NETC_VERSION);
+	strbuf_addf(sb, "# Topology SHA-256: %s\n", l->e->ir->sha256);
+	strbuf_adds(sb,
+		"# Do not edit: change the topology and run netc again.\n"
+		"#\n"
+		"# usage: lab.sh up|down|status|check|exec NAME [CMD...]\n"
+		"#   up      build the lab; running it again changes nothing that is right\n"
+		"#   down    remove every namespace of the lab (and the lab's state)\n"
+		"#   status  list what differs from the topology; exit 1 if anything does\n"
+		"#   check   ping every pair the topology says should talk, and the pairs\n"
+		"#           that must not; print the table; exit 1 on any mismatch\n"
+		"#   exec    run CMD (default: a shell) in the namespace of domain or host\n"
+		"#           NAME, or of the LAN that host NIC NAME=HOST:NIC is plugged into\n"
+		"# Exit status: 0 done (status: the lab matches; check: as expected); 1 a\n"
+		"# step failed, the lab differs, or check found a mismatch; 2 usage; 3 not\n"
+		"# root, or a command is missing.\n");
+	strbuf_addf(sb,
+		"# Namespaces: netc-TAG-lanN, netc-TAG-dom0-HOST, netc-TAG-domu-DOMAIN, where\n"
+		"# TAG is $NETC_LAB_TAG or %s (from the lab's own records below, so the\n"
+		"# same topology in either syntax is the same lab).  Needs root, ip\n"
+		"# (iproute2), awk, busybox (ping, udhcpc), and what the host scripts need\n"
+		"# (nft, dnsmasq, bridge).  Nothing is made or changed in the namespace the\n"
+		"# script runs from.  See netc's docs/lab.md.\n\n", tag);
+	strbuf_addf(sb, "LAB_VERSION=%s\n", NETC_VERSION);
+	strbuf_addf(sb, "LAB_DEFAULT_TAG=%s\n", tag);
+	strbuf_addf(sb, "LAB_ROW_FORMAT='%%-%zus  %%-%zus  %%-%zus  %%-%zus  %%-%zus  %%-8s  %%s\\n'\n\n",
+		    l->w_src, l->w_dst, l->w_addr, l->w_want, l->w_seen);
+}
+
+/* The default tag: the first 6 hex digits of the SHA-256 of the records
+ * without their comments (which name source lines). */
+static void lab_tag(const struct strbuf *records, char tag[7])
+{
+	struct sha256 s;
+	uint8_t md[32];
+	const char *p = records->buf;
+
+	sha256_init(&s);
+	while (*p) {
+		const char *nl = strchr(p, '\n');
+		size_t len = nl ? (size_t)(nl - p) + 1 : strlen(p);
+
+		if (*p != '#')
+			sha256_update(&s, p, len);
+		p += len;
+	}
+	sha256_final(&s, md);
+	snprintf(tag, 7, "%02x%02x%02x", md[0], md[1], md[2]);
+}
+
+static void add_lans(struct lab *l, struct strbuf *sb)
+{
+	const struct lab_lan *lan;
+	const struct lab_seg *s;
+	const struct lab_nic *n;
+
+	IR_FOREACH(const struct lab_lan *, lan, &l->lans) {
+		strbuf_addf(sb, "# LAN %u: subnet %s, ", lan->index,
+			    cidr_str(l, &lan->seg.subnet, lan->seg.prefix));
+		IR_FOREACH(const struct lab_nic *, n, &lan->nics)
+			strbuf_addf(sb, "%s%s:%s", n_i ? ", " : "NICs ", n->host->name.s, n->nic->name.s);
+		strbuf_addc(sb, '\n');
+		strbuf_addf(sb, "lan %u %s %s\n", lan->index,
+			    lan->seg.has_addr ? cidr_str(l, &lan->seg.addr, lan->seg.prefix) : "-", lan->label);
+		IR_FOREACH(const struct lab_seg *, s, &lan->vlans)
+			strbuf_addf(sb, "vlan %u %lld %s\n", lan->index, s->vid,
+				    s->has_addr ? cidr_str(l, &s->addr, s->prefix) : "-");
+	}
+}
+
+static void add_nics(struct lab *l, struct strbuf *sb)
+{
+	const struct lab_nic *n;
+	const char *gw;
+
+	IR_FOREACH(const struct lab_nic *, n, &l->nics) {
+		bool first = n->host->nics.items[0] == n->nic;
+
+		add_where(l, sb, &n->nic->name.pos,
+			  arena_printf(l->a, "host %s NIC %s%s%s", n->host->name.s, n->nic->name.s,
+				       n->numbered ? " (no address in the topology: numbered from 192.0.2.0/24)" : "",
+				       first ? ", dom0's default route" : ""));
+		gw = first && n->lan->seg.has_addr ? ip_str(l, &n->lan->seg.addr) : "-";
+		strbuf_addf(sb, "nic %s %s %u p%u %s %s\n", n->host->name.s, n->nic->name.s, n->lan->index,
+			    n->port, cidr_str(l, &n->cidr.addr, n->cidr.prefix), gw);
+	}
+}
+
+struct lab_route {
+	const struct lab_lan *lan;
+	struct ip_addr subnet;
+	int prefix;
+};
+
+/* Each LAN a host is on knows the way to the host's nat and isolated
+ * subnets (first host wins). */
+static void add_lan_routes(struct lab *l, struct strbuf *sb)
+{
+	const struct lab_nic *nic;
+	const struct ir_network *n;
+	struct vec done = { 0 };
+	struct lab_route *r;
+
+	IR_FOREACH(const struct lab_nic *, nic, &l->nics) {
+		if (!nic->lan->seg.has_addr || nic->cidr.addr.family != 4)
+			continue;
+		IR_FOREACH(const struct ir_network *, n, &nic->host->networks) {
+			bool seen = false;
+
+			if ((n->mode != MODE_NAT && n->mode != MODE_ISOLATED) || !n->has_subnet ||
+			    n->subnet.family != 4)
+				continue;
+			IR_FOREACH(struct lab_route *, r, &done)
+				if (r->lan == nic->lan && r->prefix == n->subnet_prefix &&
+				    ip_equal(&r->subnet, &n->subnet))
+					seen = true;
+			if (seen)
+				continue;
+			r = arena_new(l->a, struct lab_route);
+			r->lan = nic->lan;
+			r->subnet = n->subnet;
+			r->prefix = n->subnet_prefix;
+			vec_push(l->a, &done, r);
+			add_where(l, sb, &n->name.pos,
+				  arena_printf(l->a, "network %s (%s) of host %s, behind %s: LAN %u's route to it",
+					       n->name.s, net_mode_name(n->mode), nic->host->name.s,
+					       nic->nic->name.s, nic->lan->index));
+			strbuf_addf(sb, "lanroute %u %s %s\n", nic->lan->index,
+				    cidr_str(l, &n->subnet, n->subnet_prefix), ip_str(l, &nic->cidr.addr));
+		}
+	}
+}
+
+static void add_vifs(struct lab *l, struct strbuf *sb)
+{
+	const struct lab_vif *x;
+	char mac[18];
+
+	IR_FOREACH(const struct lab_vif *, x, &l->vifs) {
+		const struct ir_vif *v = x->v;
+		const struct ir_network *n = v->net;
+
+		if (!n)
+			continue;
+		add_where(l, sb, &v->pos,
+			  arena_printf(l->a, "domain %s vif %u on %s (%s)%s", v->domain->name.s, v->devid,
+				       n->name.s, net_mode_name(n->mode),
+				       x->dynamic ? ": no ip, asks DHCP" : ""));
+		strbuf_addf(sb, "vif %s %u %s %s %s %s %s ", v->domain->name.s, v->devid, x->host->name.s,
+			    v->backend_name, n->mode == MODE_ROUTE ? "route" : "bridge",
+			    n->mode == MODE_ROUTE ? n->gatewaydev.name.s : v->bridge,
+			    v->mac_source == MAC_RANDOM ? "random" : mac_format(v->mac, mac));
+		if (v->mtu.set)
+			strbuf_addf(sb, "%lld ", v->mtu.v);
+		else
+			strbuf_adds(sb, "- ");
+		strbuf_addf(sb, "%s %s %d ", x->has_ip ? cidr_str(l, &x->ip, x->prefix) : "-",
+			    x->has_gw ? ip_str(l, &x->gw) : "-", x->is_default ? 1 : 0);
+		if (x->dynamic)
+			strbuf_addf(sb, "%d\n", x->prefix);
+		else
+			strbuf_adds(sb, "-\n");
+	}
+}
+
+static void add_records(struct lab *l, struct strbuf *sb)
+{
+	const struct ir_topology *t = l->e->ir;
+	const struct lab_lan *lan;
+	const struct ir_host *h;
+	const struct ir_domain *d;
+
+	strbuf_addf(sb,
+		"# ---------------------------------------------------------------------------\n"
+		"# The lab of %s, as data for the engine below (\"-\": none):\n"
+		"#   ns lan N | ns dom0 HOST | ns domu DOMAIN      the namespaces\n"
+		"#   lan N ADDRESS LABEL                          LAN N: lan0's address\n"
+		"#   vlan N VID ADDRESS                           a tagged segment, lan0.VID\n"
+		"#   nic HOST NIC LAN PORT ADDRESS GATEWAY         a NIC: veth to port PORT\n"
+		"#   lanroute N SUBNET VIA                        the LAN's way to a subnet\n"
+		"#   host HOST I                                  its host script: number I\n"
+		"#   vif DOMAIN DEVID HOST BACKEND MODE ATTACH MAC MTU IP GATEWAY DEFAULT DHCP\n"
+		"#   row ping|lease|skip ...                      a row of check's table\n"
+		"# ---------------------------------------------------------------------------\n"
+		"lab_topology() {\n"
+		"\tcat <<'NETC_LAB'\n", l->src);
+	IR_FOREACH(const struct lab_lan *, lan, &l->lans)
+		strbuf_addf(sb, "ns lan %u\n", lan->index);
+	IR_FOREACH(const struct ir_host *, h, &t->hosts)
+		strbuf_addf(sb, "ns dom0 %s\n", h->name.s);
+	IR_FOREACH(const struct ir_domain *, d, &t->domains)
+		strbuf_addf(sb, "ns domu %s\n", d->name.s);
+	add_lans(l, sb);
+	add_nics(l, sb);
+	add_lan_routes(l, sb);
+	IR_FOREACH(const struct ir_host *, h, &t->hosts) {
+		add_where(l, sb, &h->name.pos, arena_printf(l->a, "host %s%s", h->name.s,
+							      h->implicit ? " (implicit)" : ""));
+		strbuf_addf(sb, "host %s %zu\n", h->name.s, h_i + 1);
+	}
+	add_vifs(l, sb);
+	strbuf_adds(sb, "# check: who should reach whom, and who must not\n");
+	strbuf_add(sb, l->rows.buf, l->rows.len);
+	strbuf_adds(sb, "NETC_LAB\n}\n\n");
+}
+
+/* A here-document delimiter that is no line of @text. */
+static const char *delimiter(struct lab *l, const struct strbuf *text)
+{
+	for (unsigned k = 0;; k++) {
+		const char *d = k ? arena_printf(l->a, "NETC_LAB_HOST_SCRIPT_%u", k) : "NETC_LAB_HOST_SCRIPT";
+		size_t n = strlen(d);
+		const char *p = text->buf;
+		bool clash = false;
+
+		while (p && *p && !clash) {
+			const char *nl = strchr(p, '\n');
+			size_t len = nl ? (size_t)(nl - p) : strlen(p);
+
+			clash = len == n && memcmp(p, d, n) == 0;
+			p = nl ? nl + 1 : NULL;
+		}
+		if (!clash)
+			return d;
+	}
+}
+
+/* Each host's script, as -t sh --host HOST writes it. */
+static int add_host_scripts(struct lab *l, struct strbuf *sb)
+{
+	const struct ir_host *h;
+	int rc;
+
+	strbuf_adds(sb,
+		"# ---------------------------------------------------------------------------\n"
+		"# The host scripts: lab_host_script I prints host I's, exactly as\n"
+		"# `netc -t sh --host HOST` writes it; `up` runs it in that host's dom0.\n"
+		"# ---------------------------------------------------------------------------\n"
+		"lab_host_script() {\n"
+		"\tcase $1 in\n");
+	IR_FOREACH(const struct ir_host *, h, &l->e->ir->hosts) {
+		struct emit_ctx he = *l->e;
+		struct strbuf text;
+		const char *d;
+
+		he.host = h;
+		he.domain = NULL;
+		strbuf_init(&text);
+		rc = emit_sh(&he, &text);
+		if (rc != EXIT_OK) {
+			strbuf_free(&text);
+			return rc;
+		}
+		d = delimiter(l, &text);
+		strbuf_addf(sb, "\t%zu)\n\t\t# host %s\n\t\tcat <<'%s'\n", h_i + 1, h->name.s, d);
+		strbuf_add(sb, text.buf, text.len);
+		strbuf_addf(sb, "%s\n\t\t;;\n", d);
+		strbuf_free(&text);
+	}
+	strbuf_adds(sb, "\tesac\n}\n\n");
+	return EXIT_OK;
+}
 
 int emit_lab(const struct emit_ctx *e, struct strbuf *out)
 {
-	(void)e;
-	(void)out;
-	fputs("netc: this target is not implemented yet\n", stderr);
-	return EXIT_USAGE;
+	struct lab l = { .e = e, .a = e->arena };
+	struct strbuf records;
+	char tag[7];
+	int rc;
+
+	if (e->host && e->ir->hosts.len > 1) {
+		fputs("netc: -t lab builds every host of the topology; it takes no --host\n", stderr);
+		return EXIT_USAGE;
+	}
+	l.src = label_safe(e->arena, e->ir->source_name);
+	l.w_src = strlen("SOURCE");
+	l.w_dst = strlen("DESTINATION");
+	l.w_addr = strlen("ADDRESS");
+	l.w_want = strlen("EXPECTED");
+	l.w_seen = strlen("OBSERVED");
+	strbuf_init(&l.rows);
+	strbuf_init(&records);
+	strmap_init(&l.held_set);
+	collect_held(&l);
+	rc = plan_lans(&l);
+	if (rc == EXIT_OK) {
+		plan_vifs(&l);
+		plan_rows(&l);
+		add_records(&l, &records);
+		lab_tag(&records, tag);
+		add_header(&l, out, tag);
+		strbuf_add(out, records.buf, records.len);
+		rc = add_host_scripts(&l, out);
+	}
+	if (rc == EXIT_OK) {
+		strbuf_adds(out, lab_engine_text);
+		strbuf_adds(out, "\nlab_main \"$@\"\n");
+	}
+	strmap_free(&l.held_set);
+	strbuf_free(&records);
+	strbuf_free(&l.rows);
+	return rc;
 }

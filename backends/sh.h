@@ -19,7 +19,7 @@ enum sh_front {
 
 int sh_emit(const struct emit_ctx *e, struct strbuf *out, enum sh_front front);
 
-/* backends/sh_engine.c, generated from sh_engine.sh by sh_embed.sh. */
+/* backends/sh_engine.sh as a C string (the build runs scripts/embed.sh). */
 extern const char sh_engine_text[];
 
 #endif

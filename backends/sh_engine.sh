@@ -297,7 +297,11 @@ netc_rollback() {
 		netc_msg "cannot read the host again; undoing every registered change"
 		: >"$NETC_W/rb.ip"
 		: >"$NETC_W/rb.fdb"
-		awk -F '\t' -v dir="$NETC_W" '{ print $3 > (dir "/rb." $1) }' "$NETC_W/rb.cand"
+		awk -F '\t' -v dir="$NETC_W" '{
+			if ($3 ~ /^link (set|del) / && $3 !~ /^link (set|del) (dev|group) /)
+				sub(/^link (set|del) /, "&dev ", $3)    # as ipline() does
+			print $3 > (dir "/rb." $1)
+		}' "$NETC_W/rb.cand"
 	fi
 	if [ -s "$NETC_W/rb.fdb" ]; then bridge -force -batch "$NETC_W/rb.fdb" || netc_rb=1; fi
 	if [ -s "$NETC_W/rb.ip" ]; then ip -force -batch "$NETC_W/rb.ip" || netc_rb=1; fi
@@ -794,8 +798,17 @@ function has_link(x) { return (x in lkind) }
 
 # A step of the ip batch: the command, its undo ("-": none), and the drift
 # that status prints ("": implied by an earlier line).
+# ip takes a bare word after "link set" or "link del" for a keyword when it
+# can ("n" is "name"): batch lines name the device with "dev".  Commands keep
+# the short form everywhere else (the journal, the parsers below).
+function ipline(cmd) {
+	if (cmd ~ /^link (set|del) / && cmd !~ /^link (set|del) (dev|group) /)
+		sub(/^link (set|del) /, "&dev ", cmd)
+	return cmd
+}
+
 function step(n, cmd, undo, drift) {
-	out("ip.do", cmd); out("ip.undo", "ip\t" n "\t" undo)
+	out("ip.do", ipline(cmd)); out("ip.undo", "ip\t" n "\t" undo)
 	if (drift != "") out("drift", drift)
 }
 function fdbstep(n, cmd, undo, drift) {
@@ -994,10 +1007,14 @@ function plan_net(n,   br, up_, port, vlan, stp, fd, mtu, mac, newbr, newport, i
 	if (!has_link(br)) {
 		s = "link add name " br
 		if (mac != "") s = s " address " mac
-		if (mtu != "") s = s " mtu " mtu
 		s = s " type bridge stp_state " stp
 		if (fd != "") s = s " forward_delay " fd * 100
 		step(n, s, "link del " br, br ": bridge missing" gone_since(br))
+		# An mtu given to link add is not "set by the user" to the kernel,
+		# which would then lower it to that of the smallest port (a vif with
+		# a smaller mtu); set separately, it stays.
+		if (mtu != "")
+			step(n, "link set " br " mtu " mtu, "-", "")
 		newbr = 1
 	} else {
 		if (lstp[br] != stp && !(stp == 1 && lstp[br] == 2))
@@ -1205,7 +1222,7 @@ function undo_out(f, kind, cmd,   w) {
 		cmd = "link set " w[3] " group " delgroup
 		ndel++
 	}
-	out(f ".ip", cmd)
+	out(f ".ip", ipline(cmd))
 }
 function undo_end(f) { if (ndel) out(f ".ip", "link del group " delgroup) }
 

@@ -21,6 +21,7 @@ table() {
 	cat <<'EOF'
 xl dir classic
 vif file classic
+dot file classic multihost
 EOF
 }
 

@@ -220,7 +220,7 @@ assert_unchanged() {
 	assert_line "ip -batch - <<'EOF'"
 	assert_line --regexp "^link add name xenbr0 address ([0-9a-f]{2}:){5}[0-9a-f]{2} type bridge stp_state 0$"
 	assert_line "addr del 192.0.2.10/24 dev eth0"
-	assert_line "link set eth0 master xenbr0"
+	assert_line "link set dev eth0 master xenbr0"
 	assert_line "route add default via 192.0.2.1 dev xenbr0"
 	assert_line "addr add 10.0.1.1/24 brd + dev hostonly"
 	assert_line "echo 1 > /proc/sys/net/ipv4/conf/eth1/proxy_arp"
