@@ -27,3 +27,13 @@ setup() {
 	done
 	[ -x build/demo/setup.sh ]
 }
+
+@test "the build is -Wall -Wextra -Werror clean with clang too" {
+	command -v clang >/dev/null || skip "clang is not installed"
+	run make -s -j2 CC=clang BUILD="$BATS_TEST_TMPDIR/build-clang" BIN="$BATS_TEST_TMPDIR/netc-clang"
+	assert_success
+	[ -z "$(printf '%s\n' "$output" | grep -E '(warning|error):')" ] || fail "$output"
+	run "$BATS_TEST_TMPDIR/netc-clang" -t json samples/classic.yaml
+	assert_success
+	"$NETC" -t json samples/classic.yaml | cmp - <(printf '%s\n' "$output")
+}
