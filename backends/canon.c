@@ -232,3 +232,28 @@ bool canon_bare_ok(const char *s, size_t len)
 	return !ast_plain_is_null(s, len) && !ast_plain_is_bool(s, len, &b) &&
 	       !ast_plain_is_int(s, len);
 }
+
+void canon_quoted_ascii(struct strbuf *sb, unsigned char c)
+{
+	switch (c) {
+	case '"':
+	case '\\':
+		strbuf_addc(sb, '\\');
+		strbuf_addc(sb, (char)c);
+		break;
+	case '\n':
+		strbuf_adds(sb, "\\n");
+		break;
+	case '\t':
+		strbuf_adds(sb, "\\t");
+		break;
+	case '\r':
+		strbuf_adds(sb, "\\r");
+		break;
+	default:
+		if (c < 0x20 || c == 0x7f)
+			strbuf_addf(sb, "\\x%02x", c);
+		else
+			strbuf_addc(sb, (char)c);
+	}
+}

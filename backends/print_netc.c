@@ -17,23 +17,10 @@ static void netc_string(struct strbuf *sb, const char *s, size_t len)
 		strbuf_add(sb, s, len);
 		return;
 	}
+	/* Non-ASCII characters stay as they are: netc source is UTF-8. */
 	strbuf_addc(sb, '"');
-	for (size_t i = 0; i < len; i++) {
-		unsigned char c = (unsigned char)s[i];
-
-		if (c == '"' || c == '\\')
-			strbuf_addf(sb, "\\%c", c);
-		else if (c == '\n')
-			strbuf_adds(sb, "\\n");
-		else if (c == '\t')
-			strbuf_adds(sb, "\\t");
-		else if (c == '\r')
-			strbuf_adds(sb, "\\r");
-		else if (c < 0x20 || c == 0x7f)
-			strbuf_addf(sb, "\\x%02x", c);
-		else
-			strbuf_addc(sb, (char)c);
-	}
+	for (size_t i = 0; i < len; i++)
+		canon_quoted_ascii(sb, (unsigned char)s[i]);
 	strbuf_addc(sb, '"');
 }
 

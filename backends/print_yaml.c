@@ -154,18 +154,7 @@ static void yaml_quoted(struct strbuf *sb, const char *s, size_t len)
 			i += n ? n : 1;
 			continue;
 		}
-		if (c == '"' || c == '\\')
-			strbuf_addf(sb, "\\%c", c);
-		else if (c == '\n')
-			strbuf_adds(sb, "\\n");
-		else if (c == '\t')
-			strbuf_adds(sb, "\\t");
-		else if (c == '\r')
-			strbuf_adds(sb, "\\r");
-		else if (c < 0x20 || c == 0x7f)
-			strbuf_addf(sb, "\\x%02x", c);
-		else
-			strbuf_addc(sb, (char)c);
+		canon_quoted_ascii(sb, c);
 		i++;
 	}
 	strbuf_addc(sb, '"');

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 #include "netaddr.h"
+#include "util.h"
 
 #include <arpa/inet.h>
 #include <stdio.h>
@@ -144,24 +145,13 @@ bool ip_in_subnet(const struct ip_addr *a, const struct ip_addr *net, int prefix
 	return ip_equal(&x, &y);
 }
 
-static int hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /* Six colon-separated pairs of hex digits: the only form xl documents. */
 bool mac_parse(const char *s, size_t len, uint8_t out[6])
 {
 	if (len != 17)
 		return false;
 	for (int i = 0; i < 6; i++) {
-		int hi = hexval(s[i * 3]), lo = hexval(s[i * 3 + 1]);
+		int hi = hex_digit((unsigned char)s[i * 3]), lo = hex_digit((unsigned char)s[i * 3 + 1]);
 
 		if (hi < 0 || lo < 0 || (i < 5 && s[i * 3 + 2] != ':'))
 			return false;

@@ -380,6 +380,17 @@ bool mem_has_byte(const char *s, size_t n, unsigned char c)
 	return memchr(s, c, n) != NULL;
 }
 
+int hex_digit(unsigned char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
 /* Levenshtein distance, giving up (returning cap + 1) beyond cap. */
 unsigned edit_distance(const char *a, const char *b, unsigned cap)
 {

@@ -127,6 +127,8 @@ void *strmap_put(struct strmap *m, const char *key, size_t len, void *value);
 bool str_eq(const char *a, const char *b);
 bool mem_has_byte(const char *s, size_t n, unsigned char c);
 unsigned edit_distance(const char *a, const char *b, unsigned cap);
+/* The value of hex digit @c, or -1. */
+int hex_digit(unsigned char c);
 /* Length of the valid UTF-8 sequence at @s (1-4), or 0 if invalid or cut off. */
 size_t utf8_char_len(const unsigned char *s, size_t n);
 

@@ -128,17 +128,6 @@ static char unescape(unsigned char c)
 	return 0;
 }
 
-static int hex_digit(unsigned char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /* \xHH for an ASCII byte 01-7f (a non-ASCII character is written as itself,
  * so the string stays UTF-8); returns the byte, or 0 when malformed. */
 static char hex_escape(const unsigned char *s, size_t n)
