@@ -157,6 +157,27 @@ assert_unchanged() {
 	assert_unchanged
 }
 
+@test "down: ip failing at each of its calls; a second down always finishes the job" {
+	shim_install ip
+	snapshot before
+	on_dom0 up
+	shimmed down
+	local calls n
+	calls=$(shim_calls ip)
+	[ "$calls" -ge 5 ]
+	assert_unchanged
+	for n in $(seq "$calls"); do
+		on_dom0 up
+		shim_reset
+		run shimmed SHIM_FAIL="ip:$n" down
+		[ "$status" -ne 0 ] || { echo "call $n: down succeeded"; return 1; }
+		assert_output --partial "(test shim): call $n fails"
+		run on_dom0 down
+		assert_success
+		assert_unchanged
+	done
+}
+
 @test "status: 0 after up; 1 with a readable drift list after hand changes; up repairs; down still restores" {
 	snapshot before
 	on_dom0 up
