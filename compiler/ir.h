@@ -263,6 +263,7 @@ struct ir_vif {
 	const char *backend_name;
 	enum vifname_source name_source;
 	const char *bridge;
+	const char *derive_key;         /* lower.c's scratch: the attempt-0 value */
 };
 
 /**

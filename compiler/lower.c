@@ -248,12 +248,14 @@ static int vif_canonical_cmp(const void *pa, const void *pb)
 	return a->devid < b->devid ? -1 : a->devid > b->devid;
 }
 
-/* Marker value in @firsts for attempt-0 values that only matter as "someone's". */
+/* Marker value in @taken for names that are not a vif's (NICs, bridges). */
 static char derive_claimed;
 
 /*
- * @vifs: the vifs to derive for (reordered here).  @taken: explicit values,
- * key → owning vif (or any non-NULL pointer when no vif owns it).
+ * @vifs: the vifs to derive for.  @taken: explicit values, key → owning
+ * vif (or &derive_claimed).  Pass 1 runs in input order and keeps, for each
+ * attempt-0 value, the vif first in canonical order; only the losers — rare
+ * — are sorted, so the whole costs hashing, not a sort of every vif.
  */
 static void derive_unique(struct compilation *c, struct ir_vif **vifs, size_t n,
 			  struct strmap *taken, const struct derive_ops *ops)
@@ -261,45 +263,59 @@ static void derive_unique(struct compilation *c, struct ir_vif **vifs, size_t n,
 	const struct ir_topology *t = c->ir;
 	struct strmap firsts;           /* attempt-0 value → vif keeping it */
 	char **cand = xcalloc(n ? n : 1, sizeof(*cand));
-	size_t k = ops->key_len;
+	struct ir_vif **lost = xcalloc(n ? n : 1, sizeof(*lost));
+	size_t k = ops->key_len, nlost = 0;
 
-	qsort(vifs, n, sizeof(*vifs), vif_canonical_cmp);
 	strmap_init(&firsts);
+	/* Pass 1: the canonically first vif of each attempt-0 value keeps it. */
 	for (size_t i = 0; i < n; i++) {
+		struct ir_vif **keeper;
+
 		cand[i] = arena_alloc(&c->arena, k + 1);
 		ops->candidate(t, vifs[i], 0, cand[i]);
-	}
-	/* Pass 1: the first vif of each attempt-0 value keeps it. */
-	for (size_t i = 0; i < n; i++) {
-		if (strmap_get(taken, cand[i], k))
+		vifs[i]->derive_key = cand[i];
+		if (strmap_get(taken, cand[i], k)) {
+			lost[nlost++] = vifs[i];
 			continue;
-		if (!strmap_put(&firsts, cand[i], k, vifs[i])) {
-			ops->assign(&c->arena, vifs[i], cand[i]);
-			cand[i] = NULL;
+		}
+		keeper = (struct ir_vif **)strmap_ref(&firsts, cand[i], k);
+		if (!*keeper) {
+			*keeper = vifs[i];
+		} else if (vif_canonical_cmp(&vifs[i], keeper) < 0) {
+			lost[nlost++] = *keeper;
+			*keeper = vifs[i];
+		} else {
+			lost[nlost++] = vifs[i];
 		}
 	}
-	/* Pass 2: the others derive again, avoiding every attempt-0 value. */
-	for (size_t i = 0; i < n; i++) {
+	for (size_t i = 0; i < n; i++)
+		if (strmap_get(&firsts, cand[i], k) == vifs[i])
+			ops->assign(&c->arena, vifs[i], cand[i]);
+	/* Pass 2: the others, in canonical order, derive again, avoiding every
+	 * attempt-0 value. */
+	if (nlost > 1)
+		qsort(lost, nlost, sizeof(*lost), vif_canonical_cmp);
+	for (size_t i = 0; i < nlost; i++) {
+		struct ir_vif *v = lost[i];
+		const char *was = v->derive_key;
 		const struct ir_vif *other;
 		char *next;
 
-		if (!cand[i])
-			continue;
-		other = strmap_get(taken, cand[i], k);
+		other = strmap_get(taken, was, k);
 		if (!other)
-			other = strmap_get(&firsts, cand[i], k);
+			other = strmap_get(&firsts, was, k);
 		next = arena_alloc(&c->arena, k + 1);
 		for (unsigned attempt = 1;; attempt++) {
-			ops->candidate(t, vifs[i], attempt, next);
+			ops->candidate(t, v, attempt, next);
 			if (!strmap_get(taken, next, k) && !strmap_get(&firsts, next, k))
 				break;
 		}
-		strmap_put(taken, next, k, vifs[i]);
-		ops->assign(&c->arena, vifs[i], next);
-		ops->collided(c, vifs[i], other == (void *)&derive_claimed ? NULL : other,
-			      cand[i], next);
+		strmap_put(taken, next, k, v);
+		ops->assign(&c->arena, v, next);
+		ops->collided(c, v, other == (void *)&derive_claimed ? NULL : other, was, next);
 	}
 	strmap_free(&firsts);
+	free(lost);
 	free(cand);
 }
 

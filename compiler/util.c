@@ -368,6 +368,24 @@ void *strmap_put(struct strmap *m, const char *key, size_t len, void *value)
 	return NULL;
 }
 
+void **strmap_ref(struct strmap *m, const char *key, size_t len)
+{
+	uint32_t h = strmap_hash(key, len);
+	struct strmap_slot *s;
+
+	if ((m->count + 1) * 4 > m->cap * 3)
+		strmap_rehash(m);
+	s = strmap_find(m, key, len, h);
+	if (!s->key) {
+		s->key = key;
+		s->len = len;
+		s->hash = h;
+		s->value = NULL;
+		m->count++;
+	}
+	return &s->value;
+}
+
 /* ---- strings ---- */
 
 bool str_eq(const char *a, const char *b)

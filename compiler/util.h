@@ -122,6 +122,8 @@ void strmap_free(struct strmap *m);
 void *strmap_get(const struct strmap *m, const char *key, size_t len);
 /* Insert; if the key exists, leave it and return the existing value, else NULL. */
 void *strmap_put(struct strmap *m, const char *key, size_t len, void *value);
+/* The value slot of @key, inserted (holding NULL) if absent. */
+void **strmap_ref(struct strmap *m, const char *key, size_t len);
 
 /* Small string helpers. */
 bool str_eq(const char *a, const char *b);
