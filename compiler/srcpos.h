@@ -10,7 +10,8 @@
  * @name:  the name diagnostics print ("topo.yaml", "<stdin>").
  * @data:  the bytes, with a NUL appended (the text itself may hold NULs).
  * @len:   number of bytes, without the appended NUL.
- * @lines: byte offset of each line start, built on first use by srcfile_line().
+ * @lines: byte offset of every 64th line start (lines 1, 65, ...), built on
+ *         first use by srcfile_line(); @nlines: the number of lines.
  */
 struct srcfile {
 	const char *name;
@@ -32,8 +33,12 @@ struct srcpos {
 	uint32_t last_line, last_column;
 };
 
-/* Read a whole file ("-" is stdin).  Returns 0, or an errno value. */
-int srcfile_read(struct srcfile *f, const char *path, const char *display_name);
+/*
+ * Read a whole file ("-" is stdin), or only its first @max + 1 bytes when it
+ * is longer (@len > @max then says so: a huge file or an endless pipe costs
+ * no more memory than that).  Returns 0, or an errno value.
+ */
+int srcfile_read(struct srcfile *f, const char *path, const char *display_name, size_t max);
 void srcfile_free(struct srcfile *f);
 /* Line @line (1-based) without its newline; NULL if out of range. */
 const char *srcfile_line(struct srcfile *f, uint32_t line, size_t *len);
