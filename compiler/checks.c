@@ -333,7 +333,8 @@ static void check_uplink(struct compilation *c, const struct ir_network *n)
 		diag_report(D(c), CHECK_UNDEFINED_INTERFACE, &n->uplink.pos,
 			    "host '%s' has no NIC '%s' (uplink of network '%s')", h->name.s,
 			    n->uplink.s, n->name.s);
-		suggest(c, &n->uplink.pos, &n->uplink, names_of(c, &h->nics));
+		if (diag_suggesting(D(c)))
+			suggest(c, &n->uplink.pos, &n->uplink, names_of(c, &h->nics));
 	}
 }
 
@@ -373,7 +374,8 @@ static void check_ifref(struct compilation *c, const struct ir_network *n, const
 			diag_report(D(c), CHECK_UNDEFINED_INTERFACE, &r->name.pos,
 				    "host '%s' has no NIC or bridge '%s' (%s of network '%s')",
 				    h->name.s, r->name.s, key, n->name.s);
-			suggest(c, &r->name.pos, &r->name, host_iface_names(c, h));
+			if (diag_suggesting(D(c)))
+				suggest(c, &r->name.pos, &r->name, host_iface_names(c, h));
 			continue;
 		}
 		if (nic->enslaved_by) {

@@ -8,6 +8,7 @@ void diag_init(struct diag_ctx *d, struct arena *a)
 {
 	memset(d, 0, sizeof(*d));
 	d->arena = a;
+	d->suggest_work = DIAG_SUGGEST_WORK;
 	for (int i = 0; i < CHECK_COUNT; i++)
 		d->level[i] = check_table[i].level;
 }
@@ -32,7 +33,9 @@ bool diag_report(struct diag_ctx *d, enum check_id check, const struct srcpos *p
 	va_list ap;
 
 	d->last = NULL;
-	if (level == CHECK_OFF)
+	/* Past the cap nothing is kept: a check that finds an error per pair of
+	 * hosts and networks costs no memory for the ones nobody will read. */
+	if (level == CHECK_OFF || d->too_many)
 		return false;
 	r = arena_new(d->arena, struct diag);
 	r->check = check;
@@ -91,6 +94,11 @@ const char *diag_closest(const char *word, const char *const *cand, size_t n)
 	return pick;
 }
 
+bool diag_suggesting(const struct diag_ctx *d)
+{
+	return d->last && d->suggest_work > 0;
+}
+
 void diag_suggest(struct diag_ctx *d, const struct srcpos *pos, const char *word,
 		  const char *const *candidates)
 {
@@ -99,12 +107,41 @@ void diag_suggest(struct diag_ctx *d, const struct srcpos *pos, const char *word
 
 	while (candidates[n])
 		n++;
+	if (!d->last || n > d->suggest_work) {
+		if (d->last)
+			d->suggest_work = 0;
+		return;
+	}
+	d->suggest_work -= n;
 	pick = diag_closest(word, candidates, n);
 	if (pick)
 		diag_note(d, pos, "did you mean '%s'?", pick);
 }
 
 /* ---- quoting user text ---- */
+
+/*
+ * The code point of the valid 2- or 3-byte UTF-8 character at @s when it is
+ * one a terminal acts on or does not show: a C1 control (U+0080-U+009F:
+ * U+009B is CSI to some terminals), a zero-width or bidirectional format
+ * character (U+200B-U+200F, U+202A-U+202E, U+2060-U+2069: they hide text or
+ * reorder it), a line or paragraph separator (U+2028, U+2029); else 0.
+ */
+static uint32_t unshown_char(const unsigned char *s, size_t n)
+{
+	uint32_t cp;
+
+	if (n == 2)
+		cp = (uint32_t)(s[0] & 0x1f) << 6 | (s[1] & 0x3f);
+	else if (n == 3)
+		cp = (uint32_t)(s[0] & 0x0f) << 12 | (uint32_t)(s[1] & 0x3f) << 6 | (s[2] & 0x3f);
+	else
+		return 0;
+	if ((cp >= 0x80 && cp <= 0x9f) || (cp >= 0x200b && cp <= 0x200f) ||
+	    (cp >= 0x2028 && cp <= 0x202e) || (cp >= 0x2060 && cp <= 0x2069) || cp == 0xfeff)
+		return cp;
+	return 0;
+}
 
 const char *diag_quote(struct arena *a, const char *s, size_t len)
 {
@@ -130,6 +167,9 @@ const char *diag_quote(struct arena *a, const char *s, size_t len)
 		} else if (n == 0 || u[i] < 0x20 || u[i] == 0x7f) {
 			strbuf_addf(&sb, "\\x%02x", u[i]);
 			i++;
+		} else if (unshown_char(u + i, n)) {
+			strbuf_addf(&sb, "\\u%04x", (unsigned)unshown_char(u + i, n));
+			i += n;
 		} else {
 			strbuf_add(&sb, s + i, n);
 			i += n;
@@ -160,16 +200,27 @@ static int diag_cmp(const void *pa, const void *pb)
 #define SHOW_WIDTH 160
 
 /*
+ * Where the last excerpt's window started: diagnostics print sorted, so the
+ * next one on the same line walks on from there, and a line of 100 MB is
+ * walked once, not once a diagnostic.
+ */
+struct excerpt_cursor {
+	const struct srcfile *file;
+	uint32_t line, col;
+	size_t offset;
+};
+
+/*
  * Print source line and caret.  Columns count code points; the shown line is
  * windowed around the caret so a megabyte-long line prints as one screen, and
  * control or invalid bytes print as '?' so hostile input cannot drive the
  * terminal.
  */
-static void print_excerpt(FILE *out, const struct srcpos *p)
+static void print_excerpt(FILE *out, const struct srcpos *p, struct excerpt_cursor *cur)
 {
 	struct srcfile *f = (struct srcfile *)p->file;
 	const unsigned char *line;
-	size_t len, i;
+	size_t len, i = 0;
 	uint32_t col = 1, from, to, caret_end;
 	struct strbuf text, mark;
 
@@ -186,7 +237,17 @@ static void print_excerpt(FILE *out, const struct srcpos *p)
 		strbuf_adds(&text, "...");
 		strbuf_adds(&mark, "   ");
 	}
-	for (i = 0; i < len && col < to; col++) {
+	if (cur->file == f && cur->line == p->first_line && cur->col <= from) {
+		col = cur->col;
+		i = cur->offset;
+	}
+	for (; i < len && col < from; col++) {
+		size_t n = utf8_char_len(line + i, len - i);
+
+		i += n ? n : 1;
+	}
+	*cur = (struct excerpt_cursor){ f, p->first_line, col, i };
+	for (; i < len && col < to; col++) {
 		size_t n = utf8_char_len(line + i, len - i);
 		bool shown = col >= from;
 
@@ -195,7 +256,8 @@ static void print_excerpt(FILE *out, const struct srcpos *p)
 		if (shown) {
 			if (line[i] == '\t')
 				strbuf_addc(&text, '\t');
-			else if (n == 1 && (line[i] < 0x20 || line[i] >= 0x7f))
+			else if ((n == 1 && (line[i] < 0x20 || line[i] >= 0x7f)) ||
+				 (unshown_char(line + i, n) && unshown_char(line + i, n) != 0xfeff))
 				strbuf_addc(&text, '?');
 			else
 				strbuf_add(&text, line + i, n);
@@ -242,6 +304,7 @@ void diag_print(struct diag_ctx *d, FILE *out, bool quiet)
 {
 	struct diag **v = (struct diag **)d->records.items;
 	size_t n = d->records.len, shown = 0, hidden = 0;
+	struct excerpt_cursor cur = { 0 };
 	char suffix[96];
 
 	if (n > 1)
@@ -264,13 +327,13 @@ void diag_print(struct diag_ctx *d, FILE *out, bool quiet)
 			snprintf(suffix, sizeof(suffix), " [-Werror=%s]", ci->name);
 		print_head(out, &r->pos, r->error ? "error" : "warning", r->msg, suffix);
 		if (srcpos_valid(&r->pos))
-			print_excerpt(out, &r->pos);
+			print_excerpt(out, &r->pos, &cur);
 		for (const struct diag_note *nt = r->notes; nt; nt = nt->next) {
 			const struct srcpos *np = srcpos_valid(&nt->pos) ? &nt->pos : &r->pos;
 
 			print_head(out, np, "note", nt->msg, "");
 			if (srcpos_valid(&nt->pos) && !same_place(&nt->pos, &r->pos))
-				print_excerpt(out, &nt->pos);
+				print_excerpt(out, &nt->pos, &cur);
 		}
 	}
 	if (hidden)

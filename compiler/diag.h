@@ -16,6 +16,7 @@
 
 #define DIAG_PRINT_CAP 50       /* errors and warnings shown */
 #define DIAG_RECORD_CAP 10000   /* past this many errors, readers stop early */
+#define DIAG_SUGGEST_WORK 10000000  /* did-you-mean candidates compared, per run */
 
 struct diag_note {
 	struct srcpos pos;
@@ -46,6 +47,7 @@ struct diag_ctx {
 	struct diag *last;      /* target of diag_note(); NULL when suppressed */
 	unsigned errors, warnings;
 	bool too_many;
+	size_t suggest_work;    /* what is left of DIAG_SUGGEST_WORK */
 };
 
 void diag_init(struct diag_ctx *d, struct arena *a);
@@ -60,9 +62,16 @@ bool diag_report(struct diag_ctx *d, enum check_id check, const struct srcpos *p
 void diag_note(struct diag_ctx *d, const struct srcpos *pos, const char *fmt, ...)
 	PRINTF_LIKE(3, 4);
 
-/* "Did you mean" note for @word against @candidates (NULL-terminated or a vec). */
+/*
+ * "Did you mean" note for @word against @candidates (NULL-terminated), to the
+ * last diagnostic.  Comparing costs one edit distance a candidate: once a
+ * run has spent DIAG_SUGGEST_WORK of them, no more notes are offered, so
+ * thousands of bad references among thousands of names stay cheap.
+ * diag_suggesting() tells whether building a candidate list is worth it.
+ */
 void diag_suggest(struct diag_ctx *d, const struct srcpos *pos, const char *word,
 		  const char *const *candidates);
+bool diag_suggesting(const struct diag_ctx *d);
 const char *diag_closest(const char *word, const char *const *cand, size_t n);
 
 /* Print all records, sorted, at most DIAG_PRINT_CAP of them, to @out. */
