@@ -36,7 +36,7 @@ ALL_CFLAGS   = $(CPPFLAGS) $(CFLAGS) $(WARNINGS) $(SAN) -I$(BUILD) -Icompiler -I
 GEN_CFLAGS   = $(CPPFLAGS) $(CFLAGS) $(SAN) -Wall $(WERROR) -Wno-unused-function \
                -Wno-sign-compare -Wno-unused-parameter -I$(BUILD) -Icompiler -Igrammar -MMD -MP
 
-.PHONY: all deps demo check check-unit check-asan check-valgrind install clean golden \
+.PHONY: all deps demo check check-suite check-unit check-asan check-valgrind install clean golden \
         bench fuzz docs asan-build fuzz-build fuzz-harnesses
 
 all: $(BIN)
@@ -108,7 +108,15 @@ BATS      ?= bats
 BATS_JOBS ?=
 TESTS     ?= tests
 
-check: netc tests/xlcheck
+# make check: the whole suite against ./netc, then the compiler's tests
+# under ASan+UBSan and under valgrind (docs/testing.md).  make check-suite
+# TESTS=tests/cli.bats runs only the first part, on the files given.
+check:
+	@$(MAKE) --no-print-directory check-suite
+	@$(MAKE) --no-print-directory check-asan ASAN_TESTS="$(COMPILER_TESTS)" SAN_JOBS="$(SAN_JOBS)"
+	@$(MAKE) --no-print-directory check-valgrind SAN_JOBS="$(SAN_JOBS)"
+
+check-suite: netc tests/xlcheck
 	@$(DEPS) check
 	$(BATS) $(BATS_JOBS) $(TESTS)
 
@@ -126,14 +134,24 @@ SAN_EXIT      = 86
 # are the fuzz smoke run: nothing for a sanitizer to look at there.
 SAN_SKIP      = tests/build.bats tests/scaling.bats tests/fuzz.bats
 SAN_TESTS     = $(filter-out $(SAN_SKIP),$(wildcard tests/*.bats))
+# The compiler's tests: all but the end-to-end ones that run the generated
+# scripts in network namespaces, tests/sh_*.bats and tests/lab_*.bats (netc
+# does the same work in their *_generate.bats, which stay in).
+E2E_TESTS      = $(filter-out %_generate.bats,$(wildcard tests/sh_*.bats tests/lab_*.bats))
+COMPILER_TESTS = $(filter-out $(E2E_TESTS),$(SAN_TESTS))
+# Sanitized runs are CPU-bound and the compiler's tests share nothing: one
+# bats job per core when GNU parallel (which bats -j needs) is there.
+SAN_JOBS      ?= $(shell command -v parallel >/dev/null 2>&1 && echo "-j $$(nproc)")
 
-# make check-asan: the suite against build-asan/netc (ASan, UBSan, LSan).
+# make check-asan: the suite against build-asan/netc (ASan, UBSan, LSan);
+# make check runs it on the compiler's tests only.
 # clang, because gcc's UBSan ignores log_path; -Werror stays with make's gcc
 # build, the one that keeps the tree warning-clean.
 ASAN_CC       = clang
 ASAN_BUILD    = build-asan
 ASAN_SAN      = -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 ASAN_LOG      = $(abspath $(ASAN_BUILD))/log
+ASAN_TESTS   ?= $(SAN_TESTS)
 ASAN_ENV      = NETC=$(abspath $(ASAN_BUILD))/netc NETC_SANITIZER=asan \
                 ASAN_OPTIONS=detect_leaks=1:exitcode=$(SAN_EXIT):log_path=$(ASAN_LOG)/asan:strict_string_checks=1:detect_stack_use_after_return=1:check_initialization_order=1 \
                 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1:exitcode=$(SAN_EXIT):log_path=$(ASAN_LOG)/ubsan
@@ -146,18 +164,14 @@ asan-build:
 check-asan: asan-build tests/xlcheck
 	@$(DEPS) check
 	@rm -rf $(ASAN_LOG) && mkdir -p $(ASAN_LOG)
-	@st=0; $(ASAN_ENV) $(BATS) $(BATS_JOBS) $(SAN_TESTS) || st=$$?; \
+	@st=0; $(ASAN_ENV) $(BATS) $(SAN_JOBS) $(ASAN_TESTS) || st=$$?; \
 	 scripts/sanitizer-logs $(ASAN_LOG) || st=1; exit $$st
 
 # make check-valgrind: the compiler's tests against tests/lib/valgrind-netc, a
 # copy of ./netc (a rebuild meanwhile cannot pull it from under valgrind)
-# under memcheck.  Not the end-to-end tests that run the generated scripts
-# in network namespaces, tests/sh_*.bats and tests/lab_*.bats: netc does the
-# same work in their *_generate.bats, which stay in.
+# under memcheck.
 VALGRIND_LOG   = $(abspath $(BUILD))/valgrind
 VALGRIND_BIN   = $(abspath $(BUILD))/valgrind-netc
-VALGRIND_E2E   = $(filter-out %_generate.bats,$(wildcard tests/sh_*.bats tests/lab_*.bats))
-VALGRIND_TESTS = $(filter-out $(VALGRIND_E2E),$(SAN_TESTS))
 VALGRIND_ENV   = NETC=$(abspath tests/lib/valgrind-netc) NETC_SANITIZER=valgrind \
                  NETC_VALGRIND_BIN=$(VALGRIND_BIN) NETC_VALGRIND_LOG=$(VALGRIND_LOG) \
                  NETC_VALGRIND_EXIT=$(SAN_EXIT)
@@ -165,7 +179,7 @@ VALGRIND_ENV   = NETC=$(abspath tests/lib/valgrind-netc) NETC_SANITIZER=valgrind
 check-valgrind: netc tests/xlcheck
 	@$(DEPS) check
 	@rm -rf $(VALGRIND_LOG) && mkdir -p $(VALGRIND_LOG) && cp netc $(VALGRIND_BIN)
-	@st=0; $(VALGRIND_ENV) $(BATS) $(BATS_JOBS) $(VALGRIND_TESTS) || st=$$?; \
+	@st=0; $(VALGRIND_ENV) $(BATS) $(SAN_JOBS) $(COMPILER_TESTS) || st=$$?; \
 	 scripts/sanitizer-logs $(VALGRIND_LOG) || st=1; exit $$st
 
 # make fuzz FUZZ_SECONDS=N: each libFuzzer harness (fuzz/) for N seconds.

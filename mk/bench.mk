@@ -28,4 +28,4 @@ bench: netc $(BENCH_BUILD)/gentopo $(BENCH_BUILD)/measure $(BENCH_BUILD)/yaml_ba
 		NETC=./netc sh bench/bench.sh
 
 # tests/scaling.bats generates its topologies with gentopo.
-check: $(BENCH_BUILD)/gentopo
+check-suite: $(BENCH_BUILD)/gentopo

@@ -9,7 +9,8 @@ set -eu
 
 build="gcc make flex bison libyaml-dev pkg-config"
 check="$build bats bats-support bats-assert shellcheck graphviz iproute2 nftables
-       dnsmasq-base busybox libxen-dev valgrind procps time"
+       dnsmasq-base busybox libxen-dev valgrind procps time parallel
+       clang libclang-rt-14-dev"
 bench="$build hyperfine valgrind iproute2"
 fuzz="$build clang libclang-rt-14-dev"
 docs="$build graphviz"

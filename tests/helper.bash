@@ -27,3 +27,21 @@ require_root() {
 		skip "needs root for network namespaces (run make check as root)"
 	fi
 }
+
+# make check-valgrind runs netc about fifty times slower, and a second of
+# valgrind's start-up a run.  Tests that repeat the same runs, or loop over
+# hundreds of inputs for a property checked natively, do less there:
+#   skip_under_valgrind WHY   skip this test under valgrind, saying why
+#   valgrind_thin N           filter: every Nth line of stdin under
+#                             valgrind (from the first), all of it otherwise
+skip_under_valgrind() {
+	[ "${NETC_SANITIZER:-}" != valgrind ] || skip "under valgrind: $1"
+}
+
+valgrind_thin() {
+	if [ "${NETC_SANITIZER:-}" = valgrind ]; then
+		awk -v n="$1" '(NR - 1) % n == 0'
+	else
+		cat
+	fi
+}

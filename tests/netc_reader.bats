@@ -763,6 +763,7 @@ EOF
 }
 
 @test "a 20 MB generated topology parses" {
+	skip_under_valgrind "a time bound; tests/large.bats compiles megabytes under valgrind"
 	local f="$BATS_TEST_TMPDIR/big.netc" out="$BATS_TEST_TMPDIR/big.ast"
 	awk 'BEGIN {
 		print "version 1;\nnetwork xenbr0 { mode bridge; uplink eth0; }"

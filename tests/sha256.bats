@@ -9,7 +9,8 @@ load helper
 	local base pad i f want a b
 	base=$(printf 'version: 1\nnetworks: { xenbr0: {} }\n')
 	f="$BATS_TEST_TMPDIR/t.yaml"
-	for i in $(seq 0 140); do
+	# Under valgrind every 7th length: still each block count, both paths.
+	for i in $(seq 0 140 | valgrind_thin 7); do
 		pad=$(head -c "$i" /dev/zero | tr '\0' 'x')
 		printf '%s\n#%s\n' "$base" "$pad" > "$f"
 		want=$(sha256sum "$f" | cut -d' ' -f1)

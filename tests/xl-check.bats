@@ -45,7 +45,7 @@ check_topology() {
 	local t checked=0
 	while IFS= read -r t; do
 		check_topology "$t"
-	done < <(find "$TOP/tests" -type f \( -name '*.yaml' -o -name '*.yml' -o -name '*.netc' \) | sort)
+	done < <(find "$TOP/tests" -type f \( -name '*.yaml' -o -name '*.yml' -o -name '*.netc' \) | sort | valgrind_thin 4)
 	[ "$checked" -ge 4 ] || fail "only $checked test topologies checked"
 }
 

@@ -494,6 +494,7 @@ deep() {
 }
 
 @test "a 20 MB topology parses, in seconds" {
+	skip_under_valgrind "a time bound; tests/large.bats compiles megabytes under valgrind"
 	f="$BATS_TEST_TMPDIR/big.yaml"
 	awk 'BEGIN {
 		print "version: 1"
