@@ -10,12 +10,7 @@ load helper
 load lib/host
 
 setup() {
-	require_root
-	dom0_with_lan
-	ns_add wan
-	ns_nic dom0 eth1 wan 203.0.113.10/24
-	nsx wan ip addr add 203.0.113.1/24 dev lan0
-	sh_script "$TESTDATA/modes.yaml"
+	modes_host
 }
 
 teardown() {

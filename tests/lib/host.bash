@@ -12,6 +12,18 @@ TESTDATA="$TOP/tests/data/sh"
 # the namespace inode, is tested on its own in sh_guarantees.bats).
 export NETC_STATE_DIR="$BATS_TEST_TMPDIR/state"
 
+# The dom0 of tests/data/modes.yaml: eth0 on the LAN (dom0_with_lan), eth1
+# on 203.0.113.0/24 to a namespace "wan" (203.0.113.1, routed mode's
+# gatewaydev), and that topology compiled into $SCRIPT with NETC OPTIONS.
+modes_host() {
+	require_root
+	dom0_with_lan
+	ns_add wan
+	ns_nic dom0 eth1 wan 203.0.113.10/24
+	nsx wan ip addr add 203.0.113.1/24 dev lan0
+	sh_script "$TESTDATA/modes.yaml" "$@"
+}
+
 # sh_script TOPOLOGY [NETC OPTIONS...]: compile into $SCRIPT.
 sh_script() {
 	local topo=$1
