@@ -149,29 +149,22 @@ static int write_single(const struct options *o, const struct backend *b, struct
 
 static int write_directory(const struct options *o, struct vec *files)
 {
-	struct output_item *items = xcalloc(files->len, sizeof(*items));
-	char **paths = xcalloc(files->len, sizeof(*paths));
+	struct output_item *items = xcalloc(files->len ? files->len : 1, sizeof(*items));
 	int rc;
 
-	rc = output_prepare_dir(o->output);
-	for (size_t i = 0; rc == EXIT_OK && i < files->len; i++) {
+	for (size_t i = 0; i < files->len; i++) {
 		struct out_file *f = files->items[i];
 
-		paths[i] = xmalloc(strlen(o->output) + strlen(f->name) + 2);
-		sprintf(paths[i], "%s/%s", o->output, f->name);
-		items[i] = (struct output_item){ paths[i], f->text.buf, f->text.len, f->mode };
+		items[i] = (struct output_item){ f->name, f->text.buf, f->text.len, f->mode };
 	}
-	if (rc == EXIT_OK && files->len)
-		rc = output_write(items, files->len);
+	rc = output_write_dir(o->output, items, files->len);
 	for (size_t i = 0; i < files->len; i++) {
 		struct out_file *f = files->items[i];
 
 		if (rc == EXIT_OK && o->verbose)
-			fprintf(stderr, "netc: wrote %s\n", paths[i]);
-		free(paths[i]);
+			fprintf(stderr, "netc: wrote %s/%s\n", o->output, f->name);
 		strbuf_free(&f->text);
 	}
-	free(paths);
 	free(items);
 	return rc;
 }

@@ -22,7 +22,13 @@ struct output_item {
 };
 
 int output_write(const struct output_item *items, size_t n);
-/* Make @dir if it is missing (one level, like mkdir). EXIT_OK or EXIT_IO. */
-int output_prepare_dir(const char *dir);
+/*
+ * The files of a directory target (-t xl): @files[i].path is a file name
+ * within @dir.  In an existing @dir each is replaced as output_write()
+ * does, and other files are left alone.  A missing @dir (one level, like
+ * mkdir) is built whole as a temporary directory beside it and renamed
+ * into place, so that on failure not even @dir is left.
+ */
+int output_write_dir(const char *dir, const struct output_item *files, size_t n);
 
 #endif

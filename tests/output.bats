@@ -135,6 +135,28 @@ changed_topology() {
 	unchanged "$D" in_ns
 }
 
+@test "output: a new -t xl directory that fills the disk midway is not made at all" {
+	ns_start
+	# 64 KiB are 16 pages: twenty files do not fit.  The directory is built
+	# as a temporary beside its place; the failure removes it whole.
+	in_ns mount -t tmpfs -o size=64k,mode=0755 netc-full "$D"
+	awk 'BEGIN {
+		print "version: 1\nnetworks: { xenbr0: {} }\ndomains:"
+		for (i = 0; i < 20; i++) printf "  d%02d: { id: %d, vifs: [ {} ] }\n", i, i + 1
+	}' > "$BATS_TEST_TMPDIR/many.yaml"
+	run --separate-stderr in_ns "$NETC" -t xl "$BATS_TEST_TMPDIR/many.yaml" -o "$D/xl"
+	assert_equal "$status" 3
+	[[ "$stderr" =~ ^netc:\ cannot\ write\ \'$D/xl/d[01][0-9]\.cfg\':\ No\ space\ left\ on\ device$ ]] ||
+		fail "not a failure midway: $stderr"
+	run in_ns find "$D" -mindepth 1
+	assert_output ""
+	# With room, the same run makes the directory and all twenty files.
+	in_ns umount "$D"
+	"$NETC" -t xl "$BATS_TEST_TMPDIR/many.yaml" -o "$D/xl"
+	assert_equal "$(ls "$D/xl" | wc -l)" 20
+	assert_equal "$(find "$D" -name '.netc-*')" ""
+}
+
 @test "output: -t xl under a missing parent: exit 3, nothing made" {
 	run --separate-stderr "$NETC" -t xl samples/classic.yaml -o "$D/no/such/xl"
 	assert_equal "$status" 3
