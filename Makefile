@@ -113,8 +113,8 @@ TESTS     ?= tests
 # TESTS=tests/cli.bats runs only the first part, on the files given.
 check:
 	@$(MAKE) --no-print-directory check-suite
-	@$(MAKE) --no-print-directory check-asan ASAN_TESTS="$(COMPILER_TESTS)" SAN_JOBS="$(SAN_JOBS)"
-	@$(MAKE) --no-print-directory check-valgrind SAN_JOBS="$(SAN_JOBS)"
+	@$(MAKE) --no-print-directory check-asan ASAN_TESTS="$(COMPILER_TESTS)"
+	@$(MAKE) --no-print-directory check-valgrind
 
 check-suite: netc tests/xlcheck
 	@$(DEPS) check

@@ -183,7 +183,7 @@ fail:
 
 /*
  * A directory that does not exist yet is made whole beside itself, as
- * "PARENT/.netc-PID-N" holding every file, and renamed into place: one
+ * "PARENT/.netc-PID-dN" holding every file, and renamed into place: one
  * rename for all the files instead of one each (half the system time of
  * writing 10,000 files), and a failure leaves nothing, not even @dir.
  * Errors name the paths the files were going to have.
