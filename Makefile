@@ -116,9 +116,18 @@ check:
 	@$(MAKE) --no-print-directory check-asan ASAN_TESTS="$(COMPILER_TESTS)"
 	@$(MAKE) --no-print-directory check-valgrind
 
+# The whole suite runs in two parts: the files that share nothing, one bats
+# job per core; then the namespace tests and the build tests, one at a time.
 check-suite: netc tests/xlcheck
 	@$(DEPS) check
+ifeq ($(TESTS),tests)
+	@st=0; \
+	 $(BATS) $(TEST_JOBS) $(COMPILER_TESTS) tests/scaling.bats tests/fuzz.bats || st=1; \
+	 $(BATS) $(E2E_TESTS) tests/build.bats || st=1; \
+	 exit $$st
+else
 	$(BATS) $(BATS_JOBS) $(TESTS)
+endif
 
 tests/xlcheck: tests/xlcheck.c | deps
 	@$(DEPS) check
@@ -139,9 +148,9 @@ SAN_TESTS     = $(filter-out $(SAN_SKIP),$(wildcard tests/*.bats))
 # does the same work in their *_generate.bats, which stay in).
 E2E_TESTS      = $(filter-out %_generate.bats,$(wildcard tests/sh_*.bats tests/lab_*.bats))
 COMPILER_TESTS = $(filter-out $(E2E_TESTS),$(SAN_TESTS))
-# Sanitized runs are CPU-bound and the compiler's tests share nothing: one
-# bats job per core when GNU parallel (which bats -j needs) is there.
-SAN_JOBS      ?= $(shell command -v parallel >/dev/null 2>&1 && echo "-j $$(nproc)")
+# The compiler's tests are CPU-bound and share nothing: one bats job per
+# core when GNU parallel (which bats -j needs) is there.
+TEST_JOBS     ?= $(shell command -v parallel >/dev/null 2>&1 && echo "-j $$(nproc)")
 
 # make check-asan: the suite against build-asan/netc (ASan, UBSan, LSan);
 # make check runs it on the compiler's tests only.
@@ -164,7 +173,8 @@ asan-build:
 check-asan: asan-build tests/xlcheck
 	@$(DEPS) check
 	@rm -rf $(ASAN_LOG) && mkdir -p $(ASAN_LOG)
-	@st=0; $(ASAN_ENV) $(BATS) $(SAN_JOBS) $(ASAN_TESTS) || st=$$?; \
+	@st=0; $(ASAN_ENV) $(BATS) $(TEST_JOBS) $(filter-out $(E2E_TESTS),$(ASAN_TESTS)) || st=$$?; \
+	 $(if $(filter $(E2E_TESTS),$(ASAN_TESTS)),$(ASAN_ENV) $(BATS) $(filter $(E2E_TESTS),$(ASAN_TESTS)) || st=$$?;) \
 	 scripts/sanitizer-logs $(ASAN_LOG) || st=1; exit $$st
 
 # make check-valgrind: the compiler's tests against tests/lib/valgrind-netc, a
@@ -179,7 +189,7 @@ VALGRIND_ENV   = NETC=$(abspath tests/lib/valgrind-netc) NETC_SANITIZER=valgrind
 check-valgrind: netc tests/xlcheck
 	@$(DEPS) check
 	@rm -rf $(VALGRIND_LOG) && mkdir -p $(VALGRIND_LOG) && cp netc $(VALGRIND_BIN)
-	@st=0; $(VALGRIND_ENV) $(BATS) $(SAN_JOBS) $(COMPILER_TESTS) || st=$$?; \
+	@st=0; $(VALGRIND_ENV) $(BATS) $(TEST_JOBS) $(COMPILER_TESTS) || st=$$?; \
 	 scripts/sanitizer-logs $(VALGRIND_LOG) || st=1; exit $$st
 
 # make fuzz FUZZ_SECONDS=N: each libFuzzer harness (fuzz/) for N seconds.
