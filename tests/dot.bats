@@ -4,6 +4,7 @@
 # mode drawn its own way; quoting; --host; the pictures of docs/lab.md.
 
 load helper
+load lib/scaling
 
 setup() {
 	cd "$TOP"
@@ -159,15 +160,9 @@ EOF
 
 @test "dot: the work grows linearly with the guests" {
 	# tests/scaling.bats measures dot on many networks; this, on many guests.
-	local gentopo="$TOP/build/bench/gentopo" a b
-	command -v valgrind >/dev/null || skip "valgrind is not installed"
-	[ -x "$gentopo" ] || skip "build/bench/gentopo is missing (make check builds it)"
-	"$gentopo" yaml 250 >"$BATS_TEST_TMPDIR/s.yaml"
-	"$gentopo" yaml 1000 >"$BATS_TEST_TMPDIR/l.yaml"
-	a=$(valgrind --tool=callgrind --callgrind-out-file=/dev/null "$NETC" -q -t dot "$BATS_TEST_TMPDIR/s.yaml" 2>&1 >/dev/null |
-		awk '/refs:/ { gsub(",", "", $NF); print $NF }')
-	b=$(valgrind --tool=callgrind --callgrind-out-file=/dev/null "$NETC" -q -t dot "$BATS_TEST_TMPDIR/l.yaml" 2>&1 >/dev/null |
-		awk '/refs:/ { gsub(",", "", $NF); print $NF }')
-	[ -n "$a" ] && [ -n "$b" ]
-	awk -v a="$a" -v b="$b" 'BEGIN { exit !(b / a <= 10) }' || fail "-t dot grows x$(awk -v a="$a" -v b="$b" 'BEGIN { print b / a }') for 4x the input"
+	require_scaling
+	"$GENTOPO" yaml 250 >"$BATS_TEST_TMPDIR/s.yaml"
+	"$GENTOPO" yaml 1000 >"$BATS_TEST_TMPDIR/l.yaml"
+	assert_linear "$(instructions "$NETC" -q -t dot "$BATS_TEST_TMPDIR/s.yaml")" \
+		"$(instructions "$NETC" -q -t dot "$BATS_TEST_TMPDIR/l.yaml")" "-t dot"
 }

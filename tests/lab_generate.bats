@@ -5,6 +5,7 @@
 # without an address, usage.  lab_samples.bats and lab_verbs.bats run it.
 
 load helper
+load lib/scaling
 
 setup() {
 	cd "$TOP"
@@ -288,21 +289,14 @@ EOF
 	# As tests/scaling.bats measures the other targets: callgrind's
 	# instruction count at two sizes four times apart grows at most 10 times
 	# (a quadratic pass, such as pinging every pair on a big network, grows 16).
-	local gentopo="$TOP/build/bench/gentopo" a b
-	command -v valgrind >/dev/null || skip "valgrind is not installed"
-	[ -x "$gentopo" ] || skip "build/bench/gentopo is missing (make check builds it)"
-	"$gentopo" yaml 250 >"$BATS_TEST_TMPDIR/s.yaml"
-	"$gentopo" yaml 1000 >"$BATS_TEST_TMPDIR/l.yaml"
-	"$gentopo" yaml --bridges 250 >"$BATS_TEST_TMPDIR/sb.yaml"
-	"$gentopo" yaml --bridges 1000 >"$BATS_TEST_TMPDIR/lb.yaml"
+	require_scaling
+	"$GENTOPO" yaml 250 >"$BATS_TEST_TMPDIR/s.yaml"
+	"$GENTOPO" yaml 1000 >"$BATS_TEST_TMPDIR/l.yaml"
+	"$GENTOPO" yaml --bridges 250 >"$BATS_TEST_TMPDIR/sb.yaml"
+	"$GENTOPO" yaml --bridges 1000 >"$BATS_TEST_TMPDIR/lb.yaml"
 	for pair in "s l" "sb lb"; do
 		set -- $pair
-		a=$(valgrind --tool=callgrind --callgrind-out-file=/dev/null "$NETC" -q -t lab "$BATS_TEST_TMPDIR/$1.yaml" 2>&1 >/dev/null |
-			awk '/refs:/ { gsub(",", "", $NF); print $NF }')
-		b=$(valgrind --tool=callgrind --callgrind-out-file=/dev/null "$NETC" -q -t lab "$BATS_TEST_TMPDIR/$2.yaml" 2>&1 >/dev/null |
-			awk '/refs:/ { gsub(",", "", $NF); print $NF }')
-		[ -n "$a" ] && [ -n "$b" ]
-		echo "lab $1 -> $2: $a -> $b instructions" >&3
-		awk -v a="$a" -v b="$b" 'BEGIN { exit !(b / a <= 10) }' || fail "-t lab grows x$(awk -v a="$a" -v b="$b" 'BEGIN { print b / a }') for 4x the input"
+		assert_linear "$(instructions "$NETC" -q -t lab "$BATS_TEST_TMPDIR/$1.yaml")" \
+			"$(instructions "$NETC" -q -t lab "$BATS_TEST_TMPDIR/$2.yaml")" "lab $1 -> $2"
 	done
 }

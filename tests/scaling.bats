@@ -7,27 +7,10 @@
 # many networks (per-network checks and backends).
 
 load helper
-
-GENTOPO="$TOP/build/bench/gentopo"
+load lib/scaling
 
 setup() {
-	command -v valgrind >/dev/null || skip "valgrind is not installed"
-	[ -x "$GENTOPO" ] || skip "build/bench/gentopo is missing (make check builds it)"
-}
-
-# instructions CMD...: callgrind's total instruction count for CMD.
-instructions() {
-	valgrind --tool=callgrind --callgrind-out-file=/dev/null "$@" 2>&1 >/dev/null |
-		awk '/refs:/ { gsub(",", "", $NF); print $NF }'
-}
-
-# assert_linear SMALL LARGE: LARGE / SMALL <= 10 for sizes 4x apart.
-assert_linear() {
-	local small=$1 large=$2 what=$3
-	[ -n "$small" ] && [ -n "$large" ] || fail "$what: no instruction count"
-	ratio=$(awk -v a="$large" -v b="$small" 'BEGIN { printf "%.2f", a / b }')
-	echo "$what: $small -> $large instructions, x$ratio for 4x the input" >&3
-	awk -v r="$ratio" 'BEGIN { exit !(r <= 10) }' || fail "$what grows x$ratio for 4x the input"
+	require_scaling
 }
 
 @test "scaling: domains and vifs (YAML), check and json" {
