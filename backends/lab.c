@@ -58,6 +58,7 @@ struct lab_seg {
 struct lab_lan {
 	unsigned index;
 	const char *label;
+	const char *row_label;  /* "lan(LABEL)" */
 	struct lab_seg seg;
 	struct vec nics;
 	struct vec vlans;
@@ -80,6 +81,8 @@ struct lab_nic {
  *            off the host (nat, route, a LAN) rather than to dom0 only.
  * @dom0:     dom0's address on the vif's network (the gateway row).
  * @seg:      the LAN segment the network is bridged or routed onto.
+ * @addr:     what a row pinging it calls its address: the ip, or
+ *            "@DOMAIN:DEVID" (the engine reads the address DHCP gave it).
  * @netpos:   its place among the vifs with an address on its network.
  */
 struct lab_vif {
@@ -94,6 +97,7 @@ struct lab_vif {
 	bool has_dom0;
 	struct ip_addr dom0;
 	const struct lab_seg *seg;
+	const char *addr;
 	size_t netpos;
 };
 
@@ -108,7 +112,9 @@ struct lab {
 	struct vec held;        /* struct ip_addr *: addresses the topology uses */
 	struct strmap held_set; /* the same, by held_key() */
 	struct vec blocks;      /* struct lab_seg *: subnets it uses (numbering avoids them) */
-	struct strbuf rows;
+	const char **dom0_labels;       /* "dom0(HOST)", by host index */
+	struct vec *host_lans;  /* struct lab_lan *: the LANs of each host, once */
+	struct strbuf *rows;    /* where add_rows() writes */
 	size_t w_src, w_dst, w_addr, w_want, w_seen;
 };
 
@@ -654,6 +660,13 @@ static void plan_vifs(struct lab *l)
 
 /* ---- the reachability table ---- */
 
+/*
+ * Every row is written straight into the script (l->rows) without building
+ * its pieces first: at 10,000 guests the table is a third of the lab, and
+ * formatting each piece into the arena was most of its cost.  Labels used
+ * over and over are made once: lab_lan.row_label, l->dom0_labels,
+ * lab_vif.addr.
+ */
 static void widen(size_t *w, const char *s)
 {
 	size_t n = strlen(s);
@@ -662,36 +675,37 @@ static void widen(size_t *w, const char *s)
 		*w = n;
 }
 
-static const char *dom0_label(struct lab *l, const struct ir_host *h)
+/* Words followed by one space each; the list ends with NULL. */
+static void add_words(struct strbuf *sb, ...)
 {
-	return arena_printf(l->a, "dom0(%s)", h->name.s);
+	va_list ap;
+	const char *w;
+
+	va_start(ap, sb);
+	while ((w = va_arg(ap, const char *))) {
+		strbuf_adds(sb, w);
+		strbuf_addc(sb, ' ');
+	}
+	va_end(ap);
 }
 
-static const char *lan_label(struct lab *l, const struct lab_lan *lan)
+/* The why of a row, and its newline. */
+static void add_why(struct strbuf *sb, const char *fmt, va_list ap)
 {
-	return arena_printf(l->a, "lan(%s)", lan->label);
-}
-
-static const char *vif_addr(struct lab *l, const struct lab_vif *x)
-{
-	if (x->has_ip)
-		return ip_str(l, &x->ip);
-	return arena_printf(l->a, "@%s:%u", x->v->domain->name.s, x->v->devid);
+	if (!strchr(fmt, '%'))
+		strbuf_adds(sb, fmt);
+	else
+		strbuf_vaddf(sb, fmt, ap);
+	strbuf_addc(sb, '\n');
 }
 
 /* row ping KIND NAME IFACE SOURCE DESTINATION ADDRESS EXPECTED WHY */
-static void PRINTF_LIKE(9, 10) row_ping(struct lab *l, const char *kind, const char *name,
-					const char *iface, const char *src, const char *dst,
-					const char *addr, const char *want, const char *fmt, ...)
+static void row_vping(struct lab *l, const char *kind, const char *name, const char *iface,
+		      const char *src, const char *dst, const char *addr, const char *want,
+		      const char *fmt, va_list ap)
 {
-	va_list ap;
-
-	strbuf_addf(&l->rows, "row ping %s %s %s %s %s %s %s ", kind, name, iface, src, dst, addr,
-		    want);
-	va_start(ap, fmt);
-	strbuf_vaddf(&l->rows, fmt, ap);
-	va_end(ap);
-	strbuf_addc(&l->rows, '\n');
+	add_words(l->rows, "row ping", kind, name, iface, src, dst, addr, want, (const char *)NULL);
+	add_why(l->rows, fmt, ap);
 	widen(&l->w_src, src);
 	widen(&l->w_dst, dst);
 	widen(&l->w_addr, addr[0] == '@' ? "255.255.255.255" : addr);
@@ -700,32 +714,54 @@ static void PRINTF_LIKE(9, 10) row_ping(struct lab *l, const char *kind, const c
 		widen(&l->w_seen, "no-address");
 }
 
+static void PRINTF_LIKE(9, 10) row_ping(struct lab *l, const char *kind, const char *name,
+					const char *iface, const char *src, const char *dst,
+					const char *addr, const char *want, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	row_vping(l, kind, name, iface, src, dst, addr, want, fmt, ap);
+	va_end(ap);
+}
+
 static void PRINTF_LIKE(4, 5) row_skip(struct lab *l, const char *src, const char *dst,
 				       const char *fmt, ...)
 {
 	va_list ap;
 
-	strbuf_addf(&l->rows, "row skip %s %s ", src, dst);
+	add_words(l->rows, "row skip", src, dst, (const char *)NULL);
 	va_start(ap, fmt);
-	strbuf_vaddf(&l->rows, fmt, ap);
+	add_why(l->rows, fmt, ap);
 	va_end(ap);
-	strbuf_addc(&l->rows, '\n');
 	widen(&l->w_src, src);
 	widen(&l->w_dst, dst);
 }
 
-static void row_from_vif(struct lab *l, const struct lab_vif *x, const char *dst, const char *addr,
-			 const char *want, const char *why)
+static void PRINTF_LIKE(6, 7) row_from_vif(struct lab *l, const struct lab_vif *x,
+					   const char *dst, const char *addr, const char *want,
+					   const char *fmt, ...)
 {
-	row_ping(l, "domu", x->v->domain->name.s, arena_printf(l->a, "eth%u", x->v->devid), x->label,
-		 dst, addr, want, "%s", why);
+	char iface[16];
+	va_list ap;
+
+	snprintf(iface, sizeof(iface), "eth%u", x->v->devid);
+	va_start(ap, fmt);
+	row_vping(l, "domu", x->v->domain->name.s, iface, x->label, dst, addr, want, fmt, ap);
+	va_end(ap);
 }
 
-static void row_from_lan(struct lab *l, const struct lab_seg *s, const struct lab_vif *x,
-			 const char *want, const char *why)
+static void PRINTF_LIKE(5, 6) row_from_lan(struct lab *l, const struct lab_seg *s,
+					   const struct lab_vif *x, const char *want,
+					   const char *fmt, ...)
 {
-	row_ping(l, "lan", arena_printf(l->a, "%u", s->lan->index), "-", lan_label(l, s->lan),
-		 x->label, vif_addr(l, x), want, "%s", why);
+	char index[16];
+	va_list ap;
+
+	snprintf(index, sizeof(index), "%u", s->lan->index);
+	va_start(ap, fmt);
+	row_vping(l, "lan", index, "-", s->lan->row_label, x->label, x->addr, want, fmt, ap);
+	va_end(ap);
 }
 
 /* The LANs host @h is plugged into, each once. */
@@ -764,14 +800,13 @@ static void row_pair(struct lab *l, const struct lab_vif *a, const struct lab_vi
 	const char *how;
 
 	if (b->host == a->host) {
-		row_from_vif(l, a, b->label, vif_addr(l, b), "reach",
-			     arena_printf(l->a, "same network %s", n->name.s));
+		row_from_vif(l, a, b->label, b->addr, "reach", "same network %s", n->name.s);
 		return;
 	}
 	how = n->mode == MODE_ROUTE ? NULL : joined_by(a, b);
 	if (how)
-		row_from_vif(l, a, b->label, vif_addr(l, b), "reach",
-			     arena_printf(l->a, "same network %s, across hosts %s", n->name.s, how));
+		row_from_vif(l, a, b->label, b->addr, "reach", "same network %s, across hosts %s",
+			     n->name.s, how);
 	else
 		row_skip(l, a->label, b->label, "%s on hosts %s and %s: no VXLAN or shared LAN joins them",
 			 n->name.s, a->host->name.s, b->host->name.s);
@@ -799,21 +834,22 @@ static void rows_pairs(struct lab *l, const struct lab_vif *a, const struct vec 
 static void rows_lease(struct lab *l, const struct lab_vif *x)
 {
 	const struct ir_network *n = x->v->net;
-	const char *want, *why;
+	char first[64], last[64], want[136];
 
 	if (!dhcp_serves(n, x->host))
 		return;
 	if (x->has_ip && x->v->mac_source != MAC_RANDOM) {
-		want = ip_str(l, &x->ip);
-		why = arena_printf(l->a, "static lease on %s", n->name.s);
+		ip_format(&x->ip, want);
+		strbuf_addf(l->rows, "row lease %s %u %s %s static lease on %s\n",
+			    x->v->domain->name.s, x->v->devid, x->label, want, n->name.s);
 	} else if (x->dynamic) {
-		want = arena_printf(l->a, "%s-%s", ip_str(l, &n->dhcp.first), ip_str(l, &n->dhcp.last));
-		why = arena_printf(l->a, "an address from the range of %s", n->name.s);
+		snprintf(want, sizeof(want), "%s-%s", ip_format(&n->dhcp.first, first),
+			 ip_format(&n->dhcp.last, last));
+		strbuf_addf(l->rows, "row lease %s %u %s %s an address from the range of %s\n",
+			    x->v->domain->name.s, x->v->devid, x->label, want, n->name.s);
 	} else {
 		return;
 	}
-	strbuf_addf(&l->rows, "row lease %s %u %s %s %s\n", x->v->domain->name.s, x->v->devid,
-		    x->label, want, why);
 	widen(&l->w_src, x->label);
 	widen(&l->w_want, want);
 	widen(&l->w_seen, "255.255.255.255");
@@ -822,102 +858,127 @@ static void rows_lease(struct lab *l, const struct lab_vif *x)
 static void rows_vif(struct lab *l, const struct lab_vif *x, const struct vec *peers)
 {
 	const struct ir_network *n = x->v->net;
-	const struct lab_lan **lans = NULL;
-	const char *mode = net_mode_name(n->mode), *dom0 = dom0_label(l, x->host);
-	size_t k = 0;
+	const struct vec *lans = &l->host_lans[x->host->index];
+	const struct lab_lan *lan;
+	const char *mode = net_mode_name(n->mode), *row_label;
+	char addr[64];
 
 	if (!x->has_ip && !x->dynamic) {
 		row_skip(l, x->label, "-", "no ip: nothing to ping (on %s)", n->name.s);
 		return;
 	}
-	if (x->has_dom0)
-		row_from_vif(l, x, dom0, ip_str(l, &x->dom0), "reach",
-			     n->mode == MODE_ROUTE
-			     ? arena_printf(l->a, "its gateway: dom0's %s (vif-route)", n->gatewaydev.name.s)
-			     : arena_printf(l->a, "%sdom0 on %s (%s)", x->has_gw && ip_equal(&x->gw, &x->dom0)
-					    ? "its gateway: " : "", n->name.s, mode));
+	if (x->has_dom0 && n->mode == MODE_ROUTE)
+		row_from_vif(l, x, l->dom0_labels[x->host->index], ip_format(&x->dom0, addr), "reach",
+			     "its gateway: dom0's %s (vif-route)", n->gatewaydev.name.s);
+	else if (x->has_dom0)
+		row_from_vif(l, x, l->dom0_labels[x->host->index], ip_format(&x->dom0, addr), "reach",
+			     "%sdom0 on %s (%s)",
+			     x->has_gw && ip_equal(&x->gw, &x->dom0) ? "its gateway: " : "",
+			     n->name.s, mode);
 	rows_pairs(l, x, peers);
-	if (n->mode == MODE_NAT || n->mode == MODE_ISOLATED) {
-		lans = arena_alloc(l->a, (l->host_nics[x->host->index].len + 1) * sizeof(*lans));
-		k = host_lans(l, x->host, lans);
-	}
+	row_label = x->seg ? x->seg->lan->row_label : NULL;
 	switch (n->mode) {
 	case MODE_NAT:
 		if (x->seg && seg_v4(x->seg) && x->is_default)
-			row_from_vif(l, x, lan_label(l, x->seg->lan), ip_str(l, &x->seg->addr), "reach",
-				     arena_printf(l->a, "nat %s: masqueraded out of %s", n->name.s,
-						  n->outbound.name.s));
+			row_from_vif(l, x, row_label, ip_format(&x->seg->addr, addr), "reach",
+				     "nat %s: masqueraded out of %s", n->name.s, n->outbound.name.s);
 		else if (x->seg && seg_v4(x->seg))
-			row_skip(l, x->label, lan_label(l, x->seg->lan),
+			row_skip(l, x->label, row_label,
 				 "not the guest's default route (that is another vif)");
-		for (size_t j = 0; j < k; j++)
-			if (seg_v4(&lans[j]->seg))
-				row_from_lan(l, &lans[j]->seg, x, "blocked",
-					     arena_printf(l->a, "nat %s: the LAN never reaches in", n->name.s));
+		IR_FOREACH(const struct lab_lan *, lan, lans)
+			if (seg_v4(&lan->seg))
+				row_from_lan(l, &lan->seg, x, "blocked",
+					     "nat %s: the LAN never reaches in", n->name.s);
 		break;
 	case MODE_ISOLATED:
-		for (size_t j = 0; j < k; j++) {
-			if (!seg_v4(&lans[j]->seg))
+		IR_FOREACH(const struct lab_lan *, lan, lans) {
+			if (!seg_v4(&lan->seg))
 				continue;
-			row_from_vif(l, x, lan_label(l, lans[j]), ip_str(l, &lans[j]->seg.addr), "blocked",
-				     arena_printf(l->a, "isolated %s: nothing leaves", n->name.s));
-			row_from_lan(l, &lans[j]->seg, x, "blocked",
-				     arena_printf(l->a, "isolated %s: nothing comes in", n->name.s));
+			row_from_vif(l, x, lan->row_label, ip_format(&lan->seg.addr, addr), "blocked",
+				     "isolated %s: nothing leaves", n->name.s);
+			row_from_lan(l, &lan->seg, x, "blocked",
+				     "isolated %s: nothing comes in", n->name.s);
 		}
 		break;
 	case MODE_BRIDGE:
 		if (!x->seg)
 			break;
 		if (!x->seg->has_addr && x->seg->vid)
-			row_skip(l, lan_label(l, x->seg->lan), x->label, "the LAN has no address on VLAN %lld",
+			row_skip(l, row_label, x->label, "the LAN has no address on VLAN %lld",
 				 x->seg->vid);
 		else if (!x->seg->has_addr)
-			row_skip(l, lan_label(l, x->seg->lan), x->label, "the LAN has no address");
+			row_skip(l, row_label, x->label, "the LAN has no address");
 		else if (!x->has_ip || !seg_has(x->seg, &x->ip))
-			row_skip(l, lan_label(l, x->seg->lan), x->label, "%s is not on the LAN's subnet",
-				 x->has_ip ? ip_str(l, &x->ip) : "its address");
+			row_skip(l, row_label, x->label, "%s is not on the LAN's subnet",
+				 x->has_ip ? ip_format(&x->ip, addr) : "its address");
 		else if (x->seg->vid)
 			row_from_lan(l, x->seg, x, "reach",
-				     arena_printf(l->a, "bridge %s: on VLAN %lld of the LAN through %s",
-						  n->name.s, x->seg->vid, n->uplink.s));
+				     "bridge %s: on VLAN %lld of the LAN through %s",
+				     n->name.s, x->seg->vid, n->uplink.s);
 		else
-			row_from_lan(l, x->seg, x, "reach",
-				     arena_printf(l->a, "bridge %s: on the LAN through %s", n->name.s,
-						  n->uplink.s));
+			row_from_lan(l, x->seg, x, "reach", "bridge %s: on the LAN through %s",
+				     n->name.s, n->uplink.s);
 		break;
 	case MODE_ROUTE:
 		if (!x->seg || !x->seg->has_addr)
 			break;
 		if (!seg_has(x->seg, &x->ip))
-			row_skip(l, lan_label(l, x->seg->lan), x->label,
+			row_skip(l, row_label, x->label,
 				 "ip not on the LAN's subnet: the LAN has no route to it");
 		else if (!x->is_default)
-			row_skip(l, lan_label(l, x->seg->lan), x->label,
+			row_skip(l, row_label, x->label,
 				 "the guest's default route is another vif: replies leave there");
 		else
-			row_from_lan(l, x->seg, x, "reach",
-				     arena_printf(l->a, "route %s: dom0 proxy-ARPs on %s", n->name.s,
-						  n->gatewaydev.name.s));
+			row_from_lan(l, x->seg, x, "reach", "route %s: dom0 proxy-ARPs on %s",
+				     n->name.s, n->gatewaydev.name.s);
 		break;
 	}
 	rows_lease(l, x);
 }
 
-static void plan_rows(struct lab *l)
+/* The labels rows repeat, made once. */
+static void plan_labels(struct lab *l)
+{
+	const struct ir_topology *t = l->e->ir;
+	const struct ir_host *h;
+	struct lab_lan *lan;
+	struct lab_vif *x;
+	const struct lab_lan **found = arena_alloc(l->a, (l->nics.len + 1) * sizeof(*found));
+	char addr[64];
+
+	IR_FOREACH(struct lab_lan *, lan, &l->lans)
+		lan->row_label = arena_printf(l->a, "lan(%s)", lan->label);
+	l->dom0_labels = arena_alloc(l->a, (t->hosts.len + 1) * sizeof(*l->dom0_labels));
+	l->host_lans = arena_alloc(l->a, (t->hosts.len + 1) * sizeof(*l->host_lans));
+	IR_FOREACH(const struct ir_host *, h, &t->hosts) {
+		size_t k = host_lans(l, h, found);
+
+		l->dom0_labels[h->index] = arena_printf(l->a, "dom0(%s)", h->name.s);
+		for (size_t j = 0; j < k; j++)
+			vec_push(l->a, &l->host_lans[h->index], (void *)found[j]);
+	}
+	IR_FOREACH(struct lab_vif *, x, &l->vifs)
+		x->addr = x->has_ip ? arena_strdup(l->a, ip_format(&x->ip, addr))
+				    : arena_printf(l->a, "@%s:%u", x->v->domain->name.s, x->v->devid);
+}
+
+/* The table, into @sb. */
+static void add_rows(struct lab *l, struct strbuf *sb)
 {
 	const struct ir_host *h;
-	const struct lab_lan **lans = arena_alloc(l->a, (l->nics.len + 1) * sizeof(*lans));
+	const struct lab_lan *lan;
 	struct vec *peers = arena_alloc(l->a, (l->e->ir->networks.len + 1) * sizeof(*peers));
 	struct lab_vif *x;
+	char addr[64];
 
-	IR_FOREACH(const struct ir_host *, h, &l->e->ir->hosts) {
-		size_t k = host_lans(l, h, lans);
-
-		for (size_t j = 0; j < k; j++)
-			if (lans[j]->seg.has_addr)
-				row_ping(l, "dom0", h->name.s, "-", dom0_label(l, h), lan_label(l, lans[j]),
-					 ip_str(l, &lans[j]->seg.addr), "reach", "dom0's NIC on the LAN");
-	}
+	l->rows = sb;
+	plan_labels(l);
+	IR_FOREACH(const struct ir_host *, h, &l->e->ir->hosts)
+		IR_FOREACH(const struct lab_lan *, lan, &l->host_lans[h->index])
+			if (lan->seg.has_addr)
+				row_ping(l, "dom0", h->name.s, "-", l->dom0_labels[h->index],
+					 lan->row_label, ip_format(&lan->seg.addr, addr), "reach",
+					 "dom0's NIC on the LAN");
 	IR_FOREACH(struct lab_vif *, x, &l->vifs) {
 		if (!x->v->net || !(x->has_ip || x->dynamic))
 			continue;
@@ -927,6 +988,7 @@ static void plan_rows(struct lab *l)
 	IR_FOREACH(struct lab_vif *, x, &l->vifs)
 		if (x->v->net)
 			rows_vif(l, x, &peers[x->v->net->index]);
+	l->rows = NULL;
 }
 
 /* ---- the script ---- */
@@ -943,12 +1005,23 @@ static const char *label_safe(struct arena *a, const char *s)
 	return r;
 }
 
-static void add_where(struct lab *l, struct strbuf *sb, const struct srcpos *pos, const char *what)
+/* A comment line naming where a record comes from. */
+static void PRINTF_LIKE(4, 5) add_where(struct lab *l, struct strbuf *sb, const struct srcpos *pos,
+					const char *fmt, ...)
 {
-	if (pos->first_line)
-		strbuf_addf(sb, "# %s:%u %s\n", l->src, (unsigned)pos->first_line, what);
-	else
-		strbuf_addf(sb, "# %s\n", what);
+	va_list ap;
+
+	strbuf_adds(sb, "# ");
+	if (pos->first_line) {
+		strbuf_adds(sb, l->src);
+		strbuf_addc(sb, ':');
+		strbuf_add_ull(sb, pos->first_line);
+		strbuf_addc(sb, ' ');
+	}
+	va_start(ap, fmt);
+	strbuf_vaddf(sb, fmt, ap);
+	va_end(ap);
+	strbuf_addc(sb, '\n');
 }
 
 static void add_header(struct lab *l, struct strbuf *sb, const char *tag)
@@ -987,16 +1060,16 @@ static void add_header(struct lab *l, struct strbuf *sb, const char *tag)
 
 /* The default tag: the first 6 hex digits of the SHA-256 of the records
  * without their comments (which name source lines). */
-static void lab_tag(const struct strbuf *records, char tag[7])
+static void lab_tag(const char *records, size_t n, char tag[7])
 {
 	struct sha256 s;
 	uint8_t md[32];
-	const char *p = records->buf;
+	const char *p = records, *end = records + n;
 
 	sha256_init(&s);
-	while (*p) {
-		const char *nl = strchr(p, '\n');
-		size_t len = nl ? (size_t)(nl - p) + 1 : strlen(p);
+	while (p < end) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		size_t len = nl ? (size_t)(nl - p) + 1 : (size_t)(end - p);
 
 		if (*p != '#')
 			sha256_update(&s, p, len);
@@ -1034,10 +1107,10 @@ static void add_nics(struct lab *l, struct strbuf *sb)
 	IR_FOREACH(const struct lab_nic *, n, &l->nics) {
 		bool first = n->host->nics.items[0] == n->nic;
 
-		add_where(l, sb, &n->nic->name.pos,
-			  arena_printf(l->a, "host %s NIC %s%s%s", n->host->name.s, n->nic->name.s,
-				       n->numbered ? " (no address in the topology: numbered from 192.0.2.0/24)" : "",
-				       first ? ", dom0's default route" : ""));
+		add_where(l, sb, &n->nic->name.pos, "host %s NIC %s%s%s", n->host->name.s,
+			  n->nic->name.s,
+			  n->numbered ? " (no address in the topology: numbered from 192.0.2.0/24)" : "",
+			  first ? ", dom0's default route" : "");
 		gw = first && n->lan->seg.has_addr ? ip_str(l, &n->lan->seg.addr) : "-";
 		strbuf_addf(sb, "nic %s %s %u p%u %s %s\n", n->host->name.s, n->nic->name.s, n->lan->index,
 			    n->port, cidr_str(l, &n->cidr.addr, n->cidr.prefix), gw);
@@ -1080,9 +1153,9 @@ static void add_lan_routes(struct lab *l, struct strbuf *sb)
 			r->prefix = n->subnet_prefix;
 			vec_push(l->a, &done, r);
 			add_where(l, sb, &n->name.pos,
-				  arena_printf(l->a, "network %s (%s) of host %s, behind %s: LAN %u's route to it",
-					       n->name.s, net_mode_name(n->mode), nic->host->name.s,
-					       nic->nic->name.s, nic->lan->index));
+				  "network %s (%s) of host %s, behind %s: LAN %u's route to it",
+				  n->name.s, net_mode_name(n->mode), nic->host->name.s,
+				  nic->nic->name.s, nic->lan->index);
 			strbuf_addf(sb, "lanroute %u %s %s\n", nic->lan->index,
 				    cidr_str(l, &n->subnet, n->subnet_prefix), ip_str(l, &nic->cidr.addr));
 		}
@@ -1092,7 +1165,7 @@ static void add_lan_routes(struct lab *l, struct strbuf *sb)
 static void add_vifs(struct lab *l, struct strbuf *sb)
 {
 	const struct lab_vif *x;
-	char mac[18];
+	char mac[18], addr[64];
 
 	IR_FOREACH(const struct lab_vif *, x, &l->vifs) {
 		const struct ir_vif *v = x->v;
@@ -1100,24 +1173,39 @@ static void add_vifs(struct lab *l, struct strbuf *sb)
 
 		if (!n)
 			continue;
-		add_where(l, sb, &v->pos,
-			  arena_printf(l->a, "domain %s vif %u on %s (%s)%s", v->domain->name.s, v->devid,
-				       n->name.s, net_mode_name(n->mode),
-				       x->dynamic ? ": no ip, asks DHCP" : ""));
-		strbuf_addf(sb, "vif %s %u %s %s %s %s %s ", v->domain->name.s, v->devid, x->host->name.s,
-			    v->backend_name, n->mode == MODE_ROUTE ? "route" : "bridge",
-			    n->mode == MODE_ROUTE ? n->gatewaydev.name.s : v->bridge,
-			    v->mac_source == MAC_RANDOM ? "random" : mac_format(v->mac, mac));
-		if (v->mtu.set)
-			strbuf_addf(sb, "%lld ", v->mtu.v);
-		else
+		add_where(l, sb, &v->pos, "domain %s vif %u on %s (%s)%s", v->domain->name.s, v->devid,
+			  n->name.s, net_mode_name(n->mode), x->dynamic ? ": no ip, asks DHCP" : "");
+		strbuf_adds(sb, "vif ");
+		strbuf_adds(sb, v->domain->name.s);
+		strbuf_addc(sb, ' ');
+		strbuf_add_ull(sb, v->devid);
+		strbuf_addc(sb, ' ');
+		add_words(sb, x->host->name.s, v->backend_name,
+			  n->mode == MODE_ROUTE ? "route" : "bridge",
+			  n->mode == MODE_ROUTE ? n->gatewaydev.name.s : v->bridge,
+			  v->mac_source == MAC_RANDOM ? "random" : mac_format(v->mac, mac),
+			  (const char *)NULL);
+		if (v->mtu.set) {
+			strbuf_add_ll(sb, v->mtu.v);
+			strbuf_addc(sb, ' ');
+		} else {
 			strbuf_adds(sb, "- ");
-		strbuf_addf(sb, "%s %s %d ", x->has_ip ? cidr_str(l, &x->ip, x->prefix) : "-",
-			    x->has_gw ? ip_str(l, &x->gw) : "-", x->is_default ? 1 : 0);
+		}
+		if (x->has_ip) {
+			strbuf_adds(sb, ip_format(&x->ip, addr));
+			strbuf_addc(sb, '/');
+			strbuf_add_ll(sb, x->prefix);
+		} else {
+			strbuf_addc(sb, '-');
+		}
+		strbuf_addc(sb, ' ');
+		add_words(sb, x->has_gw ? ip_format(&x->gw, addr) : "-", x->is_default ? "1" : "0",
+			  (const char *)NULL);
 		if (x->dynamic)
-			strbuf_addf(sb, "%d\n", x->prefix);
+			strbuf_add_ll(sb, x->prefix);
 		else
-			strbuf_adds(sb, "-\n");
+			strbuf_addc(sb, '-');
+		strbuf_addc(sb, '\n');
 	}
 }
 
@@ -1152,13 +1240,12 @@ static void add_records(struct lab *l, struct strbuf *sb)
 	add_nics(l, sb);
 	add_lan_routes(l, sb);
 	IR_FOREACH(const struct ir_host *, h, &t->hosts) {
-		add_where(l, sb, &h->name.pos, arena_printf(l->a, "host %s%s", h->name.s,
-							      h->implicit ? " (implicit)" : ""));
+		add_where(l, sb, &h->name.pos, "host %s%s", h->name.s, h->implicit ? " (implicit)" : "");
 		strbuf_addf(sb, "host %s %zu\n", h->name.s, h_i + 1);
 	}
 	add_vifs(l, sb);
 	strbuf_adds(sb, "# check: who should reach whom, and who must not\n");
-	strbuf_add(sb, l->rows.buf, l->rows.len);
+	add_rows(l, sb);
 	strbuf_adds(sb, "NETC_LAB\n}\n\n");
 }
 
@@ -1222,7 +1309,8 @@ static int add_host_scripts(struct lab *l, struct strbuf *sb)
 int emit_lab(const struct emit_ctx *e, struct strbuf *out)
 {
 	struct lab l = { .e = e, .a = e->arena };
-	struct strbuf records;
+	struct strbuf head;
+	size_t start = out->len;
 	char tag[7];
 	int rc;
 
@@ -1236,18 +1324,19 @@ int emit_lab(const struct emit_ctx *e, struct strbuf *out)
 	l.w_addr = strlen("ADDRESS");
 	l.w_want = strlen("EXPECTED");
 	l.w_seen = strlen("OBSERVED");
-	strbuf_init(&l.rows);
-	strbuf_init(&records);
+	strbuf_init(&head);
 	strmap_init(&l.held_set);
 	collect_held(&l);
 	rc = plan_lans(&l);
 	if (rc == EXIT_OK) {
+		/* The records go straight into @out; the header, which names
+		 * their tag and the table's column widths, goes in front of
+		 * them once they are written. */
 		plan_vifs(&l);
-		plan_rows(&l);
-		add_records(&l, &records);
-		lab_tag(&records, tag);
-		add_header(&l, out, tag);
-		strbuf_add(out, records.buf, records.len);
+		add_records(&l, out);
+		lab_tag(out->buf + start, out->len - start, tag);
+		add_header(&l, &head, tag);
+		strbuf_insert(out, start, head.buf, head.len);
 		rc = add_host_scripts(&l, out);
 	}
 	if (rc == EXIT_OK) {
@@ -1255,7 +1344,6 @@ int emit_lab(const struct emit_ctx *e, struct strbuf *out)
 		strbuf_adds(out, "\nlab_main \"$@\"\n");
 	}
 	strmap_free(&l.held_set);
-	strbuf_free(&records);
-	strbuf_free(&l.rows);
+	strbuf_free(&head);
 	return rc;
 }

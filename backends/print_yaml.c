@@ -90,7 +90,8 @@ static bool yaml11_special(const char *s, size_t len)
 	const char *r = s;
 	size_t n = len, j, k;
 
-	if (word_in(s, len, words))
+	/* Names run longer than any of the words: most scalars stop here. */
+	if (len <= 5 && word_in(s, len, words))
 		return true;
 	if (n && (r[0] == '-' || r[0] == '+')) {
 		r++;
@@ -98,7 +99,7 @@ static bool yaml11_special(const char *s, size_t len)
 	}
 	if (n == 0)
 		return false;
-	if (word_in(r, n, infs))
+	if (n == 4 && word_in(r, n, infs))
 		return true;
 	if (n > 2 && r[0] == '0' && r[1] == 'b')
 		return span(r, 2, n, "01_") == n;

@@ -12,6 +12,8 @@
 
 void xl_quote(struct strbuf *sb, const char *s, size_t len, char quote)
 {
+	size_t plain = 0;       /* start of the run of bytes written as they are */
+
 	strbuf_addc(sb, quote);
 	for (size_t i = 0; i < len; i++) {
 		char c = s[i];
@@ -27,19 +29,22 @@ void xl_quote(struct strbuf *sb, const char *s, size_t len, char quote)
 		case '\t': esc = "\\t"; break;
 		case '\v': esc = "\\v"; break;
 		default:
-			break;
-		}
-		if (esc) {
-			strbuf_adds(sb, esc);
-		} else if (c == quote) {
-			strbuf_addc(sb, '\\');
-			strbuf_addc(sb, c);
-		} else {
 			/* Raw, UTF-8 and the controls without an escape included: the
 			 * lexer takes any byte but the quote, '\\' and newline. */
+			if (c != quote)
+				continue;
+			break;
+		}
+		strbuf_add(sb, s + plain, i - plain);
+		plain = i + 1;
+		if (esc) {
+			strbuf_adds(sb, esc);
+		} else {
+			strbuf_addc(sb, '\\');
 			strbuf_addc(sb, c);
 		}
 	}
+	strbuf_add(sb, s + plain, len - plain);
 	strbuf_addc(sb, quote);
 }
 

@@ -33,7 +33,7 @@ enum ast_kind {
 struct ast_entry;
 
 /**
- * struct ast_node - a value; 64 bytes, since a big topology holds millions.
+ * struct ast_node - a value; 48 bytes, since a big topology holds millions.
  * @pos:     the value's span (for a map or list, its whole extent or its opener).
  * @quoted:  scalar was quoted ('…', "…", or a block scalar): always a string,
  *           never resolved to an integer, boolean or null.
@@ -44,7 +44,7 @@ struct ast_entry;
  * Only the members of the node's kind are meaningful (they share storage).
  */
 struct ast_node {
-	enum ast_kind kind;
+	enum ast_kind kind : 8;
 	bool quoted;
 	uint32_t count;
 	struct srcpos pos;

@@ -517,6 +517,7 @@ static void check_duplicate_interface(struct compilation *c)
 		struct strmap m;
 
 		strmap_init(&m);
+		strmap_reserve(&m, h->nics.len + 3 * h->networks.len + ir_host_vifs(h));
 		IR_FOREACH(const struct ir_nic *, nic, &h->nics)
 			if (nic->declared)
 				iface_claim(c, &m, h, nic->name.s, OWNER_NIC, nic, &nic->name.pos);
@@ -565,6 +566,7 @@ static void check_duplicate_id(struct compilation *c)
 	const struct ir_domain *d;
 
 	strmap_init(&seen);
+	strmap_reserve(&seen, c->ir->domains.len);
 	IR_FOREACH(const struct ir_domain *, d, &c->ir->domains) {
 		const struct ir_domain *first;
 
@@ -718,6 +720,7 @@ static void check_ips(struct compilation *c)
 		bool has_gateway = n->has_subnet || (n->mode == MODE_ROUTE && n->gateway.family);
 
 		strmap_init(&used);
+		strmap_reserve(&used, n->vifs.len + 1);
 		if (has_gateway) {
 			struct ip_owner *o = arena_new(A(c), struct ip_owner);
 

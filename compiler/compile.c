@@ -8,7 +8,7 @@ void compilation_init(struct compilation *c)
 {
 	memset(c, 0, sizeof(*c));
 	arena_init(&c->arena);
-	diag_init(&c->diag, &c->arena);
+	diag_init(&c->diag, &c->arena, &c->src);
 }
 
 void compilation_free(struct compilation *c)
@@ -27,7 +27,7 @@ void compilation_free(struct compilation *c)
 static struct srcpos pos_of_offset(struct compilation *c, size_t off)
 {
 	const unsigned char *p = (const unsigned char *)c->src.data, *from = p, *nl;
-	struct srcpos pos = { .file = &c->src, .first_line = 1, .first_column = 1 };
+	struct srcpos pos = { .first_line = 1, .first_column = 1 };
 
 	while ((nl = memchr(from, '\n', off - (size_t)(from - p)))) {
 		pos.first_line++;

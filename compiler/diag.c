@@ -4,10 +4,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-void diag_init(struct diag_ctx *d, struct arena *a)
+void diag_init(struct diag_ctx *d, struct arena *a, struct srcfile *src)
 {
 	memset(d, 0, sizeof(*d));
 	d->arena = a;
+	d->src = src;
 	d->suggest_work = DIAG_SUGGEST_WORK;
 	for (int i = 0; i < CHECK_COUNT; i++)
 		d->level[i] = check_table[i].level;
@@ -205,7 +206,6 @@ static int diag_cmp(const void *pa, const void *pb)
  * walked once, not once a diagnostic.
  */
 struct excerpt_cursor {
-	const struct srcfile *file;
 	uint32_t line, col;
 	size_t offset;
 };
@@ -216,9 +216,9 @@ struct excerpt_cursor {
  * control or invalid bytes print as '?' so hostile input cannot drive the
  * terminal.
  */
-static void print_excerpt(FILE *out, const struct srcpos *p, struct excerpt_cursor *cur)
+static void print_excerpt(FILE *out, struct srcfile *f, const struct srcpos *p,
+			  struct excerpt_cursor *cur)
 {
-	struct srcfile *f = (struct srcfile *)p->file;
 	const unsigned char *line;
 	size_t len, i = 0;
 	uint32_t col = 1, from, to, caret_end;
@@ -237,7 +237,7 @@ static void print_excerpt(FILE *out, const struct srcpos *p, struct excerpt_curs
 		strbuf_adds(&text, "...");
 		strbuf_adds(&mark, "   ");
 	}
-	if (cur->file == f && cur->line == p->first_line && cur->col <= from) {
+	if (cur->line == p->first_line && cur->col <= from) {
 		col = cur->col;
 		i = cur->offset;
 	}
@@ -246,7 +246,7 @@ static void print_excerpt(FILE *out, const struct srcpos *p, struct excerpt_curs
 
 		i += n ? n : 1;
 	}
-	*cur = (struct excerpt_cursor){ f, p->first_line, col, i };
+	*cur = (struct excerpt_cursor){ p->first_line, col, i };
 	for (; i < len && col < to; col++) {
 		size_t n = utf8_char_len(line + i, len - i);
 		bool shown = col >= from;
@@ -283,14 +283,12 @@ static void print_excerpt(FILE *out, const struct srcpos *p, struct excerpt_curs
 	strbuf_free(&mark);
 }
 
-static void print_head(FILE *out, const struct srcpos *p, const char *sev,
-		       const char *msg, const char *suffix)
+static void print_head(FILE *out, const struct srcfile *f, const struct srcpos *p,
+		       const char *sev, const char *msg, const char *suffix)
 {
 	if (srcpos_valid(p))
-		fprintf(out, "%s:%u:%u: %s: %s%s\n", p->file->name, (unsigned)p->first_line,
+		fprintf(out, "%s:%u:%u: %s: %s%s\n", f->name, (unsigned)p->first_line,
 			(unsigned)p->first_column, sev, msg, suffix);
-	else if (p && p->file)
-		fprintf(out, "%s: %s: %s%s\n", p->file->name, sev, msg, suffix);
 	else
 		fprintf(out, "netc: %s: %s%s\n", sev, msg, suffix);
 }
@@ -325,15 +323,15 @@ void diag_print(struct diag_ctx *d, FILE *out, bool quiet)
 			snprintf(suffix, sizeof(suffix), " [-W%s]", ci->name);
 		else if (ci->level == CHECK_WARNING || ci->level == CHECK_OFF)
 			snprintf(suffix, sizeof(suffix), " [-Werror=%s]", ci->name);
-		print_head(out, &r->pos, r->error ? "error" : "warning", r->msg, suffix);
+		print_head(out, d->src, &r->pos, r->error ? "error" : "warning", r->msg, suffix);
 		if (srcpos_valid(&r->pos))
-			print_excerpt(out, &r->pos, &cur);
+			print_excerpt(out, d->src, &r->pos, &cur);
 		for (const struct diag_note *nt = r->notes; nt; nt = nt->next) {
 			const struct srcpos *np = srcpos_valid(&nt->pos) ? &nt->pos : &r->pos;
 
-			print_head(out, np, "note", nt->msg, "");
+			print_head(out, d->src, np, "note", nt->msg, "");
 			if (srcpos_valid(&nt->pos) && !same_place(&nt->pos, &r->pos))
-				print_excerpt(out, &nt->pos, &cur);
+				print_excerpt(out, d->src, &nt->pos, &cur);
 		}
 	}
 	if (hidden)

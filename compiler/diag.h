@@ -41,6 +41,7 @@ struct diag {
 
 struct diag_ctx {
 	struct arena *arena;
+	struct srcfile *src;    /* the file every position is in */
 	enum check_level level[CHECK_COUNT];
 	bool werror;
 	struct vec records;
@@ -50,7 +51,7 @@ struct diag_ctx {
 	size_t suggest_work;    /* what is left of DIAG_SUGGEST_WORK */
 };
 
-void diag_init(struct diag_ctx *d, struct arena *a);
+void diag_init(struct diag_ctx *d, struct arena *a, struct srcfile *src);
 
 /*
  * Report a problem of check @check at @pos (may be NULL).  Returns true when

@@ -267,6 +267,7 @@ static void derive_unique(struct compilation *c, struct ir_vif **vifs, size_t n,
 	size_t k = ops->key_len, nlost = 0;
 
 	strmap_init(&firsts);
+	strmap_reserve(&firsts, n);
 	/* Pass 1: the canonically first vif of each attempt-0 value keeps it. */
 	for (size_t i = 0; i < n; i++) {
 		struct ir_vif **keeper;
@@ -495,6 +496,7 @@ static void derive_names(struct compilation *c, struct ir_topology *t)
 		struct vec todo = { 0 };
 
 		strmap_init(&taken);
+		strmap_reserve(&taken, h->nics.len + 3 * h->networks.len + ir_host_vifs(h));
 		IR_FOREACH(struct ir_nic *, nic, &h->nics)
 			taken_put(&taken, nic->name.s, &derive_claimed);
 		IR_FOREACH(struct ir_network *, n, &h->networks) {

@@ -341,6 +341,7 @@ static void read_named(struct schema *s, const struct ast_entry *outer, struct s
 {
 	if (!want_map(s, outer, true))
 		return;
+	strmap_reserve(index, index->count + outer->value->count);
 	for (const struct ast_entry *e = outer->value->entries; e; e = e->next) {
 		void *first = strmap_get(index, e->key, e->key_len);
 		void *item;
@@ -1001,7 +1002,7 @@ struct ir_topology *schema_build(struct compilation *c, const struct ast_node *r
 {
 	struct schema s = { c, &c->diag, &c->arena, NULL };
 	struct ir_topology *t = arena_new(&c->arena, struct ir_topology);
-	struct srcpos start = { .file = &c->src, 1, 1, 1, 1 };
+	struct srcpos start = { 1, 1, 1, 1 };
 
 	s.t = t;
 	memcpy(t->mac_prefix, "\x00\x16\x3e", 3);

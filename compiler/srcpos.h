@@ -22,13 +22,15 @@ struct srcfile {
 };
 
 /**
- * struct srcpos - where an AST or IR item came from.  Lines and columns are
- * 1-based; columns count characters (UTF-8 code points), as libyaml does.
- * last_* is the last character of the span (inclusive).  A zero first_line
- * means "no position" (items netc made up, such as the implicit host).
+ * struct srcpos - where an AST or IR item came from, in the compilation's
+ * one source file (which the diagnostics context knows: a position does not
+ * carry it, so it costs 16 bytes, and a big topology holds millions).  Lines
+ * and columns are 1-based; columns count characters (UTF-8 code points), as
+ * libyaml does.  last_* is the last character of the span (inclusive).  A
+ * zero first_line means "no position" (items netc made up, such as the
+ * implicit host).
  */
 struct srcpos {
-	const struct srcfile *file;
 	uint32_t first_line, first_column;
 	uint32_t last_line, last_column;
 };
@@ -45,10 +47,10 @@ const char *srcfile_line(struct srcfile *f, uint32_t line, size_t *len);
 
 static inline int srcpos_valid(const struct srcpos *p)
 {
-	return p && p->file && p->first_line;
+	return p && p->first_line;
 }
 
-/* Ordering used to print diagnostics: by file order, then line, then column. */
+/* Ordering used to print diagnostics: by line, then column. */
 int srcpos_cmp(const struct srcpos *a, const struct srcpos *b);
 /* A span from the start of @a to the end of @b. */
 struct srcpos srcpos_join(const struct srcpos *a, const struct srcpos *b);

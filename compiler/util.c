@@ -78,6 +78,7 @@ void arena_free(struct arena *a)
 		next = c->next;
 		munmap(c, c->size);
 	}
+	strbuf_free(&a->scratch);
 	memset(a, 0, sizeof(*a));
 }
 
@@ -157,17 +158,17 @@ char *arena_strdup(struct arena *a, const char *s)
 
 char *arena_printf(struct arena *a, const char *fmt, ...)
 {
-	struct strbuf sb;
 	va_list ap;
-	char *p;
 
-	strbuf_init(&sb);
+	/* Formatted in the arena's scratch buffer, which stays allocated: no
+	 * malloc and free a string. */
+	if (!a->scratch.buf)
+		strbuf_init(&a->scratch);
+	strbuf_reset(&a->scratch);
 	va_start(ap, fmt);
-	strbuf_vaddf(&sb, fmt, ap);
+	strbuf_vaddf(&a->scratch, fmt, ap);
 	va_end(ap);
-	p = arena_strndup(a, sb.buf, sb.len);
-	strbuf_free(&sb);
-	return p;
+	return arena_strndup(a, a->scratch.buf, a->scratch.len);
 }
 
 /* ---- vec ---- */
@@ -227,6 +228,14 @@ void strbuf_add(struct strbuf *sb, const void *data, size_t n)
 	memcpy(sb->buf + sb->len, data, n);
 	sb->len += n;
 	sb->buf[sb->len] = '\0';
+}
+
+void strbuf_insert(struct strbuf *sb, size_t pos, const void *data, size_t n)
+{
+	strbuf_grow(sb, n);
+	memmove(sb->buf + pos + n, sb->buf + pos, sb->len - pos + 1);
+	memcpy(sb->buf + pos, data, n);
+	sb->len += n;
 }
 
 void strbuf_adds(struct strbuf *sb, const char *s)
@@ -427,11 +436,24 @@ static struct strmap_slot *strmap_find(const struct strmap *m, const char *key,
 	}
 }
 
-static void strmap_rehash(struct strmap *m)
+/* Room for @n keys within the load factor (3/4): the table's capacity. */
+static size_t strmap_cap_for(size_t n)
+{
+	size_t cap = 16;
+
+	while ((n + 1) * 4 > cap * 3) {
+		if (cap > SIZE_MAX / 2 / sizeof(struct strmap_slot))
+			die_oom();
+		cap *= 2;
+	}
+	return cap;
+}
+
+static void strmap_resize(struct strmap *m, size_t cap)
 {
 	struct strmap old = *m;
 
-	m->cap = old.cap ? old.cap * 2 : 16;
+	m->cap = cap;
 	m->slots = xcalloc(m->cap, sizeof(*m->slots));
 	for (size_t i = 0; i < old.cap; i++) {
 		struct strmap_slot *s = &old.slots[i];
@@ -440,6 +462,23 @@ static void strmap_rehash(struct strmap *m)
 			*strmap_find(m, s->key, s->len, s->hash) = *s;
 	}
 	free(old.slots);
+}
+
+void strmap_reserve(struct strmap *m, size_t n)
+{
+	size_t cap = strmap_cap_for(n);
+
+	if (cap > m->cap)
+		strmap_resize(m, cap);
+}
+
+/* Room for one more key. */
+static void strmap_grow(struct strmap *m, size_t len)
+{
+	if (len > UINT32_MAX)
+		die_oom();      /* no key comes near: inputs stop at NETC_MAX_INPUT */
+	if ((m->count + 1) * 4 > m->cap * 3)
+		strmap_resize(m, m->cap ? m->cap * 2 : 16);
 }
 
 void *strmap_get(const struct strmap *m, const char *key, size_t len)
@@ -454,13 +493,12 @@ void *strmap_put(struct strmap *m, const char *key, size_t len, void *value)
 	uint32_t h = strmap_hash(key, len);
 	struct strmap_slot *s;
 
-	if ((m->count + 1) * 4 > m->cap * 3)
-		strmap_rehash(m);
+	strmap_grow(m, len);
 	s = strmap_find(m, key, len, h);
 	if (s->key)
 		return s->value;
 	s->key = key;
-	s->len = len;
+	s->len = (uint32_t)len;
 	s->hash = h;
 	s->value = value;
 	m->count++;
@@ -472,12 +510,11 @@ void **strmap_ref(struct strmap *m, const char *key, size_t len)
 	uint32_t h = strmap_hash(key, len);
 	struct strmap_slot *s;
 
-	if ((m->count + 1) * 4 > m->cap * 3)
-		strmap_rehash(m);
+	strmap_grow(m, len);
 	s = strmap_find(m, key, len, h);
 	if (!s->key) {
 		s->key = key;
-		s->len = len;
+		s->len = (uint32_t)len;
 		s->hash = h;
 		s->value = NULL;
 		m->count++;

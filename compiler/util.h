@@ -39,6 +39,15 @@ void *xrealloc(void *p, size_t n);
 char *xstrdup(const char *s);
 
 /**
+ * struct strbuf - growable byte buffer for output text; always NUL-terminated.
+ */
+struct strbuf {
+	char *buf;
+	size_t len;
+	size_t cap;
+};
+
+/**
  * struct arena - bump allocator; one per compilation.
  * @chunks: singly linked list of blocks, newest first.
  */
@@ -46,6 +55,7 @@ struct arena {
 	struct arena_chunk *chunks;
 	size_t used;
 	size_t total;
+	struct strbuf scratch;  /* arena_printf()'s */
 };
 
 void arena_init(struct arena *a);
@@ -68,20 +78,13 @@ struct vec {
 
 void vec_push(struct arena *a, struct vec *v, void *item);
 
-/**
- * struct strbuf - growable byte buffer for output text; always NUL-terminated.
- */
-struct strbuf {
-	char *buf;
-	size_t len;
-	size_t cap;
-};
-
 void strbuf_init(struct strbuf *sb);
 void strbuf_free(struct strbuf *sb);
 void strbuf_reset(struct strbuf *sb);
 void strbuf_add(struct strbuf *sb, const void *data, size_t n);
 void strbuf_adds(struct strbuf *sb, const char *s);
+/* Insert @n bytes at offset @pos (<= len), moving what follows. */
+void strbuf_insert(struct strbuf *sb, size_t pos, const void *data, size_t n);
 void strbuf_grow(struct strbuf *sb, size_t n);
 void strbuf_add_ull(struct strbuf *sb, unsigned long long v);
 void strbuf_add_ll(struct strbuf *sb, long long v);
@@ -105,9 +108,9 @@ void strbuf_indent(struct strbuf *sb, int n);
  */
 struct strmap_slot {
 	const char *key;
-	size_t len;
-	uint32_t hash;
 	void *value;
+	uint32_t len;
+	uint32_t hash;
 };
 
 struct strmap {
@@ -119,6 +122,8 @@ struct strmap {
 uint32_t strmap_hash(const char *key, size_t len);
 void strmap_init(struct strmap *m);
 void strmap_free(struct strmap *m);
+/* Make room for @n keys in all, so that filling the map never rehashes. */
+void strmap_reserve(struct strmap *m, size_t n);
 void *strmap_get(const struct strmap *m, const char *key, size_t len);
 /* Insert; if the key exists, leave it and return the existing value, else NULL. */
 void *strmap_put(struct strmap *m, const char *key, size_t len, void *value);

@@ -52,7 +52,7 @@ int netc_yylex(NETC_YYSTYPE *lval, NETC_YYLTYPE *lloc, yyscan_t scanner);
 static void netc_yyerror(const NETC_YYLTYPE *loc, yyscan_t scanner, struct nr_parser *p,
 			 const char *msg);
 
-/* The span of a rule: from its first symbol to its last (the file travels along). */
+/* The span of a rule: from its first symbol to its last. */
 #define YYLLOC_DEFAULT(Cur, Rhs, N)                                            \
 	do {                                                                   \
 		if (N) {                                                       \

@@ -254,7 +254,6 @@ void nr_lex_bad_chars(struct nr_parser *p, const struct srcpos *loc, size_t len)
 
 void nr_lex_eof(struct nr_parser *p, struct srcpos *loc)
 {
-	loc->file = p->file;
 	loc->first_line = loc->last_line = p->line;
 	loc->first_column = loc->last_column = p->col;
 }
@@ -569,12 +568,11 @@ void nr_syntax_error(struct nr_parser *p, const struct srcpos *loc, bool at_eof,
 static void nr_init(struct nr_parser *p, struct compilation *c)
 {
 	static const char bom[] = "\xef\xbb\xbf";
-	struct srcpos start = { .file = &c->src, 1, 1, 1, 1 };
+	struct srcpos start = { 1, 1, 1, 1 };
 
 	memset(p, 0, sizeof(*p));
 	p->c = c;
 	p->arena = &c->arena;
-	p->file = &c->src;
 	p->src = c->src.data;
 	p->src_len = c->src.len;
 	p->line = p->col = 1;

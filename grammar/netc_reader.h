@@ -84,7 +84,6 @@ struct nr_frame {
 struct nr_parser {
 	struct compilation *c;
 	struct arena *arena;
-	const struct srcfile *file;
 	const char *src;
 	size_t src_len;
 	yyscan_t scanner;
@@ -131,7 +130,6 @@ static inline void nr_locate(struct nr_parser *p, struct srcpos *loc, const char
 			col++;
 		}
 	}
-	loc->file = p->file;
 	loc->first_line = p->line;
 	loc->first_column = p->col;
 	loc->last_line = last_line;

@@ -142,7 +142,6 @@ static void yaml_seek_offset(struct yaml_reader *r, size_t offset)
 
 static void yaml_set_first(struct yaml_reader *r, struct srcpos *p)
 {
-	p->file = &r->c->src;
 	p->first_line = p->last_line = r->cur.line;
 	p->first_column = p->last_column = r->cur.column;
 }
@@ -614,7 +613,6 @@ struct ast_node *yaml_read(struct compilation *c)
 {
 	struct yaml_reader r;
 	struct srcpos start = {
-		.file = &c->src,
 		.first_line = 1, .first_column = 1, .last_line = 1, .last_column = 1,
 	};
 	bool done = false;
