@@ -36,16 +36,30 @@ struct dot_lan {
 	struct vec nics;        /* struct ir_nic * */
 };
 
+/* @s inside a DOT string: '"' and '\\' escaped, control bytes left out;
+ * the runs between them copied whole. */
+static void add_escaped(struct strbuf *sb, const char *s)
+{
+	const char *run = s;
+
+	for (; *s; s++) {
+		if (*s != '"' && *s != '\\' && (unsigned char)*s >= 0x20)
+			continue;
+		strbuf_add(sb, run, (size_t)(s - run));
+		run = s + 1;
+		if (*s == '"' || *s == '\\') {
+			strbuf_addc(sb, '\\');
+			strbuf_addc(sb, *s);
+		}
+	}
+	strbuf_add(sb, run, (size_t)(s - run));
+}
+
 /* A DOT quoted string: "..." with \ and " escaped, control bytes dropped. */
 static void add_q(struct strbuf *sb, const char *s)
 {
 	strbuf_addc(sb, '"');
-	for (; *s; s++) {
-		if (*s == '"' || *s == '\\')
-			strbuf_addc(sb, '\\');
-		if ((unsigned char)*s >= 0x20)
-			strbuf_addc(sb, *s);
-	}
+	add_escaped(sb, s);
 	strbuf_addc(sb, '"');
 }
 
@@ -62,12 +76,7 @@ static void add_label(struct strbuf *sb, const char *const *lines, size_t n)
 		if (!first)
 			strbuf_adds(sb, "\\n");
 		first = false;
-		for (const char *s = lines[i]; *s; s++) {
-			if (*s == '"' || *s == '\\')
-				strbuf_addc(sb, '\\');
-			if ((unsigned char)*s >= 0x20)
-				strbuf_addc(sb, *s);
-		}
+		add_escaped(sb, lines[i]);
 	}
 	strbuf_addc(sb, '"');
 }

@@ -1064,17 +1064,21 @@ static void lab_tag(const char *records, size_t n, char tag[7])
 {
 	struct sha256 s;
 	uint8_t md[32];
-	const char *p = records, *end = records + n;
+	const char *p = records, *end = records + n, *run = p;
 
+	/* Runs of record lines in one update each: the rows are one run. */
 	sha256_init(&s);
 	while (p < end) {
 		const char *nl = memchr(p, '\n', (size_t)(end - p));
 		size_t len = nl ? (size_t)(nl - p) + 1 : (size_t)(end - p);
 
-		if (*p != '#')
-			sha256_update(&s, p, len);
+		if (*p == '#') {
+			sha256_update(&s, run, (size_t)(p - run));
+			run = p + len;
+		}
 		p += len;
 	}
+	sha256_update(&s, run, (size_t)(p - run));
 	sha256_final(&s, md);
 	snprintf(tag, 7, "%02x%02x%02x", md[0], md[1], md[2]);
 }

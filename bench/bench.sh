@@ -2,7 +2,9 @@
 # netc's benchmark (SPEC §8; run by `make bench`).  Prints a table and
 # writes bench/results.csv.  Every figure is the median of BENCH_RUNS runs;
 # the commands compared are run alternately, so load on the machine hits
-# them alike and the ratios, not the seconds, are what count.
+# them alike and the ratios, not the seconds, are what count.  A ratio is
+# the median of each round's own ratio (the two commands a few seconds
+# apart), which drifting load moves far less than a ratio of medians.
 #
 #   compile: netc -t TARGET on DOMAINS x 4 vifs, against a parse-only
 #            baseline of the same file (libyaml's events; the flex scanner
@@ -45,6 +47,11 @@ run_once() {
 }
 
 secs() { awk '{ print $1 }' "$WORK/$1.runs" | median; }
+# pratio A B: the median over rounds of A's time over B's in the same round.
+pratio() {
+	paste -d ' ' "$WORK/$1.runs" "$WORK/$2.runs" | awk '{ print $1 / $3 }' | median |
+		awk '{ printf "%.2f", $1 }'
+}
 rss() { awk '{ print $2 }' "$WORK/$1.runs" | sort -n | tail -n 1; }
 
 echo "kind,syntax,domains,target,seconds,baseline_seconds,ratio,peak_rss_kb,baseline_rss_kb" > "$CSV"
@@ -72,7 +79,7 @@ for size in $SIZES; do
 		b=$(secs base)
 		for t in $TARGETS; do
 			s=$(secs "$t")
-			ratio=$(awk -v s="$s" -v b="$b" 'BEGIN { printf "%.2f", s / b }')
+			ratio=$(pratio "$t" base)
 			printf '%-6s %6s %-15s %9.3f %9.3f %6s %10s\n' "$syntax" "$size" "$t" "$s" "$b" "$ratio" "$(rss "$t")"
 			echo "compile,$syntax,$size,$t,$s,$b,$ratio,$(rss "$t"),$(rss base)" >> "$CSV"
 		done
@@ -120,13 +127,11 @@ while [ $i -lt "$RUNS" ]; do
 done
 b=$(secs batch); u=$(secs up); d=$(secs down); p=$(secs percmd)
 echo
-printf 'apply %d bridges: hand ip -batch %.3f s, sh up %.3f s (%.2fx), down %.3f s, one ip per command %.3f s (up is %.1fx faster)\n' \
-	$N "$b" "$u" "$(awk -v u="$u" -v b="$b" 'BEGIN { print u / b }')" "$d" "$p" \
-	"$(awk -v u="$u" -v p="$p" 'BEGIN { print p / u }')"
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
+printf 'apply %d bridges: hand ip -batch %.3f s, sh up %.3f s (%sx), down %.3f s, one ip per command %.3f s (up is %sx faster)\n' \
+	$N "$b" "$u" "$(pratio up batch)" "$d" "$p" "$(pratio percmd up)"
 {
-	echo "apply,sh,$N,up,$u,$b,$(ratio "$u" "$b"),,"
-	echo "apply,sh,$N,down,$d,$b,$(ratio "$d" "$b"),,"
-	echo "apply,sh,$N,per-command,$p,$b,$(ratio "$p" "$b"),,"
+	echo "apply,sh,$N,up,$u,$b,$(pratio up batch),,"
+	echo "apply,sh,$N,down,$d,$b,$(pratio down batch),,"
+	echo "apply,sh,$N,per-command,$p,$b,$(pratio percmd batch),,"
 } >> "$CSV"
 echo "wrote $CSV"

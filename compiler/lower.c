@@ -459,10 +459,12 @@ static void name_collided(struct compilation *c, const struct ir_vif *v, const s
 static const struct derive_ops name_ops = { DERIVED_NAME_LEN, name_candidate, name_assign,
 					    name_collided };
 
+/* Only a name of a derived name's length can be a candidate's: the others
+ * stay out of the map (vifD.N names, mostly, the bulk of a big host). */
 static void taken_put(struct strmap *m, const char *s, void *owner)
 {
-	if (s)
-		strmap_put(m, s, strlen(s), owner);
+	if (s && strlen(s) == DERIVED_NAME_LEN)
+		strmap_put(m, s, DERIVED_NAME_LEN, owner);
 }
 
 static void derive_names(struct compilation *c, struct ir_topology *t)
@@ -496,7 +498,6 @@ static void derive_names(struct compilation *c, struct ir_topology *t)
 		struct vec todo = { 0 };
 
 		strmap_init(&taken);
-		strmap_reserve(&taken, h->nics.len + 3 * h->networks.len + ir_host_vifs(h));
 		IR_FOREACH(struct ir_nic *, nic, &h->nics)
 			taken_put(&taken, nic->name.s, &derive_claimed);
 		IR_FOREACH(struct ir_network *, n, &h->networks) {

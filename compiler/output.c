@@ -192,9 +192,9 @@ static int write_new_dir(const char *dir, const char *const *names,
 			 const struct output_item *items, size_t n)
 {
 	static unsigned long seq;
-	char *target = xstrdup(dir), *parent, *tmp, *path;
-	size_t made = 0, tmplen, longest = 0, k = strlen(target);
-	int rc = EXIT_OK, err;
+	char *target = xstrdup(dir), *parent, *tmp;
+	size_t made = 0, k = strlen(target);
+	int rc = EXIT_OK, err, dfd;
 
 	/* "out/" is the directory "out" of the working directory. */
 	while (k > 1 && target[k - 1] == '/')
@@ -215,16 +215,15 @@ static int write_new_dir(const char *dir, const char *const *names,
 		}
 	}
 	free(parent);
-	tmplen = strlen(tmp);
-	for (size_t i = 0; i < n; i++)
-		if (strlen(names[i]) > longest)
-			longest = strlen(names[i]);
-	path = xmalloc(tmplen + longest + 2);
-	for (; made < n; made++) {
-		int fd;
+	/* Files are opened relative to the new directory: the kernel walks
+	 * its path once, not once a file. */
+	dfd = open(tmp, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (dfd < 0)
+		rc = io_error(dir, errno);
+	for (; rc == EXIT_OK && made < n; made++) {
+		int fd = openat(dfd, names[made], O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC,
+				items[made].mode & 07777);
 
-		sprintf(path, "%s/%s", tmp, names[made]);
-		fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, items[made].mode & 07777);
 		if (fd < 0) {
 			rc = io_error(items[made].path, errno);
 			break;
@@ -241,13 +240,12 @@ static int write_new_dir(const char *dir, const char *const *names,
 	if (rc == EXIT_OK && rename(tmp, target) < 0)
 		rc = io_error(dir, errno);
 	if (rc != EXIT_OK) {
-		for (size_t i = 0; i < made; i++) {
-			sprintf(path, "%s/%s", tmp, names[i]);
-			unlink(path);
-		}
+		for (size_t i = 0; i < made; i++)
+			unlinkat(dfd, names[i], 0);
 		rmdir(tmp);
 	}
-	free(path);
+	if (dfd >= 0)
+		close(dfd);
 	free(tmp);
 	free(target);
 	return rc;

@@ -108,6 +108,26 @@ static void yaml_cursor_back(struct yaml_reader *r)
 			k->column++;
 }
 
+/* The length of the run of ASCII bytes but '\n' at @p (at most @n), eight
+ * bytes at a time while it lasts. */
+static size_t ascii_run(const unsigned char *p, size_t n)
+{
+	const uint64_t ones = 0x0101010101010101ULL, highs = 0x8080808080808080ULL;
+	size_t i = 0;
+
+	for (; n - i >= 8; i += 8) {
+		uint64_t w, x;
+
+		memcpy(&w, p + i, 8);
+		x = w ^ (ones * '\n');         /* a zero byte where w has '\n' */
+		if ((w | ((x - ones) & ~x)) & highs)
+			break;
+	}
+	while (i < n && p[i] < 0x80 && p[i] != '\n')
+		i++;
+	return i;
+}
+
 /* Marks come in source order but for small steps back; both ways are cheap. */
 static void yaml_seek_index(struct yaml_reader *r, size_t index)
 {
@@ -120,8 +140,7 @@ static void yaml_seek_index(struct yaml_reader *r, size_t index)
 		if (n > r->c->src.len - k->offset)
 			n = r->c->src.len - k->offset;
 		/* Runs of ASCII within a line: one character a byte. */
-		for (i = 0; i < n && s[k->offset + i] < 0x80 && s[k->offset + i] != '\n'; i++)
-			;
+		i = ascii_run(s + k->offset, n);
 		k->index += i;
 		k->offset += i;
 		k->column += i;
