@@ -30,10 +30,14 @@ struct emit_ctx {
 	const struct srcfile *src;
 };
 
-/** struct out_file - one file of a directory target. */
+/**
+ * struct out_file - one file of a directory target: bytes [@off, @off +
+ * @len) of the text the target wrote all its files into (one buffer, not
+ * one per file: a 50,000-guest xl directory is 50,000 files).
+ */
 struct out_file {
 	const char *name;
-	struct strbuf text;
+	size_t off, len;
 	mode_t mode;
 };
 
@@ -45,7 +49,7 @@ struct backend {
 	bool cites_source;  /* its header names the source's SHA-256 (ir->sha256) */
 	mode_t mode;        /* file mode of a single output */
 	int (*emit)(const struct emit_ctx *e, struct strbuf *out);
-	int (*emit_files)(const struct emit_ctx *e, struct vec *files);
+	int (*emit_files)(const struct emit_ctx *e, struct vec *files, struct strbuf *text);
 };
 
 extern const struct backend backend_table[];
@@ -54,7 +58,7 @@ const struct backend *backend_lookup(const char *name);
 /* The targets (one file each). */
 int emit_sh(const struct emit_ctx *e, struct strbuf *out);
 int emit_network_bridge(const struct emit_ctx *e, struct strbuf *out);
-int emit_xl_files(const struct emit_ctx *e, struct vec *files);
+int emit_xl_files(const struct emit_ctx *e, struct vec *files, struct strbuf *text);
 int emit_vif(const struct emit_ctx *e, struct strbuf *out);
 int emit_json(const struct emit_ctx *e, struct strbuf *out);
 int emit_dot(const struct emit_ctx *e, struct strbuf *out);

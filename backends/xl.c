@@ -100,7 +100,7 @@ static void xl_config(struct strbuf *sb, const struct ir_topology *t, const stru
 	strbuf_addc(sb, '\n');
 }
 
-int emit_xl_files(const struct emit_ctx *e, struct vec *files)
+int emit_xl_files(const struct emit_ctx *e, struct vec *files, struct strbuf *text)
 {
 	const struct ir_domain *d;
 
@@ -109,8 +109,9 @@ int emit_xl_files(const struct emit_ctx *e, struct vec *files)
 
 		f->name = arena_printf(e->arena, "%s.cfg", d->name.s);
 		f->mode = 0644;
-		strbuf_init(&f->text);
-		xl_config(&f->text, e->ir, d);
+		f->off = text->len;
+		xl_config(text, e->ir, d);
+		f->len = text->len - f->off;
 		vec_push(e->arena, files, f);
 	}
 	return EXIT_OK;

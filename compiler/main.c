@@ -147,7 +147,7 @@ static int write_single(const struct options *o, const struct backend *b, struct
 	return EXIT_OK;
 }
 
-static int write_directory(const struct options *o, struct vec *files)
+static int write_directory(const struct options *o, struct vec *files, const struct strbuf *text)
 {
 	struct output_item *items = xcalloc(files->len ? files->len : 1, sizeof(*items));
 	int rc;
@@ -155,16 +155,12 @@ static int write_directory(const struct options *o, struct vec *files)
 	for (size_t i = 0; i < files->len; i++) {
 		struct out_file *f = files->items[i];
 
-		items[i] = (struct output_item){ f->name, f->text.buf, f->text.len, f->mode };
+		items[i] = (struct output_item){ f->name, text->buf + f->off, f->len, f->mode };
 	}
 	rc = output_write_dir(o->output, items, files->len);
-	for (size_t i = 0; i < files->len; i++) {
-		struct out_file *f = files->items[i];
-
-		if (rc == EXIT_OK && o->verbose)
-			fprintf(stderr, "netc: wrote %s/%s\n", o->output, f->name);
-		strbuf_free(&f->text);
-	}
+	for (size_t i = 0; i < files->len && rc == EXIT_OK && o->verbose; i++)
+		fprintf(stderr, "netc: wrote %s/%s\n", o->output,
+			((struct out_file *)files->items[i])->name);
 	free(items);
 	return rc;
 }
@@ -180,22 +176,20 @@ static int run_backend(struct compilation *c, const struct options *o, const str
 	/* Hashing a 100 MB source is not free: only for targets that cite it. */
 	if (b->cites_source)
 		sha256_hex(c->src.data, c->src.len, c->ir->sha256);
-	if (b->directory) {
-		struct vec files = { 0 };
-
-		rc = b->emit_files(&e, &files);
-		if (rc == EXIT_OK)
-			return write_directory(o, &files);
-		for (size_t i = 0; i < files.len; i++)
-			strbuf_free(&((struct out_file *)files.items[i])->text);
-		return rc;
-	}
 	struct strbuf sb;
 
 	strbuf_init(&sb);
-	rc = b->emit(&e, &sb);
-	if (rc == EXIT_OK)
-		rc = write_single(o, b, &sb);
+	if (b->directory) {
+		struct vec files = { 0 };
+
+		rc = b->emit_files(&e, &files, &sb);
+		if (rc == EXIT_OK)
+			rc = write_directory(o, &files, &sb);
+	} else {
+		rc = b->emit(&e, &sb);
+		if (rc == EXIT_OK)
+			rc = write_single(o, b, &sb);
+	}
 	strbuf_free(&sb);
 	return rc;
 }

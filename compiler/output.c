@@ -188,8 +188,13 @@ fail:
  * writing 10,000 files), and a failure leaves nothing, not even @dir.
  * Errors name the paths the files were going to have.
  */
-static int write_new_dir(const char *dir, const char *const *names,
-			 const struct output_item *items, size_t n)
+static int dir_file_error(const char *dir, const char *name, int err)
+{
+	fprintf(stderr, "netc: cannot write '%s/%s': %s\n", dir, name, strerror(err));
+	return EXIT_IO;
+}
+
+static int write_new_dir(const char *dir, const struct output_item *files, size_t n)
 {
 	static unsigned long seq;
 	char *target = xstrdup(dir), *parent, *tmp;
@@ -221,18 +226,18 @@ static int write_new_dir(const char *dir, const char *const *names,
 	if (dfd < 0)
 		rc = io_error(dir, errno);
 	for (; rc == EXIT_OK && made < n; made++) {
-		int fd = openat(dfd, names[made], O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC,
-				items[made].mode & 07777);
+		int fd = openat(dfd, files[made].path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC,
+				files[made].mode & 07777);
 
 		if (fd < 0) {
-			rc = io_error(items[made].path, errno);
+			rc = dir_file_error(dir, files[made].path, errno);
 			break;
 		}
-		err = write_all(fd, items[made].data, items[made].len);
+		err = write_all(fd, files[made].data, files[made].len);
 		if (close(fd) < 0 && !err)
 			err = errno;
 		if (err) {
-			rc = io_error(items[made].path, err);
+			rc = dir_file_error(dir, files[made].path, err);
 			made++;         /* it exists: removed below */
 			break;
 		}
@@ -241,7 +246,7 @@ static int write_new_dir(const char *dir, const char *const *names,
 		rc = io_error(dir, errno);
 	if (rc != EXIT_OK) {
 		for (size_t i = 0; i < made; i++)
-			unlinkat(dfd, names[i], 0);
+			unlinkat(dfd, files[i].path, 0);
 		rmdir(tmp);
 	}
 	if (dfd >= 0)
@@ -251,11 +256,10 @@ static int write_new_dir(const char *dir, const char *const *names,
 	return rc;
 }
 
-int output_write_dir(const char *dir, const struct output_item *files, size_t n)
+/* Into an existing directory, each file through a temporary of its own. */
+static int write_into_dir(const char *dir, const struct output_item *files, size_t n)
 {
 	struct output_item *items = xcalloc(n ? n : 1, sizeof(*items));
-	const char **names = xcalloc(n ? n : 1, sizeof(*names));
-	struct stat st;
 	int rc;
 
 	for (size_t i = 0; i < n; i++) {
@@ -264,21 +268,23 @@ int output_write_dir(const char *dir, const struct output_item *files, size_t n)
 		sprintf(p, "%s/%s", dir, files[i].path);
 		items[i] = files[i];
 		items[i].path = p;
-		names[i] = files[i].path;
 	}
-	if (stat(dir, &st) == 0) {
-		if (!S_ISDIR(st.st_mode)) {
-			fprintf(stderr, "netc: cannot write to '%s': %s\n", dir, strerror(ENOTDIR));
-			rc = EXIT_IO;
-		} else {
-			rc = n ? output_write(items, n) : EXIT_OK;
-		}
-	} else {
-		rc = write_new_dir(dir, names, items, n);
-	}
+	rc = n ? output_write(items, n) : EXIT_OK;
 	for (size_t i = 0; i < n; i++)
 		free((char *)items[i].path);
 	free(items);
-	free(names);
 	return rc;
+}
+
+int output_write_dir(const char *dir, const struct output_item *files, size_t n)
+{
+	struct stat st;
+
+	if (stat(dir, &st) != 0)
+		return write_new_dir(dir, files, n);
+	if (!S_ISDIR(st.st_mode)) {
+		fprintf(stderr, "netc: cannot write to '%s': %s\n", dir, strerror(ENOTDIR));
+		return EXIT_IO;
+	}
+	return write_into_dir(dir, files, n);
 }

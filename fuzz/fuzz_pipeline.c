@@ -10,19 +10,17 @@
 
 static void emit_one(const struct backend *b, struct emit_ctx *e)
 {
+	struct strbuf sb;
+
+	strbuf_init(&sb);
 	if (b->directory) {
 		struct vec files = { 0 };
 
-		(void)b->emit_files(e, &files);
-		for (size_t i = 0; i < files.len; i++)
-			strbuf_free(&((struct out_file *)files.items[i])->text);
+		(void)b->emit_files(e, &files, &sb);
 	} else {
-		struct strbuf sb;
-
-		strbuf_init(&sb);
 		(void)b->emit(e, &sb);
-		strbuf_free(&sb);
 	}
+	strbuf_free(&sb);
 }
 
 static void emit_all(struct compilation *c)
