@@ -10,8 +10,11 @@
  * map "networks", `vif { ... }` an item of the domain's list "vifs".
  * Nothing after the AST knows which syntax the user wrote.
  *
- * Memory: every node lives in the compilation's arena.  Constructors take
- * their inputs and keep them; nothing is freed alone.
+ * Memory: every node lives in the arena the constructor is given (a
+ * compilation's c->nodes, which it recycles once the IR is built: nothing
+ * after the schema may keep a node).  Constructors take their inputs and
+ * keep them, strings included, which must outlive the nodes; nothing is
+ * freed alone.
  */
 
 #include "srcpos.h"

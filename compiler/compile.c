@@ -8,6 +8,7 @@ void compilation_init(struct compilation *c)
 {
 	memset(c, 0, sizeof(*c));
 	arena_init(&c->arena);
+	arena_init(&c->nodes);
 	diag_init(&c->diag, &c->arena, &c->src);
 }
 
@@ -17,6 +18,7 @@ void compilation_free(struct compilation *c)
 		ir_free(c->ir);
 	srcfile_free(&c->src);
 	arena_free(&c->arena);
+	arena_free(&c->nodes);
 }
 
 /*
@@ -98,6 +100,9 @@ bool compile_topology(struct compilation *c)
 	if (!root || c->diag.too_many)
 		return false;
 	c->ir = schema_build(c, root);
+	/* Nothing reads the AST's nodes after the schema. */
+	c->ast = NULL;
+	arena_recycle(&c->arena, &c->nodes);
 	if (!c->ir || c->diag.too_many)
 		return false;
 	lower_topology(c, c->ir);

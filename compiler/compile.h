@@ -5,7 +5,11 @@
 /*
  * One compilation: source → AST (grammar/) → IR (schema.c, lower.c) →
  * checks (checks.c).  Backends (backends/) then read c->ir.
- * Memory: everything hangs off c->arena; compilation_free() releases it all.
+ * Memory: everything hangs off c->arena, but for the AST's nodes, which the
+ * readers put in c->nodes: once the IR is built they are dead, and
+ * compile_topology() hands their memory to c->arena for what comes after
+ * (the nodes' strings stay in c->arena: the IR points at them).
+ * compilation_free() releases it all.
  */
 
 #include "ast.h"
@@ -25,6 +29,7 @@ enum input_format {
 
 struct compilation {
 	struct arena arena;
+	struct arena nodes;
 	struct diag_ctx diag;
 	struct srcfile src;
 	enum input_format format;

@@ -64,20 +64,27 @@ struct arena_chunk {
 #define ARENA_FIRST (256 * 1024)
 #define ARENA_MAX (32 * 1024 * 1024)
 #define HUGE_CHUNK (4 * 1024 * 1024)
+#define CHUNK_HEAD ((sizeof(struct arena_chunk) + ARENA_ALIGN - 1) & ~(size_t)(ARENA_ALIGN - 1))
 
 void arena_init(struct arena *a)
 {
 	memset(a, 0, sizeof(*a));
 }
 
-void arena_free(struct arena *a)
+static void chunks_unmap(struct arena_chunk *c)
 {
-	struct arena_chunk *c = a->chunks, *next;
+	struct arena_chunk *next;
 
 	for (; c; c = next) {
 		next = c->next;
 		munmap(c, c->size);
 	}
+}
+
+void arena_free(struct arena *a)
+{
+	chunks_unmap(a->chunks);
+	chunks_unmap(a->spare);
 	strbuf_free(&a->scratch);
 	memset(a, 0, sizeof(*a));
 }
@@ -97,8 +104,39 @@ static struct arena_chunk *chunk_map(size_t size)
 		(void)madvise(c, size, MADV_HUGEPAGE);
 #endif
 	c->size = size;
-	c->used = (sizeof(*c) + ARENA_ALIGN - 1) & ~(size_t)(ARENA_ALIGN - 1);
+	c->used = CHUNK_HEAD;
 	return c;
+}
+
+/* A spare block with room for @n bytes, zeroed again and unlinked; or NULL. */
+static struct arena_chunk *spare_take(struct arena *a, size_t n)
+{
+	for (struct arena_chunk **pp = &a->spare; *pp; pp = &(*pp)->next) {
+		struct arena_chunk *c = *pp;
+
+		if (c->size - CHUNK_HEAD < n)
+			continue;
+		*pp = c->next;
+		memset((char *)c + CHUNK_HEAD, 0, c->used - CHUNK_HEAD);
+		c->used = CHUNK_HEAD;
+		return c;
+	}
+	return NULL;
+}
+
+void arena_recycle(struct arena *to, struct arena *from)
+{
+	struct arena_chunk *c = from->chunks, *next;
+
+	for (int list = 0; list < 2; list++) {
+		for (c = list ? from->spare : from->chunks; c; c = next) {
+			next = c->next;
+			c->next = to->spare;
+			to->spare = c;
+		}
+	}
+	from->chunks = from->spare = NULL;
+	from->used = from->total = 0;
 }
 
 void *arena_alloc(struct arena *a, size_t n)
@@ -110,11 +148,12 @@ void *arena_alloc(struct arena *a, size_t n)
 	if (n > SIZE_MAX / 4)
 		die_oom();
 	if (!c || c->size - c->used < n) {
-		size_t size = c ? c->size * 2 : ARENA_FIRST;
+		size_t size = a->grow ? a->grow * 2 : ARENA_FIRST;
+		struct arena_chunk *fresh = a->spare ? spare_take(a, n) : NULL;
 
 		if (size > ARENA_MAX)
 			size = ARENA_MAX;
-		if (n + 64 > size / 2) {
+		if (!fresh && n + 64 > size / 2) {
 			/* A big block gets a mapping of its own, behind the current chunk
 			 * so that chunk's free tail stays in use. */
 			struct arena_chunk *big = chunk_map(n + 64);
@@ -131,10 +170,13 @@ void *arena_alloc(struct arena *a, size_t n)
 			a->used += n;
 			return p;
 		}
-		c = chunk_map(size);
-		c->next = a->chunks;
-		a->chunks = c;
-		a->total += size;
+		if (!fresh) {
+			fresh = chunk_map(size);
+			a->grow = size;
+		}
+		fresh->next = a->chunks;
+		a->chunks = c = fresh;
+		a->total += c->size;
 	}
 	p = (char *)c + c->used;
 	c->used += n;

@@ -50,16 +50,27 @@ struct strbuf {
 /**
  * struct arena - bump allocator; one per compilation.
  * @chunks: singly linked list of blocks, newest first.
+ * @spare:  blocks another arena gave up (arena_recycle), used before new ones.
+ * @grow:   size of the last block mapped (the next one is twice as big).
  */
 struct arena {
 	struct arena_chunk *chunks;
+	struct arena_chunk *spare;
 	size_t used;
 	size_t total;
+	size_t grow;
 	struct strbuf scratch;  /* arena_printf()'s */
 };
 
 void arena_init(struct arena *a);
 void arena_free(struct arena *a);
+/*
+ * Hand all of @from's memory to @to, which serves its next allocations from
+ * it before mapping more; @from is left empty.  Memory a process has touched
+ * costs far less the second time than fresh pages (the kernel zeroes those,
+ * and a virtual machine's host may have to back them first).
+ */
+void arena_recycle(struct arena *to, struct arena *from);
 void *arena_alloc(struct arena *a, size_t n);           /* zeroed */
 char *arena_strndup(struct arena *a, const char *s, size_t n);
 char *arena_strdup(struct arena *a, const char *s);

@@ -81,7 +81,7 @@ static void netc_yyerror(const NETC_YYLTYPE *loc, yyscan_t scanner, struct nr_pa
 
 %type <node> scalar list list_open list_items
 
-/* Every node and token text is owned by the compilation's arena (or is the
+/* Every node and token text is owned by the compilation's arenas (or is the
  * source itself), so nothing is freed when bison discards a value. */
 %destructor { } <tok> <node>
 

@@ -3,7 +3,8 @@
  * The netc front end (SPEC §5): runs the flex scanner and the bison parser
  * over the source and builds the same AST the YAML reader builds.  The
  * grammar's actions call the nr_* builders below; the scanner calls the
- * nr_lex_* helpers.  Everything lives in the compilation's arena.
+ * nr_lex_* helpers.  Nodes live in the compilation's node arena, strings
+ * and messages in its arena (compile.h).
  */
 #include "netc_reader.h"
 #include "netc_parser.h"
@@ -339,15 +340,15 @@ static bool nr_plural_key(struct nr_parser *p, const struct nr_token *key,
 static void nr_add(struct nr_parser *p, const struct nr_token *key, const struct srcpos *key_loc,
 		   struct ast_node *value)
 {
-	ast_map_add(p->arena, top_frame(p)->map, tok_text(p, key), key->len, key_loc, value);
+	ast_map_add(p->nodes, top_frame(p)->map, tok_text(p, key), key->len, key_loc, value);
 }
 
 struct ast_node *nr_scalar(struct nr_parser *p, const struct nr_token *tok, bool quoted,
 			   const struct srcpos *loc)
 {
 	if (!quoted && ast_plain_is_null(tok->text, tok->len))
-		return ast_null(p->arena, loc);
-	return ast_scalar(p->arena, tok_text(p, tok), tok->len, quoted, loc);
+		return ast_null(p->nodes, loc);
+	return ast_scalar(p->nodes, tok_text(p, tok), tok->len, quoted, loc);
 }
 
 /* Is this the rest of a statement that ran on (nr_stmt_unended)? */
@@ -361,7 +362,7 @@ void nr_stmt_null(struct nr_parser *p, const struct nr_token *key, const struct 
 		  const struct srcpos *semi)
 {
 	if (!nr_dropped(p, key_loc) && !nr_plural_key(p, key, key_loc))
-		nr_add(p, key, key_loc, ast_null(p->arena, semi));
+		nr_add(p, key, key_loc, ast_null(p->nodes, semi));
 }
 
 void nr_stmt_value(struct nr_parser *p, const struct nr_token *key,
@@ -403,7 +404,7 @@ bool nr_open_detached(struct nr_parser *p, const struct srcpos *brace)
 
 	if (nr_too_deep(p, depth, brace))
 		return false;
-	nr_push(p, ast_map(p->arena, brace), depth, brace, NULL);
+	nr_push(p, ast_map(p->nodes, brace), depth, brace, NULL);
 	return true;
 }
 
@@ -419,12 +420,12 @@ static bool nr_open_vif(struct nr_parser *p, const struct srcpos *kw_loc,
 	if (nr_too_deep(p, depth, brace))
 		return false;
 	if (!e) {
-		grows = ast_list(p->arena, kw_loc);
-		e = ast_map_add(p->arena, f->map, "vifs", 4, kw_loc, grows);
+		grows = ast_list(p->nodes, kw_loc);
+		e = ast_map_add(p->nodes, f->map, "vifs", 4, kw_loc, grows);
 		e->spelling = "vif";
 		f->sugar[NR_VIFS] = e;
 	}
-	item = ast_map(p->arena, kw_loc);
+	item = ast_map(p->nodes, kw_loc);
 	ast_list_add(e->value, item);
 	nr_push(p, item, depth, brace, grows);
 	return true;
@@ -452,7 +453,7 @@ bool nr_open_block(struct nr_parser *p, const struct nr_token *key,
 		return nr_open_detached(p, brace);
 	if (nr_too_deep(p, depth, brace))
 		return false;
-	map = ast_map(p->arena, brace);
+	map = ast_map(p->nodes, brace);
 	nr_add(p, key, key_loc, map);
 	nr_push(p, map, depth, brace, NULL);
 	return true;
@@ -488,14 +489,14 @@ bool nr_open_named(struct nr_parser *p, const struct nr_token *kw, const struct 
 		return false;
 	e = f->sugar[s];
 	if (!e) {
-		grows = ast_map(p->arena, kw_loc);
-		e = ast_map_add(p->arena, f->map, nr_sugar_table[s].key,
+		grows = ast_map(p->nodes, kw_loc);
+		e = ast_map_add(p->nodes, f->map, nr_sugar_table[s].key,
 				strlen(nr_sugar_table[s].key), kw_loc, grows);
 		e->spelling = nr_sugar_table[s].word;
 		f->sugar[s] = e;
 	}
-	map = ast_map(p->arena, brace);
-	ast_map_add(p->arena, e->value, tok_text(p, name), name->len, name_loc, map);
+	map = ast_map(p->nodes, brace);
+	ast_map_add(p->nodes, e->value, tok_text(p, name), name->len, name_loc, map);
 	nr_push(p, map, depth, brace, grows);
 	return true;
 }
@@ -519,7 +520,7 @@ struct ast_node *nr_list_open(struct nr_parser *p, const struct srcpos *bracket)
 {
 	if (nr_too_deep(p, top_frame(p)->depth + 1, bracket))
 		return NULL;
-	return ast_list(p->arena, bracket);
+	return ast_list(p->nodes, bracket);
 }
 
 struct ast_node *nr_list_add(struct ast_node *list, struct ast_node *item)
@@ -573,6 +574,7 @@ static void nr_init(struct nr_parser *p, struct compilation *c)
 	memset(p, 0, sizeof(*p));
 	p->c = c;
 	p->arena = &c->arena;
+	p->nodes = &c->nodes;
 	p->src = c->src.data;
 	p->src_len = c->src.len;
 	p->line = p->col = 1;
@@ -585,7 +587,7 @@ static void nr_init(struct nr_parser *p, struct compilation *c)
 		p->in_off = p->offset = 3;
 		p->col = 2;
 	}
-	p->root = ast_map(p->arena, &start);
+	p->root = ast_map(p->nodes, &start);
 	nr_push(p, p->root, 1, &start, NULL);
 	p->frames[0].root = true;
 	if (netc_yylex_init_extra(p, &p->scanner))

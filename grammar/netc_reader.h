@@ -83,7 +83,8 @@ struct nr_frame {
  */
 struct nr_parser {
 	struct compilation *c;
-	struct arena *arena;
+	struct arena *arena;     /* strings, messages */
+	struct arena *nodes;     /* the AST's nodes (struct compilation) */
 	const char *src;
 	size_t src_len;
 	yyscan_t scanner;

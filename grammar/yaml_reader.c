@@ -3,7 +3,8 @@
  * The YAML front end: libyaml's event stream → the document tree of ast.h.
  *
  * One pass over the events with an explicit stack of open maps and lists
- * (at most AST_MAX_DEPTH of them), every node in the compilation's arena.
+ * (at most AST_MAX_DEPTH of them), every node in the compilation's node
+ * arena and every string in its arena (compile.h).
  * Anchors, aliases, tags, merge keys and further documents are refused, so
  * nothing can expand: the tree is never larger than the text.  Typing
  * (integers, booleans) and duplicate keys are left to the shared schema pass,
@@ -466,7 +467,7 @@ static void yaml_attach(struct yaml_reader *r, struct ast_node *n)
 		return;
 	}
 	if (!f->skip)
-		ast_map_add(&r->c->arena, f->node, f->key, f->key_len, &f->key_pos, n);
+		ast_map_add(&r->c->nodes, f->node, f->key, f->key_len, &f->key_pos, n);
 	f->have_key = f->skip = f->merge = false;
 }
 
@@ -518,9 +519,9 @@ static void yaml_on_scalar(struct yaml_reader *r, const yaml_event_t *ev)
 	if (!f && null && len == 0)
 		pos.first_line = pos.first_column = pos.last_line = pos.last_column = 1;
 	if (null)
-		yaml_attach(r, ast_null(&c->arena, &pos));
+		yaml_attach(r, ast_null(&c->nodes, &pos));
 	else
-		yaml_attach(r, ast_scalar(&c->arena, arena_strndup(&c->arena, text, len), len,
+		yaml_attach(r, ast_scalar(&c->nodes, arena_strndup(&c->arena, text, len), len,
 					  !plain, &pos));
 }
 
@@ -551,7 +552,7 @@ static void yaml_on_alias(struct yaml_reader *r, const yaml_event_t *ev)
 		yaml_bad_key(f);
 		return;
 	}
-	yaml_attach(r, ast_null(&r->c->arena, &pos));
+	yaml_attach(r, ast_null(&r->c->nodes, &pos));
 }
 
 static void yaml_on_start(struct yaml_reader *r, const yaml_event_t *ev)
@@ -583,7 +584,7 @@ static void yaml_on_start(struct yaml_reader *r, const yaml_event_t *ev)
 		      : ev->data.sequence_start.style == YAML_FLOW_SEQUENCE_STYLE;
 	pos.last_line = pos.first_line;
 	pos.last_column = pos.first_column;
-	f->node = map ? ast_map(&c->arena, &pos) : ast_list(&c->arena, &pos);
+	f->node = map ? ast_map(&c->nodes, &pos) : ast_list(&c->nodes, &pos);
 	f->last = pos;
 }
 
@@ -693,5 +694,5 @@ struct ast_node *yaml_read(struct compilation *c)
 	strmap_free(&r.aliases);
 	if (r.failed || !done)
 		return NULL;
-	return r.root ? r.root : ast_null(&c->arena, &start);
+	return r.root ? r.root : ast_null(&c->nodes, &start);
 }
