@@ -9,10 +9,10 @@ load helper
 load lib/limits
 
 # Peak memory per input byte.  Measured on this topology (docs/limits.md):
-# 19-20 for --check and -t sh, 25 for -t json, 27 for -t yaml, the same at
-# 10 MB and at 100 MB and from either syntax.  The bound leaves 20% over
-# the largest.
-K=32
+# 15.6 for --check and -t sh, 21.5 for -t json, 18 for -t yaml, about the
+# same at 10 MB and at 100 MB and from either syntax.  The bound leaves 25%
+# over the largest.
+K=27
 
 setup_file() {
 	# 100 MB natively; smaller under the sanitizers, which multiply time
