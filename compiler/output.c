@@ -188,10 +188,16 @@ fail:
  * writing 10,000 files), and a failure leaves nothing, not even @dir.
  * Errors name the paths the files were going to have.
  */
+/* io_error() for file @name of directory @dir. */
 static int dir_file_error(const char *dir, const char *name, int err)
 {
-	fprintf(stderr, "netc: cannot write '%s/%s': %s\n", dir, name, strerror(err));
-	return EXIT_IO;
+	char *path = xmalloc(strlen(dir) + strlen(name) + 2);
+	int rc;
+
+	sprintf(path, "%s/%s", dir, name);
+	rc = io_error(path, err);
+	free(path);
+	return rc;
 }
 
 static int write_new_dir(const char *dir, const struct output_item *files, size_t n)

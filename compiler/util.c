@@ -126,7 +126,7 @@ static struct arena_chunk *spare_take(struct arena *a, size_t n)
 
 void arena_recycle(struct arena *to, struct arena *from)
 {
-	struct arena_chunk *c = from->chunks, *next;
+	struct arena_chunk *c, *next;
 
 	for (int list = 0; list < 2; list++) {
 		for (c = list ? from->spare : from->chunks; c; c = next) {
