@@ -10,3 +10,11 @@ load helper
 	assert_success
 	assert_output "bad=0"
 }
+
+@test "arena: recycled blocks come back zeroed and apart; reserve, insert, arena_printf" {
+	cc -O2 -Wall -Wextra -Werror -I "$TOP/compiler" \
+		"$TOP/tests/unit/arena.c" "$TOP/compiler/util.c" -o "$BATS_TEST_TMPDIR/arena"
+	run "$BATS_TEST_TMPDIR/arena"
+	assert_success
+	assert_output "bad=0"
+}
