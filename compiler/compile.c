@@ -67,8 +67,7 @@ bool source_check_encoding(struct compilation *c)
 			uint64_t w;
 
 			memcpy(&w, p + i, 8);
-			if ((w & 0x8080808080808080ULL) ||
-			    ((w - 0x0101010101010101ULL) & ~w & 0x8080808080808080ULL))
+			if (!word_ascii_without(w, '\0'))
 				break;
 			i += 8;
 		}

@@ -150,6 +150,16 @@ int hex_digit(unsigned char c);
 /* Length of the valid UTF-8 sequence at @s (1-4), or 0 if invalid or cut off. */
 size_t utf8_char_len(const unsigned char *s, size_t n);
 
+/* Are the eight bytes of @w all ASCII and none of them @c?  (Scanning text
+ * a word at a time; @w is memcpy'd from the text.) */
+static inline bool word_ascii_without(uint64_t w, unsigned char c)
+{
+	const uint64_t ones = 0x0101010101010101ULL, highs = 0x8080808080808080ULL;
+	uint64_t x = w ^ (ones * c);    /* a zero byte where w has c */
+
+	return !((w | ((x - ones) & ~x)) & highs);
+}
+
 /* Debug counter of hash probes and key comparisons, read by the scaling test. */
 extern unsigned long long netc_work_counter;
 

@@ -113,15 +113,13 @@ static void yaml_cursor_back(struct yaml_reader *r)
  * bytes at a time while it lasts. */
 static size_t ascii_run(const unsigned char *p, size_t n)
 {
-	const uint64_t ones = 0x0101010101010101ULL, highs = 0x8080808080808080ULL;
 	size_t i = 0;
 
 	for (; n - i >= 8; i += 8) {
-		uint64_t w, x;
+		uint64_t w;
 
 		memcpy(&w, p + i, 8);
-		x = w ^ (ones * '\n');         /* a zero byte where w has '\n' */
-		if ((w | ((x - ones) & ~x)) & highs)
+		if (!word_ascii_without(w, '\n'))
 			break;
 	}
 	while (i < n && p[i] < 0x80 && p[i] != '\n')
