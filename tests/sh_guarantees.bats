@@ -243,6 +243,14 @@ assert_unchanged() {
 	assert_line "echo 1 > /proc/sys/net/ipv4/ip_forward"
 	assert_line "nft -f - <<'EOF'"
 	assert_line "dnsmasq --conf-file=$NETC_STATE_DIR/dnsmasq/natbr0.conf"
+	# The bridges go up after every other step of the batch, each before
+	# the routes that go onto it.
+	printf '%s\n' "${lines[@]}" | sed -n '/^ip -batch/,/^EOF/p' | awk '
+		/^link add name [^ ]+ .*type bridge/ { br[$4] = 1 }
+		/^link set dev [^ ]+ up$/ && ($4 in br) { up[$4] = 1; if (!first) first = NR; next }
+		/^route add / { if (!($NF in up)) bad = bad " " NR; next }
+		first && !/^EOF$/ { bad = bad " " NR }
+		END { if (bad != "" || !first) { print "batch out of order at lines" bad; exit 1 } }'
 	assert_unchanged
 	on_dom0 up
 	snapshot before
