@@ -180,7 +180,6 @@ static void check_undefined_host(struct compilation *c)
 static void check_undefined_network(struct compilation *c)
 {
 	const struct ir_topology *t = c->ir;
-	const struct ir_domain *d;
 	const struct ir_vif *v;
 	const char *const *nets = names_of(c, &t->networks);
 
@@ -189,31 +188,31 @@ static void check_undefined_network(struct compilation *c)
 			    "network '%s' is not defined", t->default_network_s.s);
 		suggest(c, &t->default_network_s.pos, &t->default_network_s, nets);
 	}
-	IR_FOREACH(const struct ir_domain *, d, &t->domains) {
-		IR_FOREACH(const struct ir_vif *, v, &d->vifs) {
-			if (v->network.s && !v->net) {
-				diag_report(D(c), CHECK_UNDEFINED_NETWORK, &v->network.pos,
-					    "network '%s' is not defined", v->network.s);
-				suggest(c, &v->network.pos, &v->network, nets);
-			} else if (!v->net && !t->default_network_s.s) {
-				if (t->networks.len == 0)
-					diag_report(D(c), CHECK_UNDEFINED_NETWORK, &v->pos,
-						    "%s has no network to attach to: the topology defines none",
-						    vif_label(c, v));
-				else
-					diag_report(D(c), CHECK_UNDEFINED_NETWORK, &v->pos,
-						    "%s names no network, and there are %zu: "
-						    "give it 'network' or set defaults.network",
-						    vif_label(c, v), t->networks.len);
-			} else if (v->net && d->host && !ir_network_on_host(v->net, d->host)) {
-				const struct srcpos *p = v->network.s ? &v->network.pos : &v->pos;
+	IR_FOREACH_VIF(v, &t->vifs) {
+		const struct ir_domain *d = v->domain;
 
-				diag_report(D(c), CHECK_UNDEFINED_NETWORK, p,
-					    "network '%s' is not on host '%s', where domain '%s' runs",
-					    v->net->name.s, d->host->name.s, d->name.s);
-				diag_note(D(c), &v->net->hosts_pos, "network '%s' lists its hosts here",
-					  v->net->name.s);
-			}
+		if (v->network.s && !v->net) {
+			diag_report(D(c), CHECK_UNDEFINED_NETWORK, &v->network.pos,
+				    "network '%s' is not defined", v->network.s);
+			suggest(c, &v->network.pos, &v->network, nets);
+		} else if (!v->net && !t->default_network_s.s) {
+			if (t->networks.len == 0)
+				diag_report(D(c), CHECK_UNDEFINED_NETWORK, &v->pos,
+					    "%s has no network to attach to: the topology defines none",
+					    vif_label(c, v));
+			else
+				diag_report(D(c), CHECK_UNDEFINED_NETWORK, &v->pos,
+					    "%s names no network, and there are %zu: "
+					    "give it 'network' or set defaults.network",
+					    vif_label(c, v), t->networks.len);
+		} else if (v->net && d->host && !ir_network_on_host(v->net, d->host)) {
+			const struct srcpos *p = v->network.s ? &v->network.pos : &v->pos;
+
+			diag_report(D(c), CHECK_UNDEFINED_NETWORK, p,
+				    "network '%s' is not on host '%s', where domain '%s' runs",
+				    v->net->name.s, d->host->name.s, d->name.s);
+			diag_note(D(c), &v->net->hosts_pos, "network '%s' lists its hosts here",
+				  v->net->name.s);
 		}
 	}
 }
@@ -287,16 +286,14 @@ static void check_mode_keys(struct compilation *c)
 
 static void check_route_ip(struct compilation *c)
 {
-	const struct ir_domain *d;
 	const struct ir_vif *v;
 
-	IR_FOREACH(const struct ir_domain *, d, &c->ir->domains)
-		IR_FOREACH(const struct ir_vif *, v, &d->vifs)
-			if (v->net && v->net->mode == MODE_ROUTE && !v->ip_s.s)
-				diag_report(D(c), CHECK_ROUTE_IP, &v->pos,
-					    "%s is on route network '%s' and needs 'ip' "
-					    "(vif-route routes that address to it)",
-					    vif_label(c, v), v->net->name.s);
+	IR_FOREACH_VIF(v, &c->ir->vifs)
+		if (v->net && v->net->mode == MODE_ROUTE && !v->ip_s.s)
+			diag_report(D(c), CHECK_ROUTE_IP, &v->pos,
+				    "%s is on route network '%s' and needs 'ip' "
+				    "(vif-route routes that address to it)",
+				    vif_label(c, v), v->net->name.s);
 }
 
 /* ---- interfaces ---- */
@@ -507,56 +504,59 @@ static void iface_claim(struct compilation *c, struct strmap *m, const struct ir
 
 static void check_duplicate_interface(struct compilation *c)
 {
+	const struct ir_topology *t = c->ir;
+	size_t nhosts = t->hosts.len;
+	struct strmap *maps = xcalloc(nhosts ? nhosts : 1, sizeof(*maps));
 	const struct ir_host *h;
 	const struct ir_nic *nic;
 	const struct ir_network *n;
-	const struct ir_domain *d;
 	const struct ir_vif *v;
 
-	IR_FOREACH(const struct ir_host *, h, &c->ir->hosts) {
-		struct strmap m;
+	/* One namespace per host: its own devices first, then, in one pass over
+	 * every vif, each guest's vifs on the host it runs on. */
+	IR_FOREACH(const struct ir_host *, h, &t->hosts) {
+		struct strmap *m = &maps[h->index];
 
-		strmap_init(&m);
-		strmap_reserve(&m, h->nics.len + 3 * h->networks.len + ir_host_vifs(h));
+		strmap_init(m);
+		strmap_reserve(m, h->nics.len + 3 * h->networks.len + ir_host_vifs(h));
 		IR_FOREACH(const struct ir_nic *, nic, &h->nics)
 			if (nic->declared)
-				iface_claim(c, &m, h, nic->name.s, OWNER_NIC, nic, &nic->name.pos);
+				iface_claim(c, m, h, nic->name.s, OWNER_NIC, nic, &nic->name.pos);
 		IR_FOREACH(const struct ir_network *, n, &h->networks) {
 			if (net_mode_has_bridge(n->mode))
-				iface_claim(c, &m, h, n->name.s, OWNER_BRIDGE, n, &n->name.pos);
+				iface_claim(c, m, h, n->name.s, OWNER_BRIDGE, n, &n->name.pos);
 			if (n->port && n->vlan.set)
-				iface_claim(c, &m, h, n->port, OWNER_VLAN, n, &n->vlan.pos);
+				iface_claim(c, m, h, n->port, OWNER_VLAN, n, &n->vlan.pos);
 			if (n->vxlan_dev)
-				iface_claim(c, &m, h, n->vxlan_dev, OWNER_VXLAN, n, &n->vxlan.pos);
+				iface_claim(c, m, h, n->vxlan_dev, OWNER_VXLAN, n, &n->vxlan.pos);
 		}
-		IR_FOREACH(const struct ir_domain *, d, &h->domains)
-			IR_FOREACH(const struct ir_vif *, v, &d->vifs)
-				if (v->backend_name)
-					iface_claim(c, &m, h, v->backend_name, OWNER_VIF, v,
-						    v->name.s ? &v->name.pos : &v->pos);
-		strmap_free(&m);
 	}
+	IR_FOREACH_VIF(v, &t->vifs) {
+		h = v->domain->host;
+		if (h && v->backend_name)
+			iface_claim(c, &maps[h->index], h, v->backend_name, OWNER_VIF, v,
+				    v->name.s ? &v->name.pos : &v->pos);
+	}
+	IR_FOREACH(const struct ir_host *, h, &t->hosts)
+		strmap_free(&maps[h->index]);
+	free(maps);
 }
 
 static void check_vifname_length(struct compilation *c)
 {
-	const struct ir_domain *d;
 	const struct ir_vif *v;
 
-	IR_FOREACH(const struct ir_domain *, d, &c->ir->domains) {
-		size_t max = d->type == DOM_HVM ? 11 : 15;
+	IR_FOREACH_VIF(v, &c->ir->vifs) {
+		bool hvm = v->domain->type == DOM_HVM;
+		size_t len = v->backend_name ? strlen(v->backend_name) : 0;
 
-		IR_FOREACH(const struct ir_vif *, v, &d->vifs) {
-			size_t len = v->backend_name ? strlen(v->backend_name) : 0;
-
-			if (len <= max)
-				continue;
-			diag_report(D(c), CHECK_VIFNAME_LENGTH, v->name.s ? &v->name.pos : &v->pos,
-				    "backend name '%s' of %s is %zu bytes; %s", v->backend_name,
-				    vif_label(c, v), len,
-				    d->type == DOM_HVM ? "an hvm guest's are at most 11 (xl appends '-emu')"
-						       : "interface names are at most 15");
-		}
+		if (len <= (hvm ? 11 : 15))
+			continue;
+		diag_report(D(c), CHECK_VIFNAME_LENGTH, v->name.s ? &v->name.pos : &v->pos,
+			    "backend name '%s' of %s is %zu bytes; %s", v->backend_name,
+			    vif_label(c, v), len,
+			    hvm ? "an hvm guest's are at most 11 (xl appends '-emu')"
+				: "interface names are at most 15");
 	}
 }
 
@@ -587,31 +587,28 @@ static void check_duplicate_id(struct compilation *c)
 static void check_macs(struct compilation *c)
 {
 	struct strmap seen;
-	const struct ir_domain *d;
 	const struct ir_vif *v;
 
 	strmap_init(&seen);
-	IR_FOREACH(const struct ir_domain *, d, &c->ir->domains) {
-		IR_FOREACH(const struct ir_vif *, v, &d->vifs) {
-			const struct ir_vif *first;
+	IR_FOREACH_VIF(v, &c->ir->vifs) {
+		const struct ir_vif *first;
 
-			if (v->mac_source == MAC_RANDOM) {
-				diag_report(D(c), CHECK_RANDOM_MAC, &v->mac_s.pos,
-					    "%s has mac: random: Xen picks a new MAC at every start, so "
-					    "the guest sees a new NIC and loses its DHCP reservation",
-					    vif_label(c, v));
-				continue;
-			}
-			if (v->mac_source != MAC_EXPLICIT)
-				continue;
-			first = strmap_put(&seen, (const char *)v->mac, 6, (void *)v);
-			if (!first)
-				continue;
-			diag_report(D(c), CHECK_DUPLICATE_MAC, &v->mac_s.pos,
-				    "MAC %.*s of %s is already the MAC of %s", (int)v->mac_s.len,
-				    v->mac_s.s, vif_label(c, v), vif_label(c, first));
-			diag_note(D(c), &first->mac_s.pos, "%s has it here", vif_label(c, first));
+		if (v->mac_source == MAC_RANDOM) {
+			diag_report(D(c), CHECK_RANDOM_MAC, &v->mac_s.pos,
+				    "%s has mac: random: Xen picks a new MAC at every start, so "
+				    "the guest sees a new NIC and loses its DHCP reservation",
+				    vif_label(c, v));
+			continue;
 		}
+		if (v->mac_source != MAC_EXPLICIT)
+			continue;
+		first = strmap_put(&seen, (const char *)v->mac, 6, (void *)v);
+		if (!first)
+			continue;
+		diag_report(D(c), CHECK_DUPLICATE_MAC, &v->mac_s.pos,
+			    "MAC %.*s of %s is already the MAC of %s", (int)v->mac_s.len,
+			    v->mac_s.s, vif_label(c, v), vif_label(c, first));
+		diag_note(D(c), &first->mac_s.pos, "%s has it here", vif_label(c, first));
 	}
 	strmap_free(&seen);
 }
@@ -727,7 +724,7 @@ static void check_ips(struct compilation *c)
 			o->pos = gateway_pos(c->ir, n);
 			strmap_put(&used, IP_KEY(&n->gateway), o);
 		}
-		IR_FOREACH(const struct ir_vif *, v, &n->vifs)
+		IR_FOREACH_VIF(v, &n->vifs)
 			if (v->has_ip)
 				check_vif_ip(c, n, v, &used);
 		strmap_free(&used);
@@ -768,7 +765,7 @@ static void check_dhcp_range(struct compilation *c)
 				    "DHCP range %s holds dom0's address %s", r, ip_text(c, &n->gateway));
 			diag_note(D(c), &n->address.pos, "dom0's address is set here");
 		}
-		IR_FOREACH(const struct ir_vif *, v, &n->vifs) {
+		IR_FOREACH_VIF(v, &n->vifs) {
 			if (!v->has_ip || ip_cmp(&dh->first, &v->ip) > 0 || ip_cmp(&v->ip, &dh->last) > 0)
 				continue;
 			diag_report(D(c), CHECK_DHCP_RANGE, p,

@@ -9,6 +9,7 @@ void compilation_init(struct compilation *c)
 	memset(c, 0, sizeof(*c));
 	arena_init(&c->arena);
 	arena_init(&c->nodes);
+	arena_init(&c->vifs);
 	diag_init(&c->diag, &c->arena, &c->src);
 }
 
@@ -19,6 +20,7 @@ void compilation_free(struct compilation *c)
 	srcfile_free(&c->src);
 	arena_free(&c->arena);
 	arena_free(&c->nodes);
+	arena_free(&c->vifs);
 }
 
 /*

@@ -8,7 +8,9 @@
  * Memory: everything hangs off c->arena, but for the AST's nodes, which the
  * readers put in c->nodes: once the IR is built they are dead, and
  * compile_topology() hands their memory to c->arena for what comes after
- * (the nodes' strings stay in c->arena: the IR points at them).
+ * (the nodes' strings stay in c->arena: the IR points at them).  The IR's
+ * vifs have c->vifs to themselves: side by side, the many passes over every
+ * vif read memory in order instead of hopping over domains and xl keys.
  * compilation_free() releases it all.
  */
 
@@ -30,6 +32,7 @@ enum input_format {
 struct compilation {
 	struct arena arena;
 	struct arena nodes;
+	struct arena vifs;
 	struct diag_ctx diag;
 	struct srcfile src;
 	enum input_format format;

@@ -195,7 +195,6 @@ static void lower_subnets(struct ir_topology *t)
 
 static void lower_vifs(struct compilation *c, struct ir_topology *t)
 {
-	struct ir_domain *d;
 	struct ir_vif *v;
 
 	if (t->default_network_s.s)
@@ -203,18 +202,16 @@ static void lower_vifs(struct compilation *c, struct ir_topology *t)
 						t->default_network_s.len);
 	else if (t->networks.len == 1)
 		t->default_network = t->networks.items[0];
-	IR_FOREACH(struct ir_domain *, d, &t->domains) {
-		IR_FOREACH(struct ir_vif *, v, &d->vifs) {
-			if (v->network.s)
-				v->net = strmap_get(&t->net_by_name, v->network.s, v->network.len);
-			else
-				v->net = t->default_network;
-			if (!v->net)
-				continue;
-			if (net_mode_has_bridge(v->net->mode))
-				v->bridge = v->net->name.s;
-			vec_push(&c->arena, &v->net->vifs, v);
-		}
+	IR_FOREACH_VIF(v, &t->vifs) {
+		if (v->network.s)
+			v->net = strmap_get(&t->net_by_name, v->network.s, v->network.len);
+		else
+			v->net = t->default_network;
+		if (!v->net)
+			continue;
+		if (net_mode_has_bridge(v->net->mode))
+			v->bridge = v->net->name.s;
+		vec_push(&c->arena, &v->net->vifs, v);
 	}
 }
 
@@ -232,7 +229,7 @@ struct derive_ops {
 	size_t key_len;
 	void (*candidate)(const struct ir_topology *t, const struct ir_vif *v, unsigned attempt,
 			  char *out);
-	void (*assign)(struct arena *a, struct ir_vif *v, const char *key);
+	void (*assign)(struct ir_vif *v, const char *key);     /* @key outlives @v */
 	void (*collided)(struct compilation *c, const struct ir_vif *v, const struct ir_vif *other,
 			 const char *was, const char *now);
 };
@@ -251,54 +248,83 @@ static int vif_canonical_cmp(const void *pa, const void *pb)
 /* Marker value in @taken for names that are not a vif's (NICs, bridges). */
 static char derive_claimed;
 
+#define DERIVE_AHEAD 8
+
+/* A vif that did not keep its attempt-0 value @was. */
+struct derive_loser {
+	struct ir_vif *v;
+	const char *was;
+};
+
+static int loser_cmp(const void *pa, const void *pb)
+{
+	const struct derive_loser *a = pa, *b = pb;
+
+	return vif_canonical_cmp(&a->v, &b->v);
+}
+
 /*
- * @vifs: the vifs to derive for.  @taken: explicit values, key → owning
+ * @todo: the vifs to derive for.  @taken: explicit values, key → owning
  * vif (or &derive_claimed).  Pass 1 runs in input order and keeps, for each
  * attempt-0 value, the vif first in canonical order; only the losers — rare
  * — are sorted, so the whole costs hashing, not a sort of every vif.
+ *
+ * The maps of a big host outgrow the caches, so pass 1 first computes every
+ * candidate and its hash, then looks them up with the slots of the vifs
+ * DERIVE_AHEAD places further already prefetched.
  */
-static void derive_unique(struct compilation *c, struct ir_vif **vifs, size_t n,
-			  struct strmap *taken, const struct derive_ops *ops)
+static void derive_unique(struct compilation *c, const struct vec *todo, struct strmap *taken,
+			  const struct derive_ops *ops)
 {
+	struct ir_vif **vifs = (struct ir_vif **)todo->items, *cv;
+	size_t n = todo->len;
 	const struct ir_topology *t = c->ir;
 	struct strmap firsts;           /* attempt-0 value → vif keeping it */
-	char **cand = xcalloc(n ? n : 1, sizeof(*cand));
-	struct ir_vif **lost = xcalloc(n ? n : 1, sizeof(*lost));
+	const char **cand = xcalloc(n ? n : 1, sizeof(*cand));
+	uint32_t *hash = xcalloc(n ? n : 1, sizeof(*hash));
+	struct derive_loser *lost = xcalloc(n ? n : 1, sizeof(*lost));
 	size_t k = ops->key_len, nlost = 0;
 
 	strmap_init(&firsts);
 	strmap_reserve(&firsts, n);
-	/* Pass 1: the canonically first vif of each attempt-0 value keeps it. */
+	IR_FOREACH_VIF(cv, todo) {
+		char *key = arena_alloc(&c->arena, k + 1);
+
+		ops->candidate(t, cv, 0, key);
+		cand[cv_i] = key;
+		hash[cv_i] = strmap_hash(key, k);
+	}
+	/* Pass 1: the canonically first vif of each attempt-0 value keeps it;
+	 * one it displaces is assigned again in pass 2. */
 	for (size_t i = 0; i < n; i++) {
 		struct ir_vif **keeper;
 
-		cand[i] = arena_alloc(&c->arena, k + 1);
-		ops->candidate(t, vifs[i], 0, cand[i]);
-		vifs[i]->derive_key = cand[i];
-		if (strmap_get(taken, cand[i], k)) {
-			lost[nlost++] = vifs[i];
+		if (i + DERIVE_AHEAD < n) {
+			strmap_prefetch(taken, hash[i + DERIVE_AHEAD]);
+			strmap_prefetch(&firsts, hash[i + DERIVE_AHEAD]);
+			__builtin_prefetch(vifs[i + DERIVE_AHEAD], 1);
+		}
+		if (strmap_get_hashed(taken, cand[i], k, hash[i])) {
+			lost[nlost++] = (struct derive_loser){ vifs[i], cand[i] };
 			continue;
 		}
-		keeper = (struct ir_vif **)strmap_ref(&firsts, cand[i], k);
-		if (!*keeper) {
-			*keeper = vifs[i];
-		} else if (vif_canonical_cmp(&vifs[i], keeper) < 0) {
-			lost[nlost++] = *keeper;
-			*keeper = vifs[i];
-		} else {
-			lost[nlost++] = vifs[i];
+		keeper = (struct ir_vif **)strmap_ref_hashed(&firsts, cand[i], k, hash[i]);
+		if (*keeper && vif_canonical_cmp(&vifs[i], keeper) >= 0) {
+			lost[nlost++] = (struct derive_loser){ vifs[i], cand[i] };
+			continue;
 		}
+		if (*keeper)
+			lost[nlost++] = (struct derive_loser){ *keeper, cand[i] };
+		*keeper = vifs[i];
+		ops->assign(vifs[i], cand[i]);
 	}
-	for (size_t i = 0; i < n; i++)
-		if (strmap_get(&firsts, cand[i], k) == vifs[i])
-			ops->assign(&c->arena, vifs[i], cand[i]);
 	/* Pass 2: the others, in canonical order, derive again, avoiding every
 	 * attempt-0 value. */
 	if (nlost > 1)
-		qsort(lost, nlost, sizeof(*lost), vif_canonical_cmp);
+		qsort(lost, nlost, sizeof(*lost), loser_cmp);
 	for (size_t i = 0; i < nlost; i++) {
-		struct ir_vif *v = lost[i];
-		const char *was = v->derive_key;
+		struct ir_vif *v = lost[i].v;
+		const char *was = lost[i].was;
 		const struct ir_vif *other;
 		char *next;
 
@@ -312,11 +338,12 @@ static void derive_unique(struct compilation *c, struct ir_vif **vifs, size_t n,
 				break;
 		}
 		strmap_put(taken, next, k, v);
-		ops->assign(&c->arena, v, next);
+		ops->assign(v, next);
 		ops->collided(c, v, other == (void *)&derive_claimed ? NULL : other, was, next);
 	}
 	strmap_free(&firsts);
 	free(lost);
+	free(hash);
 	free(cand);
 }
 
@@ -368,7 +395,7 @@ static void mac_candidate(const struct ir_topology *t, const struct ir_vif *v, u
 	}
 }
 
-static void mac_assign(struct arena *a, struct ir_vif *v, const char *key)
+static void mac_assign(struct ir_vif *v, const char *key)
 {
 	memcpy(v->mac, key, 6);
 }
@@ -401,19 +428,16 @@ static void derive_macs(struct compilation *c, struct ir_topology *t)
 {
 	struct strmap taken;
 	struct vec todo = { 0 };
-	struct ir_domain *d;
 	struct ir_vif *v;
 
 	strmap_init(&taken);
-	IR_FOREACH(struct ir_domain *, d, &t->domains) {
-		IR_FOREACH(struct ir_vif *, v, &d->vifs) {
-			if (v->mac_source == MAC_EXPLICIT)
-				strmap_put(&taken, (const char *)v->mac, 6, v);
-			else if (v->mac_source == MAC_DERIVED)
-				vec_push(&c->arena, &todo, v);
-		}
+	IR_FOREACH_VIF(v, &t->vifs) {
+		if (v->mac_source == MAC_EXPLICIT)
+			strmap_put(&taken, (const char *)v->mac, 6, v);
+		else if (v->mac_source == MAC_DERIVED)
+			vec_push(&c->arena, &todo, v);
 	}
-	derive_unique(c, (struct ir_vif **)todo.items, todo.len, &taken, &mac_ops);
+	derive_unique(c, &todo, &taken, &mac_ops);
 	strmap_free(&taken);
 }
 
@@ -439,9 +463,9 @@ static void name_candidate(const struct ir_topology *t, const struct ir_vif *v, 
 	out[DERIVED_NAME_LEN] = '\0';
 }
 
-static void name_assign(struct arena *a, struct ir_vif *v, const char *key)
+static void name_assign(struct ir_vif *v, const char *key)
 {
-	v->backend_name = arena_strndup(a, key, DERIVED_NAME_LEN);
+	v->backend_name = key;
 	v->name_source = VIFNAME_DERIVED;
 }
 
@@ -467,69 +491,80 @@ static void taken_put(struct strmap *m, const char *s, void *owner)
 		strmap_put(m, s, DERIVED_NAME_LEN, owner);
 }
 
+/* Explicit and vifD.N backend names; the others are derived. */
+static void name_given(struct compilation *c, struct ir_vif *v)
+{
+	const struct ir_domain *d = v->domain;
+	char buf[48];
+	size_t len = 3;
+
+	if (v->name.s) {
+		v->backend_name = v->name.s;
+		v->name_source = VIFNAME_EXPLICIT;
+		return;
+	}
+	if (!d->id.set)
+		return;
+	memcpy(buf, "vif", 3);
+	len += fmt_uint(buf + len, (unsigned long long)d->id.v);
+	buf[len++] = '.';
+	len += fmt_uint(buf + len, v->devid);
+	v->backend_name = arena_strndup(&c->arena, buf, len);
+	v->name_source = VIFNAME_ID;
+}
+
+/* Backend names are unique per host: one map of the names taken and one list
+ * of the vifs to derive for on each host, filled in one pass over the vifs. */
 static void derive_names(struct compilation *c, struct ir_topology *t)
 {
+	size_t nhosts = t->hosts.len;
+	struct strmap *taken = xcalloc(nhosts ? nhosts : 1, sizeof(*taken));
+	struct vec *todo = xcalloc(nhosts ? nhosts : 1, sizeof(*todo));
+	struct vec hostless = { 0 };
 	struct ir_host *h;
-	struct ir_domain *d;
-	struct ir_vif *v;
 	struct ir_network *n;
 	struct ir_nic *nic;
+	struct ir_vif *v;
 
-	IR_FOREACH(struct ir_domain *, d, &t->domains) {
-		IR_FOREACH(struct ir_vif *, v, &d->vifs) {
-			if (v->name.s) {
-				v->backend_name = v->name.s;
-				v->name_source = VIFNAME_EXPLICIT;
-			} else if (d->id.set) {
-				char buf[48];
-				size_t len = 3;
-
-				memcpy(buf, "vif", 3);
-				len += fmt_uint(buf + len, (unsigned long long)d->id.v);
-				buf[len++] = '.';
-				len += fmt_uint(buf + len, v->devid);
-				v->backend_name = arena_strndup(&c->arena, buf, len);
-				v->name_source = VIFNAME_ID;
-			}
-		}
-	}
 	IR_FOREACH(struct ir_host *, h, &t->hosts) {
-		struct strmap taken;
-		struct vec todo = { 0 };
+		struct strmap *m = &taken[h->index];
 
-		strmap_init(&taken);
+		strmap_init(m);
 		IR_FOREACH(struct ir_nic *, nic, &h->nics)
-			taken_put(&taken, nic->name.s, &derive_claimed);
+			taken_put(m, nic->name.s, &derive_claimed);
 		IR_FOREACH(struct ir_network *, n, &h->networks) {
 			if (net_mode_has_bridge(n->mode))
-				taken_put(&taken, n->name.s, &derive_claimed);
-			taken_put(&taken, n->port, &derive_claimed);
-			taken_put(&taken, n->vxlan_dev, &derive_claimed);
+				taken_put(m, n->name.s, &derive_claimed);
+			taken_put(m, n->port, &derive_claimed);
+			taken_put(m, n->vxlan_dev, &derive_claimed);
 		}
-		IR_FOREACH(struct ir_domain *, d, &h->domains) {
-			IR_FOREACH(struct ir_vif *, v, &d->vifs) {
-				if (v->backend_name)
-					taken_put(&taken, v->backend_name, v);
-				else
-					vec_push(&c->arena, &todo, v);
-			}
-		}
-		derive_unique(c, (struct ir_vif **)todo.items, todo.len, &taken, &name_ops);
-		strmap_free(&taken);
+	}
+	IR_FOREACH_VIF(v, &t->vifs) {
+		const struct ir_host *on = v->domain->host;
+
+		name_given(c, v);
+		if (!on)
+			vec_push(&c->arena, &hostless, v);
+		else if (v->backend_name)
+			taken_put(&taken[on->index], v->backend_name, v);
+		else
+			vec_push(&c->arena, &todo[on->index], v);
+	}
+	IR_FOREACH(struct ir_host *, h, &t->hosts) {
+		derive_unique(c, &todo[h->index], &taken[h->index], &name_ops);
+		strmap_free(&taken[h->index]);
 	}
 	/* Domains without a host (an error reported by checks) still get a name. */
-	IR_FOREACH(struct ir_domain *, d, &t->domains) {
-		if (d->host)
-			continue;
-		IR_FOREACH(struct ir_vif *, v, &d->vifs) {
-			if (!v->backend_name) {
-				char key[DERIVED_NAME_LEN + 1];
+	IR_FOREACH_VIF(v, &hostless) {
+		if (!v->backend_name) {
+			char *key = arena_alloc(&c->arena, DERIVED_NAME_LEN + 1);
 
-				name_candidate(t, v, 0, key);
-				name_assign(&c->arena, v, key);
-			}
+			name_candidate(t, v, 0, key);
+			name_assign(v, key);
 		}
 	}
+	free(todo);
+	free(taken);
 }
 
 void lower_topology(struct compilation *c, struct ir_topology *t)

@@ -619,13 +619,14 @@ static void read_domain_vifs(struct schema *s, const struct ast_entry *e, void *
 	}
 	d->vifs_set = true;
 	for (const struct ast_node *n = e->value->items; n; n = n->next) {
-		struct ir_vif *v = arena_new(s->a, struct ir_vif);
+		struct ir_vif *v = arena_new(&s->c->vifs, struct ir_vif);
 
 		v->pos = n->pos;
 		v->domain = d;
 		v->devid = (unsigned)d->vifs.len;
 		v->ip_prefix = -1;
 		vec_push(s->a, &d->vifs, v);
+		vec_push(s->a, &s->t->vifs, v);
 		if (n->kind != AST_MAP) {
 			diag_report(s->d, CHECK_TYPE, &n->pos, "a vif must be a map, not %s",
 				    describe(s, n));

@@ -523,45 +523,63 @@ static void strmap_grow(struct strmap *m, size_t len)
 		strmap_resize(m, m->cap ? m->cap * 2 : 16);
 }
 
-void *strmap_get(const struct strmap *m, const char *key, size_t len)
+void *strmap_get_hashed(const struct strmap *m, const char *key, size_t len, uint32_t h)
 {
 	if (!m->cap)
 		return NULL;
-	return strmap_find(m, key, len, strmap_hash(key, len))->value;
+	return strmap_find(m, key, len, h)->value;
 }
 
-void *strmap_put(struct strmap *m, const char *key, size_t len, void *value)
+void *strmap_get(const struct strmap *m, const char *key, size_t len)
 {
-	uint32_t h = strmap_hash(key, len);
+	return m->cap ? strmap_get_hashed(m, key, len, strmap_hash(key, len)) : NULL;
+}
+
+/* @key's slot, claimed for it (value NULL) if it had none; @fresh says which. */
+static struct strmap_slot *strmap_claim(struct strmap *m, const char *key, size_t len, uint32_t h,
+					bool *fresh)
+{
 	struct strmap_slot *s;
 
 	strmap_grow(m, len);
 	s = strmap_find(m, key, len, h);
-	if (s->key)
-		return s->value;
-	s->key = key;
-	s->len = (uint32_t)len;
-	s->hash = h;
-	s->value = value;
-	m->count++;
-	return NULL;
-}
-
-void **strmap_ref(struct strmap *m, const char *key, size_t len)
-{
-	uint32_t h = strmap_hash(key, len);
-	struct strmap_slot *s;
-
-	strmap_grow(m, len);
-	s = strmap_find(m, key, len, h);
-	if (!s->key) {
+	*fresh = !s->key;
+	if (*fresh) {
 		s->key = key;
 		s->len = (uint32_t)len;
 		s->hash = h;
 		s->value = NULL;
 		m->count++;
 	}
-	return &s->value;
+	return s;
+}
+
+void *strmap_put_hashed(struct strmap *m, const char *key, size_t len, uint32_t h, void *value)
+{
+	bool fresh;
+	struct strmap_slot *s = strmap_claim(m, key, len, h, &fresh);
+
+	if (!fresh)
+		return s->value;
+	s->value = value;
+	return NULL;
+}
+
+void *strmap_put(struct strmap *m, const char *key, size_t len, void *value)
+{
+	return strmap_put_hashed(m, key, len, strmap_hash(key, len), value);
+}
+
+void **strmap_ref_hashed(struct strmap *m, const char *key, size_t len, uint32_t h)
+{
+	bool fresh;
+
+	return &strmap_claim(m, key, len, h, &fresh)->value;
+}
+
+void **strmap_ref(struct strmap *m, const char *key, size_t len)
+{
+	return strmap_ref_hashed(m, key, len, strmap_hash(key, len));
 }
 
 /* ---- strings ---- */

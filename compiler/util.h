@@ -141,6 +141,21 @@ void *strmap_put(struct strmap *m, const char *key, size_t len, void *value);
 /* The value slot of @key, inserted (holding NULL) if absent. */
 void **strmap_ref(struct strmap *m, const char *key, size_t len);
 
+/*
+ * Loops over many keys in a map too big for the caches: hash a few keys
+ * ahead, prefetch their slots, and look each up with the hash it already
+ * has (@h = strmap_hash(key, len)).  The lookups then overlap their cache
+ * misses instead of waiting for each in turn.
+ */
+static inline void strmap_prefetch(const struct strmap *m, uint32_t h)
+{
+	if (m->cap)
+		__builtin_prefetch(&m->slots[h & (m->cap - 1)]);
+}
+void *strmap_get_hashed(const struct strmap *m, const char *key, size_t len, uint32_t h);
+void *strmap_put_hashed(struct strmap *m, const char *key, size_t len, uint32_t h, void *value);
+void **strmap_ref_hashed(struct strmap *m, const char *key, size_t len, uint32_t h);
+
 /* Small string helpers. */
 bool str_eq(const char *a, const char *b);
 bool mem_has_byte(const char *s, size_t n, unsigned char c);
