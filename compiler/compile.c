@@ -96,6 +96,8 @@ bool compile_topology(struct compilation *c)
 
 	if (!source_check_encoding(c))
 		return false;
+	schema_begin(c);
+	c->stream_domains = true;
 	root = c->format == INPUT_YAML ? yaml_read(c) : netc_read(c);
 	c->ast = root;
 	if (!root || c->diag.too_many)

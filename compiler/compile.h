@@ -12,6 +12,13 @@
  * vifs have c->vifs to themselves: side by side, the many passes over every
  * vif read memory in order instead of hopping over domains and xl keys.
  * compilation_free() releases it all.
+ *
+ * Streaming: with c->stream_domains set (compile_topology() sets it), the
+ * YAML reader hands each entry of the topology's domains map to
+ * schema_domain() as soon as it is read and reuses its nodes for the next,
+ * so a big topology's domains never exist as a tree all at once; the map is
+ * left empty for schema_build().  If the text then turns out not to be a
+ * topology the reader can build, it takes back what the schema reported.
  */
 
 #include "ast.h"
@@ -36,6 +43,7 @@ struct compilation {
 	struct diag_ctx diag;
 	struct srcfile src;
 	enum input_format format;
+	bool stream_domains;
 	struct ast_node *ast;
 	struct ir_topology *ir;
 };
@@ -55,6 +63,8 @@ bool compile_topology(struct compilation *c);
 
 /* Pieces, in pipeline order (compile_topology calls them). */
 bool source_check_encoding(struct compilation *c);
+void schema_begin(struct compilation *c);      /* c->ir, empty, for streaming */
+void schema_domain(struct compilation *c, const struct ast_entry *e);
 struct ir_topology *schema_build(struct compilation *c, const struct ast_node *root);
 void lower_topology(struct compilation *c, struct ir_topology *t);
 

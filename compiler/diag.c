@@ -59,6 +59,24 @@ bool diag_report(struct diag_ctx *d, enum check_id check, const struct srcpos *p
 	return true;
 }
 
+struct diag_mark diag_mark(const struct diag_ctx *d)
+{
+	struct diag_mark m = { d->records.len, d->errors, d->warnings, d->too_many,
+			       d->suggest_work };
+
+	return m;
+}
+
+void diag_rewind(struct diag_ctx *d, const struct diag_mark *m)
+{
+	d->records.len = m->records;
+	d->errors = m->errors;
+	d->warnings = m->warnings;
+	d->too_many = m->too_many;
+	d->suggest_work = m->suggest_work;
+	d->last = NULL;
+}
+
 void diag_note(struct diag_ctx *d, const struct srcpos *pos, const char *fmt, ...)
 {
 	struct diag_note *n;

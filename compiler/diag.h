@@ -64,6 +64,21 @@ void diag_note(struct diag_ctx *d, const struct srcpos *pos, const char *fmt, ..
 	PRINTF_LIKE(3, 4);
 
 /*
+ * Take back everything reported since diag_mark() (the YAML reader does when
+ * the text turns out not to be a YAML document after all: the schema's
+ * reports about the domains read so far are then not to be shown).
+ */
+struct diag_mark {
+	size_t records;
+	unsigned errors, warnings;
+	bool too_many;
+	size_t suggest_work;
+};
+
+struct diag_mark diag_mark(const struct diag_ctx *d);
+void diag_rewind(struct diag_ctx *d, const struct diag_mark *m);
+
+/*
  * "Did you mean" note for @word against @candidates (NULL-terminated), to the
  * last diagnostic.  Comparing costs one edit distance a candidate: once a
  * run has spent DIAG_SUGGEST_WORK of them, no more notes are offered, so

@@ -336,26 +336,31 @@ static bool want_map(struct schema *s, const struct ast_entry *e, bool null_ok)
 
 typedef void *(*named_reader)(struct schema *s, const struct ast_entry *e, void *parent);
 
+static void read_named_entry(struct schema *s, const struct ast_entry *e, struct strmap *index,
+			     const char *kind, named_reader fn, void *parent)
+{
+	void *first = strmap_get(index, e->key, e->key_len);
+	void *item;
+
+	if (first) {
+		diag_report(s->d, CHECK_DUPLICATE_KEY, &e->key_pos, "%s '%s' is defined twice",
+			    kind, diag_quote(s->a, e->key, e->key_len));
+		diag_note(s->d, NAMED_FIRST_POS(first), "first defined here");
+		return;
+	}
+	item = fn(s, e, parent);
+	if (item)
+		strmap_put(index, e->key, e->key_len, item);
+}
+
 static void read_named(struct schema *s, const struct ast_entry *outer, struct strmap *index,
 		       const char *kind, named_reader fn, void *parent)
 {
 	if (!want_map(s, outer, true))
 		return;
 	strmap_reserve(index, index->count + outer->value->count);
-	for (const struct ast_entry *e = outer->value->entries; e; e = e->next) {
-		void *first = strmap_get(index, e->key, e->key_len);
-		void *item;
-
-		if (first) {
-			diag_report(s->d, CHECK_DUPLICATE_KEY, &e->key_pos, "%s '%s' is defined twice",
-				    kind, diag_quote(s->a, e->key, e->key_len));
-			diag_note(s->d, NAMED_FIRST_POS(first), "first defined here");
-			continue;
-		}
-		item = fn(s, e, parent);
-		if (item)
-			strmap_put(index, e->key, e->key_len, item);
-	}
+	for (const struct ast_entry *e = outer->value->entries; e; e = e->next)
+		read_named_entry(s, e, index, kind, fn, parent);
 }
 
 /* ---- vifs ---- */
@@ -986,6 +991,7 @@ static void read_networks(struct schema *s, const struct ast_entry *e, void *obj
 	read_named(s, e, &((struct ir_topology *)obj)->net_by_name, "network", read_network, NULL);
 }
 
+/* When the reader streamed the domains (compile.h), their map is empty here. */
 static void read_domains(struct schema *s, const struct ast_entry *e, void *obj)
 {
 	read_named(s, e, &((struct ir_topology *)obj)->dom_by_name, "domain", read_domain, NULL);
@@ -999,14 +1005,30 @@ static const struct field top_fields[] = {
 	FIELD_CUSTOM("domains", read_domains),
 };
 
+void schema_begin(struct compilation *c)
+{
+	struct ir_topology *t = arena_new(&c->arena, struct ir_topology);
+
+	memcpy(t->mac_prefix, "\x00\x16\x3e", 3);
+	c->ir = t;
+}
+
+void schema_domain(struct compilation *c, const struct ast_entry *e)
+{
+	struct schema s = { c, &c->diag, &c->arena, c->ir };
+
+	read_named_entry(&s, e, &c->ir->dom_by_name, "domain", read_domain, NULL);
+}
+
 struct ir_topology *schema_build(struct compilation *c, const struct ast_node *root)
 {
 	struct schema s = { c, &c->diag, &c->arena, NULL };
-	struct ir_topology *t = arena_new(&c->arena, struct ir_topology);
+	struct ir_topology *t;
 	struct srcpos start = { 1, 1, 1, 1 };
 
-	s.t = t;
-	memcpy(t->mac_prefix, "\x00\x16\x3e", 3);
+	if (!c->ir)
+		schema_begin(c);
+	s.t = t = c->ir;
 	if (root->kind == AST_NULL ||
 	    (root->kind == AST_MAP && root->count == 0)) {
 		diag_report(s.d, CHECK_MISSING_KEY, &start,

@@ -184,6 +184,30 @@ void *arena_alloc(struct arena *a, size_t n)
 	return p;
 }
 
+struct arena_mark arena_mark(const struct arena *a)
+{
+	struct arena_mark m = { a->chunks, a->chunks ? a->chunks->used : 0, a->used };
+
+	return m;
+}
+
+void arena_rewind(struct arena *a, const struct arena_mark *m)
+{
+	while (a->chunks != m->chunk) {
+		struct arena_chunk *c = a->chunks;
+
+		a->chunks = c->next;
+		a->total -= c->size;
+		c->next = a->spare;     /* spare_take() zeroes it again */
+		a->spare = c;
+	}
+	if (m->chunk) {
+		memset((char *)m->chunk + m->chunk_used, 0, m->chunk->used - m->chunk_used);
+		m->chunk->used = m->chunk_used;
+	}
+	a->used = m->used;
+}
+
 char *arena_strndup(struct arena *a, const char *s, size_t n)
 {
 	char *p = arena_alloc(a, n + 1);

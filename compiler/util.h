@@ -72,6 +72,22 @@ void arena_free(struct arena *a);
  */
 void arena_recycle(struct arena *to, struct arena *from);
 void *arena_alloc(struct arena *a, size_t n);           /* zeroed */
+
+/*
+ * A point in an arena's allocations, and going back to it: everything
+ * allocated since is given back to be handed out again (zeroed again).
+ * Nothing allocated since the mark may be used after.  For arenas of small
+ * allocations: a block of its own made after the mark in the mark's chunk
+ * is kept until arena_free().
+ */
+struct arena_mark {
+	struct arena_chunk *chunk;
+	size_t chunk_used;
+	size_t used;
+};
+
+struct arena_mark arena_mark(const struct arena *a);
+void arena_rewind(struct arena *a, const struct arena_mark *m);
 char *arena_strndup(struct arena *a, const char *s, size_t n);
 char *arena_strdup(struct arena *a, const char *s);
 char *arena_printf(struct arena *a, const char *fmt, ...) PRINTF_LIKE(2, 3);

@@ -41,10 +41,14 @@ struct yaml_cursor {
  * @skip:     map: that key was unusable (reported); drop the entry.
  * @merge:    map: that key is the merge key '<<' (reported once, not its alias).
  * @last:     end of the last child, the end of a block collection.
+ * @stream:   map: the topology's domains, streamed (compile.h): each entry
+ *            goes to schema_domain() when complete, and the nodes made since
+ *            @mark are reused.
  */
 struct yaml_frame {
 	struct ast_node *node;
-	bool flow, is_key, have_key, skip, merge;
+	bool flow, is_key, have_key, skip, merge, stream;
+	struct arena_mark mark;
 	const char *key;
 	size_t key_len;
 	struct srcpos key_pos;
@@ -63,6 +67,9 @@ struct yaml_reader {
 	struct strmap aliases;  /* alias names already reported */
 	bool failed;            /* an error was reported: no tree */
 	bool stop;
+	unsigned domains_keys;  /* top-level keys "domains" read */
+	bool streamed;          /* schema_domain() has been called */
+	struct diag_mark before; /* the diagnostics before reading */
 };
 
 /* ---- positions ---- */
@@ -269,6 +276,18 @@ static void yaml_find_props(struct yaml_reader *r, size_t i, struct yaml_props *
 }
 
 /*
+ * The text is not a topology this reader builds a tree of: nothing the
+ * schema said about domains read so far is shown (the reader's own errors
+ * are what there is to fix), as if none had been streamed.
+ */
+static void yaml_fail(struct yaml_reader *r)
+{
+	if (!r->failed && r->streamed)
+		diag_rewind(&r->c->diag, &r->before);
+	r->failed = true;
+}
+
+/*
  * Refuse the anchor and tag of a node that starts at byte @start.  Anchors
  * go because aliases go (no alias bomb can expand, and the tree is what the
  * text says); tags because a topology's types come from its keys.
@@ -282,7 +301,7 @@ static void yaml_check_props(struct yaml_reader *r, size_t start, const yaml_cha
 
 	if (!anchor && !tag)
 		return;
-	r->failed = true;
+	yaml_fail(r);
 	yaml_find_props(r, start, &pr);
 	if (anchor) {
 		pos = pr.anchor_end > pr.anchor ? yaml_byte_span(r, pr.anchor, pr.anchor_end)
@@ -362,7 +381,7 @@ static void yaml_syntax_error(struct yaml_reader *r)
 	bool at_end, has_ctx;
 	char ch;
 
-	r->failed = true;
+	yaml_fail(r);
 	if (p->error == YAML_MEMORY_ERROR) {
 		yaml_parser_delete(p);
 		die_oom();
@@ -464,8 +483,18 @@ static void yaml_attach(struct yaml_reader *r, struct ast_node *n)
 		ast_list_add(f->node, n);
 		return;
 	}
-	if (!f->skip)
+	if (f->stream && !f->skip && !r->failed) {
+		struct ast_entry e = {
+			.key = f->key, .key_len = f->key_len, .spelling = f->key,
+			.key_pos = f->key_pos, .value = n,
+		};
+
+		schema_domain(r->c, &e);
+		r->streamed = true;
+		arena_rewind(&r->c->nodes, &f->mark);
+	} else if (!f->skip) {
 		ast_map_add(&r->c->nodes, f->node, f->key, f->key_len, &f->key_pos, n);
+	}
 	f->have_key = f->skip = f->merge = false;
 }
 
@@ -489,7 +518,7 @@ static void yaml_on_scalar(struct yaml_reader *r, const yaml_event_t *ev)
 	if (yaml_wants_key(f)) {
 		f->key_pos = pos;
 		if (null) {
-			r->failed = true;
+			yaml_fail(r);
 			yaml_bad_key(f);
 			if (!len) {
 				diag_report(&c->diag, CHECK_TYPE, &pos, "missing mapping key");
@@ -504,9 +533,11 @@ static void yaml_on_scalar(struct yaml_reader *r, const yaml_event_t *ev)
 		f->key = arena_strndup(&c->arena, text, len);
 		f->key_len = len;
 		f->have_key = true;
+		if (r->depth == 1 && len == 7 && memcmp(text, "domains", 7) == 0)
+			r->domains_keys++;
 		f->last = pos;
 		if (plain && len == 2 && memcmp(text, "<<", 2) == 0) {
-			r->failed = true;
+			yaml_fail(r);
 			f->merge = true;
 			diag_report(&c->diag, CHECK_YAML_FEATURE, &pos,
 				    "the YAML merge key '<<' is not supported; write the keys out in full");
@@ -530,7 +561,7 @@ static void yaml_on_alias(struct yaml_reader *r, const yaml_event_t *ev)
 	const char *name = (const char *)ev->data.alias.anchor;
 	size_t len = strlen(name);
 
-	r->failed = true;
+	yaml_fail(r);
 	/*
 	 * Each alias name is reported once (so an alias bomb is a handful of
 	 * errors), and `<<: *base` is one mistake, already reported at its '<<'.
@@ -561,7 +592,8 @@ static void yaml_on_start(struct yaml_reader *r, const yaml_event_t *ev)
 	struct yaml_frame *parent = yaml_top(r), *f;
 
 	if (r->depth == AST_MAX_DEPTH) {
-		r->failed = r->stop = true;
+		yaml_fail(r);
+	r->stop = true;
 		diag_report(&c->diag, CHECK_NESTING, &pos,
 			    "too deeply nested: maps and lists may nest at most %d levels",
 			    AST_MAX_DEPTH);
@@ -584,6 +616,12 @@ static void yaml_on_start(struct yaml_reader *r, const yaml_event_t *ev)
 	pos.last_column = pos.first_column;
 	f->node = map ? ast_map(&c->nodes, &pos) : ast_list(&c->nodes, &pos);
 	f->last = pos;
+	/* The value of the topology's first "domains" key, if a map, streams. */
+	if (map && c->stream_domains && r->depth == 2 && parent->have_key && !parent->skip &&
+	    r->domains_keys == 1 && parent->key_len == 7 && memcmp(parent->key, "domains", 7) == 0) {
+		f->stream = true;
+		f->mark = arena_mark(&c->nodes);
+	}
 }
 
 static void yaml_on_end(struct yaml_reader *r, const yaml_event_t *ev)
@@ -604,7 +642,7 @@ static void yaml_on_end(struct yaml_reader *r, const yaml_event_t *ev)
 		n->pos.last_column = f->last.last_column;
 	}
 	if (f->is_key) {
-		r->failed = true;
+		yaml_fail(r);
 		parent->key_pos = n->pos;
 		parent->last = n->pos;
 		yaml_bad_key(parent);
@@ -622,7 +660,8 @@ static void yaml_on_document(struct yaml_reader *r, const yaml_event_t *ev)
 	if (++r->documents == 1)
 		return;
 	pos = yaml_span(r, &ev->start_mark, &ev->end_mark);
-	r->failed = r->stop = true;
+	yaml_fail(r);
+	r->stop = true;
 	diag_report(&r->c->diag, CHECK_YAML_FEATURE, &pos,
 		    "a topology is one YAML document; a second document starts here");
 }
@@ -637,6 +676,7 @@ struct ast_node *yaml_read(struct compilation *c)
 
 	memset(&r, 0, sizeof(r));
 	r.c = c;
+	r.before = diag_mark(&c->diag);
 	r.cur.line = r.cur.column = 1;
 	strmap_init(&r.aliases);
 	/*

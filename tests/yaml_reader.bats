@@ -521,3 +521,99 @@ deep() {
 	assert_equal "$(tail -n 1 "$out")" \
 		'                  scalar@768005:57-768005:80 quoted "phy:/dev/vg/web,xvda,w"'
 }
+
+# ---- streaming the domains (compile.h) ----
+# When compiling, the reader hands each domain to the schema as soon as it
+# is read and reuses its nodes.  None of that may show: the diagnostics and
+# outputs are those of the whole tree, whatever comes after the domains.
+
+@test "streaming: domains' errors are reported with those of keys read after them" {
+	f=$(topo streamed.yaml <<'EOF2'
+version: 1
+domains:
+  web:
+    colour: red
+    vifs:
+      - { network: xenbr0, mac: "zz" }
+  web:
+    vifs: []
+  db:
+    vifs:
+      - { network: nowhere }
+domains:
+  other: {}
+networks:
+  xenbr0: { mode: bridge, uplink: eth0 }
+EOF2
+	)
+	run --separate-stderr "$NETC" --check "$f"
+	assert_failure 1
+	assert_equal "$(diag_lines)" "$(cat <<OUT
+$f:4:5: error: unknown key 'colour' in domain 'web'
+$f:6:33: error: invalid MAC 'zz'; expected six hex octets like 00:16:3e:00:00:01, or 'random'
+$f:7:3: error: domain 'web' is defined twice
+$f:3:3: note: first defined here
+$f:11:20: error: network 'nowhere' is not defined
+$f:12:1: error: key 'domains' appears twice in the topology
+$f:2:1: note: first given here
+OUT
+)"
+}
+
+@test "streaming: a YAML error after domains with errors shows the YAML error alone" {
+	f=$(topo late-error.yaml <<'EOF2'
+version: 1
+domains:
+  web:
+    colour: red
+  db:
+    vifs:
+      - { network: xenbr0, mac: "zz" }
+  bad: [ unclosed
+EOF2
+	)
+	run --separate-stderr "$NETC" --check "$f"
+	assert_failure 1
+	assert_equal "$(diag_lines)" "$(cat <<OUT
+$f:8:8: error: unclosed '[' (the closing ']' is missing)
+$f:9:1: note: the input ends here
+OUT
+)"
+	f=$(topo late-anchor.yaml <<'EOF2'
+version: 1
+domains:
+  web:
+    colour: red
+  db: &db
+    vifs: []
+EOF2
+	)
+	run --separate-stderr "$NETC" --check "$f"
+	assert_failure 1
+	assert_equal "$(diag_lines)" \
+		"$f:5:7: error: YAML anchors are not supported ('&db'); write the value out in full"
+}
+
+@test "streaming: a domains map read whole (--dump-ast) and streamed compile alike" {
+	# The netc reader does not stream: the same topology from both syntaxes
+	# must give the same IR, here with domains before and after the networks.
+	f=$(topo order.yaml <<'EOF2'
+version: 1
+domains:
+  web: { vifs: [ { network: xenbr0 } ] }
+networks:
+  xenbr0: { mode: bridge, uplink: eth0 }
+EOF2
+	)
+	run --separate-stderr "$NETC" -t netc "$f" -o "$BATS_TEST_TMPDIR/order.netc"
+	assert_success
+	run --separate-stderr "$NETC" -t json "$f"
+	assert_success
+	yaml_json=$output
+	run --separate-stderr "$NETC" -t json "$BATS_TEST_TMPDIR/order.netc"
+	assert_success
+	assert_equal "$output" "$yaml_json"
+	dump "$f"
+	assert_success
+	assert_line '      key "web"@3:3-3:5'
+}
