@@ -80,12 +80,12 @@ static struct ast_node *canon_vif(struct canon *c, const struct ir_vif *v)
 	put_str(c, m, "mac", &v->mac_s);
 	put_str(c, m, "ip", &v->ip_s);
 	put_str(c, m, "name", &v->name);
-	put_str(c, m, "rate", &v->rate);
-	put_int(c, m, "mtu", &v->mtu);
-	put_str(c, m, "model", &v->model);
-	put_str(c, m, "type", &v->type);
-	put_str(c, m, "script", &v->script);
-	put_str(c, m, "backend", &v->backend);
+	put_str(c, m, "rate", &v->more->rate);
+	put_int(c, m, "mtu", &v->more->mtu);
+	put_str(c, m, "model", &v->more->model);
+	put_str(c, m, "type", &v->more->type);
+	put_str(c, m, "script", &v->more->script);
+	put_str(c, m, "backend", &v->more->backend);
 	return m;
 }
 

@@ -273,12 +273,12 @@ static void json_vif(struct json *j, const struct ir_vif *v)
 	kv_str(j, "name", v->backend_name);
 	kv_str(j, "name-source", name_sources[v->name_source]);
 	kv_str(j, "ip", v->has_ip ? cidr_format(&(struct ip_cidr){ v->ip, v->ip_prefix }, buf) : NULL);
-	kv_irstr(j, "rate", &v->rate);
-	kv_int(j, "mtu", &v->mtu);
-	kv_irstr(j, "model", &v->model);
-	kv_irstr(j, "type", &v->type);
-	kv_irstr(j, "script", &v->script);
-	kv_irstr(j, "backend", &v->backend);
+	kv_irstr(j, "rate", &v->more->rate);
+	kv_int(j, "mtu", &v->more->mtu);
+	kv_irstr(j, "model", &v->more->model);
+	kv_irstr(j, "type", &v->more->type);
+	kv_irstr(j, "script", &v->more->script);
+	kv_irstr(j, "backend", &v->more->backend);
 	json_close(j, '}');
 }
 

@@ -1189,8 +1189,8 @@ static void add_vifs(struct lab *l, struct strbuf *sb)
 			  n->mode == MODE_ROUTE ? n->gatewaydev.name.s : v->bridge,
 			  v->mac_source == MAC_RANDOM ? "random" : mac_format(v->mac, mac),
 			  (const char *)NULL);
-		if (v->mtu.set) {
-			strbuf_add_ll(sb, v->mtu.v);
+		if (v->more->mtu.set) {
+			strbuf_add_ll(sb, v->more->mtu.v);
 			strbuf_addc(sb, ' ');
 		} else {
 			strbuf_adds(sb, "- ");

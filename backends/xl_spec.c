@@ -94,8 +94,8 @@ void xl_vif_spec(struct strbuf *sb, const struct ir_vif *v)
 	spec_str(&sp, "bridge", v->bridge);
 	/* An explicit script wins over vif-route: a site's wrapper around it
 	 * still gets ip= and gatewaydev= (docs/xl.md). */
-	if (v->script.s)
-		spec_irstr(&sp, "script", &v->script);
+	if (v->more->script.s)
+		spec_irstr(&sp, "script", &v->more->script);
 	else if (route)
 		spec_str(&sp, "script", "vif-route");
 	/* The address alone: the hotplug scripts take ip= as one address
@@ -105,14 +105,14 @@ void xl_vif_spec(struct strbuf *sb, const struct ir_vif *v)
 	if (route)
 		spec_irstr(&sp, "gatewaydev", &v->net->gatewaydev.name);
 	spec_str(&sp, "vifname", v->backend_name);
-	spec_irstr(&sp, "type", &v->type);
-	spec_irstr(&sp, "model", &v->model);
-	spec_irstr(&sp, "rate", &v->rate);
-	if (v->mtu.set) {
+	spec_irstr(&sp, "type", &v->more->type);
+	spec_irstr(&sp, "model", &v->more->model);
+	spec_irstr(&sp, "rate", &v->more->rate);
+	if (v->more->mtu.set) {
 		spec_key(&sp, "mtu");
-		strbuf_addf(sb, "%lld", v->mtu.v);
+		strbuf_addf(sb, "%lld", v->more->mtu.v);
 	}
-	spec_irstr(&sp, "backend", &v->backend);
+	spec_irstr(&sp, "backend", &v->more->backend);
 }
 
 void xl_vif_assignment(struct strbuf *sb, const struct ir_domain *d, size_t column,

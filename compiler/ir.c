@@ -3,6 +3,8 @@
 
 #include <string.h>
 
+const struct ir_vif_more ir_vif_none;
+
 void ir_free(struct ir_topology *t)
 {
 	struct ir_host *h;

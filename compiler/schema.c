@@ -32,6 +32,10 @@ enum ftype {
 	F_CUSTOM,     /* @read does the work */
 };
 
+/*
+ * @of: where the value goes when not in the map's own struct: @offset (and
+ * @read's obj) are then into of(s, obj).
+ */
 struct field {
 	const char *key;
 	enum ftype type;
@@ -39,6 +43,7 @@ struct field {
 	long long min, max;
 	const char *const *values;
 	void (*read)(struct schema *s, const struct ast_entry *e, void *obj);
+	void *(*of)(struct schema *s, void *obj);
 };
 
 #define FIELD_COUNT_MAX 16
@@ -225,9 +230,14 @@ static bool check_name(struct schema *s, const char *p, size_t len, const struct
 static void read_field(struct schema *s, const struct field *f, const struct ast_entry *e,
 		       void *obj)
 {
-	void *p = (char *)obj + f->offset;
-	struct ir_str *str = p;
+	void *p;
+	struct ir_str *str;
 	bool b;
+
+	if (f->of)
+		obj = f->of(s, obj);
+	p = (char *)obj + f->offset;
+	str = p;
 
 	switch (f->type) {
 	case F_INT:
@@ -470,15 +480,25 @@ static bool rate_ok(const char *p, size_t len)
 	return !bytes || bytes <= UINT64_MAX / usecs;
 }
 
-static void read_vif_rate(struct schema *s, const struct ast_entry *e, void *obj)
+/* The vif's struct ir_vif_more, made when the first of its keys is read. */
+static void *vif_more(struct schema *s, void *obj)
 {
 	struct ir_vif *v = obj;
 
-	if (read_string(s, e, &v->rate) && !rate_ok(v->rate.s, v->rate.len)) {
-		diag_report(s->d, CHECK_VALUE, &v->rate.pos,
+	if (v->more == &ir_vif_none)
+		v->more = arena_new(s->a, struct ir_vif_more);
+	return (void *)v->more;
+}
+
+static void read_vif_rate(struct schema *s, const struct ast_entry *e, void *obj)
+{
+	struct ir_vif_more *m = obj;
+
+	if (read_string(s, e, &m->rate) && !rate_ok(m->rate.s, m->rate.len)) {
+		diag_report(s->d, CHECK_VALUE, &m->rate.pos,
 			    "invalid rate '%s'; expected e.g. 10Mb/s or 1MB/s@20ms (numbers 1-4294967295, no leading zeros)",
-			    diag_quote(s->a, v->rate.s, v->rate.len));
-		v->rate.s = NULL;
+			    diag_quote(s->a, m->rate.s, m->rate.len));
+		m->rate.s = NULL;
 	}
 }
 
@@ -495,25 +515,29 @@ static void read_word_value(struct schema *s, const struct ast_entry *e, struct 
 
 static void read_vif_model(struct schema *s, const struct ast_entry *e, void *obj)
 {
-	read_word_value(s, e, &((struct ir_vif *)obj)->model, "_.-", "[A-Za-z0-9_.-]");
+	read_word_value(s, e, &((struct ir_vif_more *)obj)->model, "_.-", "[A-Za-z0-9_.-]");
 }
 
 static void read_vif_script(struct schema *s, const struct ast_entry *e, void *obj)
 {
-	read_word_value(s, e, &((struct ir_vif *)obj)->script, "_.-/", "[A-Za-z0-9_./-]");
+	read_word_value(s, e, &((struct ir_vif_more *)obj)->script, "_.-/", "[A-Za-z0-9_./-]");
 }
+
 
 static const struct field vif_fields[] = {
 	FIELD("network", F_STR, struct ir_vif, network),
 	FIELD_CUSTOM("mac", read_vif_mac),
 	FIELD_CUSTOM("ip", read_vif_ip),
 	FIELD("name", F_IFNAME, struct ir_vif, name),
-	FIELD_CUSTOM("rate", read_vif_rate),
-	FIELD_INT("mtu", struct ir_vif, mtu, 68, 65535),
-	FIELD_CUSTOM("model", read_vif_model),
-	FIELD_ENUM("type", struct ir_vif, type, vif_types),
-	FIELD_CUSTOM("script", read_vif_script),
-	FIELD("backend", F_NAME, struct ir_vif, backend),
+	{ .key = "rate", .type = F_CUSTOM, .read = read_vif_rate, .of = vif_more },
+	{ .key = "mtu", .type = F_INT, .offset = offsetof(struct ir_vif_more, mtu), .min = 68,
+	  .max = 65535, .of = vif_more },
+	{ .key = "model", .type = F_CUSTOM, .read = read_vif_model, .of = vif_more },
+	{ .key = "type", .type = F_ENUM, .offset = offsetof(struct ir_vif_more, type),
+	  .values = vif_types, .of = vif_more },
+	{ .key = "script", .type = F_CUSTOM, .read = read_vif_script, .of = vif_more },
+	{ .key = "backend", .type = F_NAME, .offset = offsetof(struct ir_vif_more, backend),
+	  .of = vif_more },
 };
 
 /* ---- xl passthrough ---- */
@@ -630,6 +654,7 @@ static void read_domain_vifs(struct schema *s, const struct ast_entry *e, void *
 		v->domain = d;
 		v->devid = (unsigned)d->vifs.len;
 		v->ip_prefix = -1;
+		v->more = &ir_vif_none;
 		vec_push(s->a, &d->vifs, v);
 		vec_push(s->a, &s->t->vifs, v);
 		if (n->kind != AST_MAP) {
