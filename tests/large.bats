@@ -9,14 +9,14 @@ load helper
 load lib/limits
 
 # Peak memory per input byte.  Measured on this topology (docs/limits.md):
-# 11.8 for --check and -t sh, 17.9 for -t json, 17.7 for -t yaml from YAML,
-# 15.8 for --check from netc syntax, the same at 10 MB and at 100 MB.  The
+# 9.6 for --check and -t sh, 15.7 for -t json, 15.5 for -t yaml from YAML,
+# 13.5 for --check from netc syntax, the same at 10 MB and at 100 MB.  The
 # bound leaves 25% over the largest.
-K=23
+K=20
 # YAML's domains stream into the IR (compile.h): no tree of them all
-# exists, so --check and -t sh of YAML stay within 25% over their 11.8.
-# Holding the whole tree, as before streaming, took 15.6.
-K_STREAMED=15
+# exists, so --check and -t sh of YAML stay within 25% over their 9.6.
+# Holding the whole tree, as the netc reader does, takes 13.5.
+K_STREAMED=12
 
 setup_file() {
 	# 100 MB natively; smaller under the sanitizers, which multiply time
