@@ -64,9 +64,9 @@ void diag_note(struct diag_ctx *d, const struct srcpos *pos, const char *fmt, ..
 	PRINTF_LIKE(3, 4);
 
 /*
- * Take back everything reported since diag_mark() (the YAML reader does when
- * the text turns out not to be a YAML document after all: the schema's
- * reports about the domains read so far are then not to be shown).
+ * Take back everything reported since diag_mark().  The YAML reader does
+ * when it fails after streaming domains (compile.h): what the schema said
+ * about them is then not to be shown, as if they had never been read.
  */
 struct diag_mark {
 	size_t records;

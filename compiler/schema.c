@@ -523,7 +523,6 @@ static void read_vif_script(struct schema *s, const struct ast_entry *e, void *o
 	read_word_value(s, e, &((struct ir_vif_more *)obj)->script, "_.-/", "[A-Za-z0-9_./-]");
 }
 
-
 static const struct field vif_fields[] = {
 	FIELD("network", F_STR, struct ir_vif, network),
 	FIELD_CUSTOM("mac", read_vif_mac),

@@ -578,7 +578,8 @@ static struct strmap_slot *strmap_claim(struct strmap *m, const char *key, size_
 	return s;
 }
 
-void *strmap_put_hashed(struct strmap *m, const char *key, size_t len, uint32_t h, void *value)
+static void *strmap_put_hashed(struct strmap *m, const char *key, size_t len, uint32_t h,
+			       void *value)
 {
 	bool fresh;
 	struct strmap_slot *s = strmap_claim(m, key, len, h, &fresh);

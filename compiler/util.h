@@ -76,9 +76,9 @@ void *arena_alloc(struct arena *a, size_t n);           /* zeroed */
 /*
  * A point in an arena's allocations, and going back to it: everything
  * allocated since is given back to be handed out again (zeroed again).
- * Nothing allocated since the mark may be used after.  For arenas of small
- * allocations: a block of its own made after the mark in the mark's chunk
- * is kept until arena_free().
+ * Nothing allocated since the mark may be used after.  Meant for arenas of
+ * small allocations: a big one (a mapping of its own, arena_alloc) made
+ * while the mark's chunk was the current one stays until arena_free().
  */
 struct arena_mark {
 	struct arena_chunk *chunk;
@@ -169,7 +169,6 @@ static inline void strmap_prefetch(const struct strmap *m, uint32_t h)
 		__builtin_prefetch(&m->slots[h & (m->cap - 1)]);
 }
 void *strmap_get_hashed(const struct strmap *m, const char *key, size_t len, uint32_t h);
-void *strmap_put_hashed(struct strmap *m, const char *key, size_t len, uint32_t h, void *value);
 void **strmap_ref_hashed(struct strmap *m, const char *key, size_t len, uint32_t h);
 
 /* Small string helpers. */

@@ -593,7 +593,7 @@ static void yaml_on_start(struct yaml_reader *r, const yaml_event_t *ev)
 
 	if (r->depth == AST_MAX_DEPTH) {
 		yaml_fail(r);
-	r->stop = true;
+		r->stop = true;
 		diag_report(&c->diag, CHECK_NESTING, &pos,
 			    "too deeply nested: maps and lists may nest at most %d levels",
 			    AST_MAX_DEPTH);
