@@ -695,7 +695,12 @@ struct ast_node *yaml_read(struct compilation *c)
 				     c->src.len - r.bom);
 	yaml_parser_set_encoding(&r.parser, YAML_UTF8_ENCODING);
 
-	while (!done && !r.stop && !c->diag.too_many) {
+	/*
+	 * Past too many errors the reader stops, unless they are the schema's
+	 * about streamed domains: a YAML error further on takes those back, and
+	 * is then what the user must see.
+	 */
+	while (!done && !r.stop && (!c->diag.too_many || (r.streamed && !r.failed))) {
 		yaml_event_t ev;
 
 		if (!yaml_parser_parse(&r.parser, &ev)) {

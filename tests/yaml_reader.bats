@@ -594,6 +594,28 @@ EOF2
 		"$f:5:7: error: YAML anchors are not supported ('&db'); write the value out in full"
 }
 
+@test "streaming: past 10,000 errors in streamed domains a later YAML error still shows alone" {
+	# The schema's 10,050 errors pass the cap (DIAG_RECORD_CAP), which stops
+	# a reader; this one reads on, finds the unclosed '[' and takes them back.
+	f="$BATS_TEST_TMPDIR/many.yaml"
+	awk 'BEGIN { print "version: 1"; print "domains:"
+		for (i = 0; i < 10050; i++) printf "  d%d: { colour: red }\n", i
+		print "  bad: [ x" }' > "$f"
+	run --separate-stderr "$NETC" --check "$f"
+	assert_failure 1
+	assert_equal "$(diag_lines)" "$(cat <<OUT
+$f:10053:8: error: unclosed '[' (the closing ']' is missing)
+$f:10054:1: note: the input ends here
+OUT
+)"
+	# Without the YAML error, the schema's errors are what is shown.
+	sed -i '$d' "$f"
+	run --separate-stderr "$NETC" --check "$f"
+	assert_failure 1
+	assert_equal "$(diag_lines | head -n 1)" "$f:3:9: error: unknown key 'colour' in domain 'd0'"
+	assert_equal "${stderr_lines[${#stderr_lines[@]} - 1]}" "netc: too many errors; stopped after 10000"
+}
+
 @test "streaming: a domains map read whole (--dump-ast) and streamed compile alike" {
 	# The netc reader does not stream: the same topology from both syntaxes
 	# must give the same IR, here with domains before and after the networks.
