@@ -32,6 +32,7 @@ static void lower_hosts(struct compilation *c, struct ir_topology *t)
 	h->name.s = "dom0";
 	h->name.len = 4;
 	h->implicit = true;
+	h->index = t->hosts.len;        /* per-host arrays are indexed by it */
 	vec_push(&c->arena, &t->hosts, h);
 	strmap_put(&t->host_by_name, h->name.s, h->name.len, h);
 }

@@ -527,6 +527,14 @@ deep() {
 # is read and reuses its nodes.  None of that may show: the diagnostics and
 # outputs are those of the whole tree, whatever comes after the domains.
 
+# check_fails FILE EXPECTED: netc --check FILE exits 1 with exactly the
+# error and note lines EXPECTED.
+check_fails() {
+	run --separate-stderr "$NETC" --check "$1"
+	assert_failure 1
+	assert_equal "$(diag_lines)" "$2"
+}
+
 @test "streaming: domains' errors are reported with those of keys read after them" {
 	f=$(topo streamed.yaml <<'EOF2'
 version: 1
@@ -546,9 +554,7 @@ networks:
   xenbr0: { mode: bridge, uplink: eth0 }
 EOF2
 	)
-	run --separate-stderr "$NETC" --check "$f"
-	assert_failure 1
-	assert_equal "$(diag_lines)" "$(cat <<OUT
+	check_fails "$f" "$(cat <<OUT
 $f:4:5: error: unknown key 'colour' in domain 'web'
 $f:6:33: error: invalid MAC 'zz'; expected six hex octets like 00:16:3e:00:00:01, or 'random'
 $f:7:3: error: domain 'web' is defined twice
@@ -572,9 +578,7 @@ domains:
   bad: [ unclosed
 EOF2
 	)
-	run --separate-stderr "$NETC" --check "$f"
-	assert_failure 1
-	assert_equal "$(diag_lines)" "$(cat <<OUT
+	check_fails "$f" "$(cat <<OUT
 $f:8:8: error: unclosed '[' (the closing ']' is missing)
 $f:9:1: note: the input ends here
 OUT
@@ -588,9 +592,7 @@ domains:
     vifs: []
 EOF2
 	)
-	run --separate-stderr "$NETC" --check "$f"
-	assert_failure 1
-	assert_equal "$(diag_lines)" \
+	check_fails "$f" \
 		"$f:5:7: error: YAML anchors are not supported ('&db'); write the value out in full"
 }
 
@@ -601,9 +603,7 @@ EOF2
 	awk 'BEGIN { print "version: 1"; print "domains:"
 		for (i = 0; i < 10050; i++) printf "  d%d: { colour: red }\n", i
 		print "  bad: [ x" }' > "$f"
-	run --separate-stderr "$NETC" --check "$f"
-	assert_failure 1
-	assert_equal "$(diag_lines)" "$(cat <<OUT
+	check_fails "$f" "$(cat <<OUT
 $f:10053:8: error: unclosed '[' (the closing ']' is missing)
 $f:10054:1: note: the input ends here
 OUT
