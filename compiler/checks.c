@@ -477,7 +477,9 @@ static const char *owner_text(struct compilation *c, const struct iface_owner *o
 	return vif_label(c, o->item);
 }
 
-static void iface_claim(struct compilation *c, struct strmap *m, const struct ir_host *h,
+/* Claims @name for @item; a name claimed before is the first's, which is
+ * reported.  Returns whether @name could be a vifD.N name. */
+static bool iface_claim(struct compilation *c, struct strmap *m, const struct ir_host *h,
 			const char *name, enum iface_owner_kind kind, const void *item,
 			const struct srcpos *pos)
 {
@@ -488,57 +490,100 @@ static void iface_claim(struct compilation *c, struct strmap *m, const struct ir
 	o->item = item;
 	o->pos = pos;
 	first = strmap_put(m, name, strlen(name), o);
-	if (!first)
-		return;
-	/* Two equal vifD.N names come from two equal ids: duplicate-id says so. */
-	if (first->kind == OWNER_VIF && kind == OWNER_VIF &&
-	    ((const struct ir_vif *)first->item)->name_source == VIFNAME_ID &&
-	    ((const struct ir_vif *)item)->name_source == VIFNAME_ID)
-		return;
-	diag_report(D(c), CHECK_DUPLICATE_INTERFACE, pos,
-		    "interface name '%s' (%s) is already taken by %s%s", name, owner_text(c, o),
-		    owner_text(c, first), on_host(c, h));
-	if (srcpos_valid(first->pos))
-		diag_note(D(c), first->pos, "%s is named here", owner_text(c, first));
+	if (first &&
+	    /* Two equal vifD.N names come from two equal ids: duplicate-id says so. */
+	    !(first->kind == OWNER_VIF && kind == OWNER_VIF &&
+	      ((const struct ir_vif *)first->item)->name_source == VIFNAME_ID &&
+	      ((const struct ir_vif *)item)->name_source == VIFNAME_ID)) {
+		diag_report(D(c), CHECK_DUPLICATE_INTERFACE, pos,
+			    "interface name '%s' (%s) is already taken by %s%s", name,
+			    owner_text(c, o), owner_text(c, first), on_host(c, h));
+		if (srcpos_valid(first->pos))
+			diag_note(D(c), first->pos, "%s is named here", owner_text(c, first));
+	}
+	return strncmp(name, "vif", 3) == 0;
 }
 
+static void vif_claim(struct compilation *c, struct strmap *maps, const struct ir_vif *v)
+{
+	const struct ir_host *h = v->domain->host;
+
+	iface_claim(c, &maps[h->index], h, v->backend_name, OWNER_VIF, v,
+		    v->name.s ? &v->name.pos : &v->pos);
+}
+
+/*
+ * One namespace per host: its NICs, bridges and VLAN and VXLAN devices, and
+ * the vifs of the guests it runs.  A big host has many vifs, but few of them
+ * can collide, and only those go in its map:
+ *
+ *  - a derived name never does: lower.c derives it among the names that no
+ *    device and no other vif of the host has;
+ *  - a vifD.N name differs from every other vif's but one of the same id
+ *    (duplicate-id's error), so it can only equal a device's or an
+ *    explicitly named vif's that starts with "vif" too.
+ *
+ * So the vifD.N names are claimed only on a host with such a name, in
+ * topology order with the named vifs (the first of two is the one the
+ * diagnostic cites); a host without costs a pass over the vifs and no map.
+ */
 static void check_duplicate_interface(struct compilation *c)
 {
 	const struct ir_topology *t = c->ir;
 	size_t nhosts = t->hosts.len;
 	struct strmap *maps = xcalloc(nhosts ? nhosts : 1, sizeof(*maps));
+	bool *vif_like = xcalloc(nhosts ? nhosts : 1, sizeof(*vif_like));
+	bool any_vif_like = false;
+	struct vec named = { 0 };
 	const struct ir_host *h;
 	const struct ir_nic *nic;
 	const struct ir_network *n;
 	const struct ir_vif *v;
 
-	/* One namespace per host: its own devices first, then, in one pass over
-	 * every vif, each guest's vifs on the host it runs on. */
 	IR_FOREACH(const struct ir_host *, h, &t->hosts) {
 		struct strmap *m = &maps[h->index];
+		bool like = false;
 
 		strmap_init(m);
-		strmap_reserve(m, h->nics.len + 3 * h->networks.len + ir_host_vifs(h));
 		IR_FOREACH(const struct ir_nic *, nic, &h->nics)
 			if (nic->declared)
-				iface_claim(c, m, h, nic->name.s, OWNER_NIC, nic, &nic->name.pos);
+				like |= iface_claim(c, m, h, nic->name.s, OWNER_NIC, nic,
+						    &nic->name.pos);
 		IR_FOREACH(const struct ir_network *, n, &h->networks) {
 			if (net_mode_has_bridge(n->mode))
-				iface_claim(c, m, h, n->name.s, OWNER_BRIDGE, n, &n->name.pos);
+				like |= iface_claim(c, m, h, n->name.s, OWNER_BRIDGE, n,
+						    &n->name.pos);
 			if (n->port && n->vlan.set)
-				iface_claim(c, m, h, n->port, OWNER_VLAN, n, &n->vlan.pos);
+				like |= iface_claim(c, m, h, n->port, OWNER_VLAN, n, &n->vlan.pos);
 			if (n->vxlan_dev)
-				iface_claim(c, m, h, n->vxlan_dev, OWNER_VXLAN, n, &n->vxlan.pos);
+				like |= iface_claim(c, m, h, n->vxlan_dev, OWNER_VXLAN, n,
+						    &n->vxlan.pos);
 		}
+		vif_like[h->index] = like;
+		any_vif_like |= like;
 	}
 	IR_FOREACH_VIF(v, &t->vifs) {
 		h = v->domain->host;
-		if (h && v->backend_name)
-			iface_claim(c, &maps[h->index], h, v->backend_name, OWNER_VIF, v,
-				    v->name.s ? &v->name.pos : &v->pos);
+		if (!h || v->name_source != VIFNAME_EXPLICIT)
+			continue;
+		vec_push(A(c), &named, (void *)v);
+		if (strncmp(v->backend_name, "vif", 3) == 0)
+			any_vif_like = vif_like[h->index] = true;
+	}
+	if (!any_vif_like) {
+		IR_FOREACH_VIF(v, &named)
+			vif_claim(c, maps, v);
+	} else {
+		IR_FOREACH_VIF(v, &t->vifs) {
+			h = v->domain->host;
+			if (h && (v->name_source == VIFNAME_EXPLICIT ||
+				  (v->name_source == VIFNAME_ID && vif_like[h->index])))
+				vif_claim(c, maps, v);
+		}
 	}
 	IR_FOREACH(const struct ir_host *, h, &t->hosts)
 		strmap_free(&maps[h->index]);
+	free(vif_like);
 	free(maps);
 }
 
@@ -618,17 +663,37 @@ static void check_macs(struct compilation *c)
 /* Hash key of an address: its bytes, which live in the IR as long as the map. */
 #define IP_KEY(a) ((const char *)(a)->b), ((a)->family == 4 ? 4 : 16)
 
-/* dom0's own addresses on @n: what no vif may take. */
-struct ip_owner {
-	const struct ir_vif *vif;       /* NULL: dom0 */
-	const struct srcpos *pos;
-};
+/* Where dom0's address on @n was written: the network's address, or the NIC's. */
+static const struct srcpos *gateway_pos(const struct ir_topology *t, const struct ir_network *n)
+{
+	const struct ir_host *h;
+	const struct ir_str *ifname;
 
+	if (n->has_cidr)
+		return &n->address.pos;
+	ifname = n->mode == MODE_ROUTE ? &n->gatewaydev.name : &n->uplink;
+	if (!ifname->s)
+		return NULL;
+	const struct ir_network *br = ir_network_find(t, ifname->s);
+	if (br && br->has_cidr)
+		return &br->address.pos;
+	if (br && br->uplink.s)
+		ifname = &br->uplink;
+	IR_FOREACH(const struct ir_host *, h, &n->on_hosts) {
+		const struct ir_nic *nic = strmap_get(&h->nic_by_name, ifname->s, ifname->len);
+
+		if (nic && nic->has_cidr)
+			return &nic->address.pos;
+	}
+	return NULL;
+}
+
+/* @used maps the addresses on @n to the vif that has each, or to @n itself
+ * for dom0's own address there. */
 static void check_vif_ip(struct compilation *c, const struct ir_network *n, const struct ir_vif *v,
 			 struct strmap *used)
 {
-	const struct ip_owner *first;
-	struct ip_owner *o;
+	const void *first;
 
 	if (n->mode == MODE_ROUTE) {
 		if (v->ip_prefix >= 0 && v->ip_prefix != 32) {
@@ -662,49 +727,25 @@ static void check_vif_ip(struct compilation *c, const struct ir_network *n, cons
 			return;
 		}
 	}
-	o = arena_new(A(c), struct ip_owner);
-	o->vif = v;
-	o->pos = &v->ip_s.pos;
-	first = strmap_put(used, IP_KEY(&v->ip), o);
+	first = strmap_put(used, IP_KEY(&v->ip), (void *)v);
 	if (!first)
 		return;
-	if (!first->vif) {
+	if (first == n) {
+		const struct srcpos *pos = gateway_pos(c->ir, n);
+
 		diag_report(D(c), CHECK_IP_IS_GATEWAY, &v->ip_s.pos,
 			    "ip %s of %s is dom0's own address on network '%s'", ip_text(c, &v->ip), vif_label(c, v),
 			    n->name.s);
-		if (first->pos)
-			diag_note(D(c), first->pos, "dom0's address comes from here");
+		if (pos)
+			diag_note(D(c), pos, "dom0's address comes from here");
 	} else {
+		const struct ir_vif *other = first;
+
 		diag_report(D(c), CHECK_DUPLICATE_IP, &v->ip_s.pos,
 			    "ip %s of %s is already used by %s on network '%s'", ip_text(c, &v->ip), vif_label(c, v),
-			    vif_label(c, first->vif), n->name.s);
-		diag_note(D(c), first->pos, "%s has it here", vif_label(c, first->vif));
+			    vif_label(c, other), n->name.s);
+		diag_note(D(c), &other->ip_s.pos, "%s has it here", vif_label(c, other));
 	}
-}
-
-/* Where dom0's address on @n was written: the network's address, or the NIC's. */
-static const struct srcpos *gateway_pos(const struct ir_topology *t, const struct ir_network *n)
-{
-	const struct ir_host *h;
-	const struct ir_str *ifname;
-
-	if (n->has_cidr)
-		return &n->address.pos;
-	ifname = n->mode == MODE_ROUTE ? &n->gatewaydev.name : &n->uplink;
-	if (!ifname->s)
-		return NULL;
-	const struct ir_network *br = ir_network_find(t, ifname->s);
-	if (br && br->has_cidr)
-		return &br->address.pos;
-	if (br && br->uplink.s)
-		ifname = &br->uplink;
-	IR_FOREACH(const struct ir_host *, h, &n->on_hosts) {
-		const struct ir_nic *nic = strmap_get(&h->nic_by_name, ifname->s, ifname->len);
-
-		if (nic && nic->has_cidr)
-			return &nic->address.pos;
-	}
-	return NULL;
 }
 
 static void check_ips(struct compilation *c)
@@ -718,12 +759,8 @@ static void check_ips(struct compilation *c)
 
 		strmap_init(&used);
 		strmap_reserve(&used, n->vifs.len + 1);
-		if (has_gateway) {
-			struct ip_owner *o = arena_new(A(c), struct ip_owner);
-
-			o->pos = gateway_pos(c->ir, n);
-			strmap_put(&used, IP_KEY(&n->gateway), o);
-		}
+		if (has_gateway)
+			strmap_put(&used, IP_KEY(&n->gateway), (void *)n);
 		IR_FOREACH_VIF(v, &n->vifs)
 			if (v->has_ip)
 				check_vif_ip(c, n, v, &used);

@@ -135,6 +135,19 @@ check_warning() {   # check_warning FILE LINE [options]: exit 0, first line LINE
 	check_error duplicate-interface.yaml "tests/bad/duplicate-interface.yaml:7:3: error: interface name 'eth0' (bridge 'eth0') is already taken by NIC 'eth0' on host 'xen1'"
 }
 
+@test "duplicate-interface: vifD.N names against names like them, first in topology order cited" {
+	check_error duplicate-interface-vif.yaml "tests/bad/duplicate-interface-vif.yaml:18:9: error: interface name 'vif9.0' (vif 0 of domain 'a') is already taken by NIC 'vif9.0' on host 'xen1'"
+	# an explicit name before the vifD.N name it equals, and one after
+	run grep -E ': (error|warning|note): ' <<<"$stderr"
+	assert_line -n 1 "tests/bad/duplicate-interface-vif.yaml:8:7: note: NIC 'vif9.0' is named here"
+	assert_line -n 2 "tests/bad/duplicate-interface-vif.yaml:29:9: error: interface name 'vif5.0' (vif 0 of domain 'c') is already taken by vif 0 of domain 'b' on host 'xen2'"
+	assert_line -n 3 "tests/bad/duplicate-interface-vif.yaml:24:15: note: vif 0 of domain 'b' is named here"
+	assert_line -n 4 "tests/bad/duplicate-interface-vif.yaml:39:15: error: interface name 'vif6.0' (vif 0 of domain 'f') is already taken by vif 0 of domain 'e' on host 'xen2'"
+	assert_line -n 5 "tests/bad/duplicate-interface-vif.yaml:34:9: note: vif 0 of domain 'e' is named here"
+	# xen3's vif9.0 (h) is away from xen1's NIC vif9.0: nothing more
+	assert_equal "${#lines[@]}" 6
+}
+
 @test "vifname-length" {
 	check_error vifname-length.yaml "tests/bad/vifname-length.yaml:8:15: error: backend name 'win-frontend' of vif 0 of domain 'win' is 12 bytes; an hvm guest's are at most 11 (xl appends '-emu')"
 }
