@@ -323,10 +323,12 @@ static void add_dom0_nodes(struct dot *d, const struct ir_host *h, int ind)
 			NODE(d, ind, id(d, "vxlan", h, n->vxlan_dev), "shape=box, style=dashed", n->vxlan_dev,
 			     arena_printf(d->e->arena, "VXLAN %lld", n->vxlan.vni.v));
 	}
-	IR_FOREACH(const struct ir_domain *, dom, &h->domains)
+	IR_FOREACH(const struct ir_domain *, dom, &h->domains) {
 		IR_FOREACH(const struct ir_vif *, v, &dom->vifs)
 			NODE(d, ind, id(d, "vif", h, v->backend_name), "shape=box, style=rounded",
 			     v->backend_name);
+		strbuf_flush_point(d->out);
+	}
 }
 
 static void add_guest(struct dot *d, const struct ir_domain *dom, int ind)
@@ -370,8 +372,10 @@ static void add_host(struct dot *d, const struct ir_host *h)
 	add_dom0_nodes(d, h, ind + 1);
 	indent(d, ind);
 	strbuf_adds(d->out, "}\n");
-	IR_FOREACH(const struct ir_domain *, dom, &h->domains)
+	IR_FOREACH(const struct ir_domain *, dom, &h->domains) {
 		add_guest(d, dom, ind);
+		strbuf_flush_point(d->out);
+	}
 	if (!h->implicit)
 		strbuf_adds(d->out, "\t}\n");
 }
@@ -451,6 +455,7 @@ static void add_host_edges(struct dot *d, const struct ir_host *h)
 			     v->mac_source == MAC_RANDOM ? "random MAC" : mac_format(v->mac, mac),
 			     v->has_ip ? ip_format(&v->ip, buf) : v->net->dhcp.set ? "DHCP" : NULL);
 		}
+		strbuf_flush_point(d->out);
 	}
 }
 

@@ -334,8 +334,10 @@ int emit_json(const struct emit_ctx *e, struct strbuf *out)
 	json_close(&j, '}');
 	json_key(&j, "domains");
 	json_open(&j, '{');
-	IR_FOREACH(const struct ir_domain *, d, &t->domains)
+	IR_FOREACH(const struct ir_domain *, d, &t->domains) {
 		json_domain(&j, d);
+		strbuf_flush_point(out);
+	}
 	json_close(&j, '}');
 	json_close(&j, '}');
 	strbuf_addc(out, '\n');

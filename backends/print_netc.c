@@ -122,6 +122,7 @@ int emit_netc(const struct emit_ctx *e, struct strbuf *out)
 			strbuf_addf(out, "%s ", blocks[b].keyword);
 			netc_stmt(out, ne->key, ne->key_len, ne->value, 0, false);
 			strbuf_addc(out, '\n');
+			strbuf_flush_point(out);
 		}
 	}
 	return EXIT_OK;

@@ -208,6 +208,7 @@ static void yaml_entries(struct strbuf *sb, const struct ast_node *map, int inde
 		yaml_text(sb, e->key, e->key_len, true);
 		strbuf_addc(sb, ':');
 		yaml_value(sb, e->value, indent);
+		strbuf_flush_point(sb);
 	}
 }
 

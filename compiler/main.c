@@ -129,22 +129,44 @@ static const struct ir_host *select_host(const struct ir_topology *ir, const str
 	return NULL;
 }
 
-static int write_single(const struct options *o, const struct backend *b, struct strbuf *sb)
+/*
+ * A single-file target writes as it goes: its text leaves memory at the
+ * flush points it sets (a 100 MB JSON dump is never held whole), into the
+ * output's temporary, renamed into place only once all of it is written.
+ */
+static int emit_single(const struct options *o, const struct backend *b,
+		       const struct emit_ctx *e, struct strbuf *sb)
 {
-	struct output_item it = { o->output, sb->buf, sb->len, b->mode };
+	bool to_stdout = !o->output || strcmp(o->output, "-") == 0;
+	struct strbuf_sink sink = { fileno(stdout), 0 };
+	struct output_stream out;
+	int rc;
 
-	if (!o->output || strcmp(o->output, "-") == 0) {
-		if (fwrite(sb->buf, 1, sb->len, stdout) != sb->len || fflush(stdout) != 0) {
-			fprintf(stderr, "netc: cannot write to standard output: %s\n", strerror(errno));
-			return EXIT_IO;
-		}
-		return EXIT_OK;
+	if (to_stdout) {
+		fflush(stdout);
+	} else {
+		rc = output_open(&out, o->output, b->mode);
+		if (rc != EXIT_OK)
+			return rc;
+		sink.fd = out.fd;
 	}
-	if (output_write(&it, 1) != EXIT_OK)
-		return EXIT_IO;
-	if (o->verbose)
-		fprintf(stderr, "netc: wrote %s\n", o->output);
-	return EXIT_OK;
+	sb->sink = &sink;
+	rc = b->emit(e, sb);
+	if (rc == EXIT_OK)
+		strbuf_flush(sb);
+	sb->sink = NULL;
+	if (!to_stdout) {
+		int wrc = output_close(&out, sink.err, rc == EXIT_OK);
+
+		if (rc == EXIT_OK)
+			rc = wrc;
+		if (rc == EXIT_OK && o->verbose)
+			fprintf(stderr, "netc: wrote %s\n", o->output);
+	} else if (sink.err) {
+		fprintf(stderr, "netc: cannot write to standard output: %s\n", strerror(sink.err));
+		rc = EXIT_IO;
+	}
+	return rc;
 }
 
 static int write_directory(const struct options *o, struct vec *files, const struct strbuf *text)
@@ -186,9 +208,7 @@ static int run_backend(struct compilation *c, const struct options *o, const str
 		if (rc == EXIT_OK)
 			rc = write_directory(o, &files, &sb);
 	} else {
-		rc = b->emit(&e, &sb);
-		if (rc == EXIT_OK)
-			rc = write_single(o, b, &sb);
+		rc = emit_single(o, b, &e, &sb);
 	}
 	strbuf_free(&sb);
 	return rc;

@@ -31,22 +31,6 @@ static int io_error(const char *path, int err)
 	return EXIT_IO;
 }
 
-static int write_all(int fd, const char *p, size_t n)
-{
-	while (n) {
-		ssize_t w = write(fd, p, n);
-
-		if (w < 0) {
-			if (errno == EINTR)
-				continue;
-			return errno;
-		}
-		p += w;
-		n -= (size_t)w;
-	}
-	return 0;
-}
-
 /*
  * A temporary beside the target, created with the target's mode (open
  * applies the umask) and O_EXCL: "DIR/.netc-PID-N".  A stale one left by a
@@ -108,76 +92,101 @@ static int resolve_target(const char *path, char **real, bool *in_place)
 	return *real ? 0 : errno;
 }
 
-static int write_in_place(const char *path, const char *data, size_t len)
+int output_open(struct output_stream *s, const char *path, mode_t mode)
 {
-	int fd = open(path, O_WRONLY | O_CLOEXEC), err;
+	bool in_place;
+	int err = resolve_target(path, &s->real, &in_place);
 
-	if (fd < 0)
-		return errno;
-	err = write_all(fd, data, len);
-	if (close(fd) < 0 && !err)
-		err = errno;
-	return err;
+	s->path = path;
+	s->tmp = NULL;
+	s->fd = -1;
+	if (!err) {
+		s->fd = in_place ? open(s->real, O_WRONLY | O_CLOEXEC)
+				 : open_temp(s->real, mode, &s->tmp);
+		if (s->fd < 0)
+			err = errno;
+	}
+	if (err) {
+		free(s->real);
+		s->real = NULL;
+		return io_error(path, err);
+	}
+	return EXIT_OK;
 }
 
-int output_write(const struct output_item *items, size_t n)
+/* Forget @s, removing its temporary if it still has one. */
+static void stream_discard(struct output_stream *s)
 {
-	char **tmp = xcalloc(n, sizeof(*tmp));
-	char **real = xcalloc(n, sizeof(*real));
-	int rc = EXIT_OK, err;
-	size_t i;
+	if (s->tmp)
+		unlink(s->tmp);
+	free(s->tmp);
+	free(s->real);
+	s->tmp = s->real = NULL;
+}
 
-	for (i = 0; i < n; i++) {
-		const struct output_item *it = &items[i];
-		bool in_place;
-		int fd;
+/* Close @s's file, after write error @err (0: none), synced first when
+ * @sync.  A failure is reported and the temporary removed. */
+static int stream_close(struct output_stream *s, int err, bool sync)
+{
+	if (!err && sync && s->tmp && fsync(s->fd) < 0)
+		err = errno;
+	if (close(s->fd) < 0 && !err)
+		err = errno;
+	s->fd = -1;
+	if (!err)
+		return EXIT_OK;
+	stream_discard(s);
+	return io_error(s->path, err);
+}
 
-		err = resolve_target(it->path, &real[i], &in_place);
-		if (err) {
-			rc = io_error(it->path, err);
-			goto fail;
-		}
-		if (in_place) {
-			err = write_in_place(real[i], it->data, it->len);
-			if (err) {
-				rc = io_error(it->path, err);
-				goto fail;
-			}
-			continue;
-		}
-		fd = open_temp(real[i], it->mode, &tmp[i]);
+/* Rename the temporary into place. */
+static int stream_commit(struct output_stream *s)
+{
+	int rc = EXIT_OK;
 
-		if (fd < 0) {
-			rc = io_error(it->path, errno);
-			goto fail;
-		}
-		err = write_all(fd, it->data, it->len);
-		if (!err && n == 1 && fsync(fd) < 0)
-			err = errno;
-		if (close(fd) < 0 && !err)
-			err = errno;
-		if (err) {
-			rc = io_error(it->path, err);
-			goto fail;
-		}
+	if (s->tmp && rename(s->tmp, s->real) < 0) {
+		rc = io_error(s->path, errno);      /* the temporary goes below */
+	} else {
+		free(s->tmp);
+		s->tmp = NULL;
 	}
-	for (i = 0; i < n; i++) {
-		if (tmp[i] && rename(tmp[i], real[i]) < 0) {
-			rc = io_error(items[i].path, errno);
-			goto fail;
-		}
-		free(tmp[i]);
-		tmp[i] = NULL;
+	stream_discard(s);
+	return rc;
+}
+
+int output_close(struct output_stream *s, int err, bool keep)
+{
+	int rc;
+
+	if (!keep) {
+		close(s->fd);
+		stream_discard(s);
+		return EXIT_OK;
 	}
-fail:
-	for (i = 0; i < n; i++) {
-		if (tmp[i])
-			unlink(tmp[i]);
-		free(tmp[i]);
-		free(real[i]);
+	rc = stream_close(s, err, true);
+	return rc == EXIT_OK ? stream_commit(s) : rc;
+}
+
+/* Files into an existing directory: all written, then all renamed. */
+static int write_files(const struct output_item *items, size_t n)
+{
+	struct output_stream *s = xcalloc(n ? n : 1, sizeof(*s));
+	size_t opened = 0, i;
+	int rc = EXIT_OK;
+
+	/* A single file is synced before it replaces the old; see above. */
+	for (i = 0; i < n && rc == EXIT_OK; i++) {
+		rc = output_open(&s[i], items[i].path, items[i].mode);
+		if (rc != EXIT_OK)
+			break;
+		opened++;
+		rc = stream_close(&s[i], fd_write_all(s[i].fd, items[i].data, items[i].len), n == 1);
 	}
-	free(tmp);
-	free(real);
+	for (i = 0; i < opened && rc == EXIT_OK; i++)
+		rc = stream_commit(&s[i]);
+	for (i = 0; i < opened; i++)
+		stream_discard(&s[i]);
+	free(s);
 	return rc;
 }
 
@@ -239,7 +248,7 @@ static int write_new_dir(const char *dir, const struct output_item *files, size_
 			rc = dir_file_error(dir, files[made].path, errno);
 			break;
 		}
-		err = write_all(fd, files[made].data, files[made].len);
+		err = fd_write_all(fd, files[made].data, files[made].len);
 		if (close(fd) < 0 && !err)
 			err = errno;
 		if (err) {
@@ -275,7 +284,7 @@ static int write_into_dir(const char *dir, const struct output_item *files, size
 		items[i] = files[i];
 		items[i].path = p;
 	}
-	rc = n ? output_write(items, n) : EXIT_OK;
+	rc = n ? write_files(items, n) : EXIT_OK;
 	for (size_t i = 0; i < n; i++)
 		free((char *)items[i].path);
 	free(items);

@@ -21,11 +21,27 @@ struct output_item {
 	mode_t mode;
 };
 
-int output_write(const struct output_item *items, size_t n);
+/*
+ * A single file, written while it is made (a big output need not be held):
+ * output_open() opens the temporary beside @path (or, for a device or FIFO,
+ * @path itself) and the text goes to @fd; output_close() then, with @keep,
+ * syncs and renames it into place, reporting @err (a write's errno, or 0)
+ * or its own failure, and without @keep removes it.
+ */
+struct output_stream {
+	const char *path;       /* as given: what messages name */
+	char *real;             /* where it lands */
+	char *tmp;              /* the temporary; NULL when written in place */
+	int fd;
+};
+
+int output_open(struct output_stream *s, const char *path, mode_t mode);
+int output_close(struct output_stream *s, int err, bool keep);
+
 /*
  * The files of a directory target (-t xl): @files[i].path is a file name
- * within @dir.  In an existing @dir each is replaced as output_write()
- * does, and other files are left alone.  A missing @dir (one level, like
+ * within @dir.  In an existing @dir each is replaced through a temporary
+ * of its own, as a single file is, and other files are left alone.  A missing @dir (one level, like
  * mkdir) is built whole as a temporary directory beside it and renamed
  * into place, so that on failure not even @dir is left.
  */

@@ -1,10 +1,12 @@
 /* SPDX-License-Identifier: MIT */
 #include "util.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <unistd.h>
 
 unsigned long long netc_work_counter;
 
@@ -259,6 +261,7 @@ void strbuf_init(struct strbuf *sb)
 {
 	sb->cap = 256;
 	sb->len = 0;
+	sb->sink = NULL;
 	sb->buf = xmalloc(sb->cap);
 	sb->buf[0] = '\0';
 }
@@ -294,6 +297,34 @@ void strbuf_add(struct strbuf *sb, const void *data, size_t n)
 	memcpy(sb->buf + sb->len, data, n);
 	sb->len += n;
 	sb->buf[sb->len] = '\0';
+}
+
+int fd_write_all(int fd, const void *data, size_t n)
+{
+	const char *p = data;
+
+	while (n) {
+		ssize_t w = write(fd, p, n);
+
+		if (w < 0) {
+			if (errno == EINTR)
+				continue;
+			return errno;
+		}
+		p += w;
+		n -= (size_t)w;
+	}
+	return 0;
+}
+
+/* The buffer's text to the sink, if it has one. */
+void strbuf_flush(struct strbuf *sb)
+{
+	if (!sb->sink)
+		return;
+	if (!sb->sink->err)
+		sb->sink->err = fd_write_all(sb->sink->fd, sb->buf, sb->len);
+	strbuf_reset(sb);
 }
 
 void strbuf_insert(struct strbuf *sb, size_t pos, const void *data, size_t n)

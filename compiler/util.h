@@ -40,12 +40,32 @@ char *xstrdup(const char *s);
 
 /**
  * struct strbuf - growable byte buffer for output text; always NUL-terminated.
+ * @sink: where the text goes as it is made, or NULL (struct strbuf_sink).
  */
 struct strbuf {
 	char *buf;
 	size_t len;
 	size_t cap;
+	struct strbuf_sink *sink;
 };
+
+/**
+ * struct strbuf_sink - lets a big output leave memory as it is made.
+ * At a flush point (strbuf_flush_point()), once the buffer holds
+ * STRBUF_SINK_AT bytes, they are written to @fd and the buffer starts
+ * again; the text before a flush point is never looked at again, so a
+ * writer puts them between the items it writes (a domain, say), and only
+ * where it can no longer fail.  @err keeps the first write error (an
+ * errno); the text after it is dropped.
+ */
+struct strbuf_sink {
+	int fd;
+	int err;
+};
+
+#ifndef STRBUF_SINK_AT
+#define STRBUF_SINK_AT (64 * 1024)      /* a test build sets 1: flush at every point */
+#endif
 
 /**
  * struct arena - bump allocator; one per compilation.
@@ -109,6 +129,14 @@ void strbuf_init(struct strbuf *sb);
 void strbuf_free(struct strbuf *sb);
 void strbuf_reset(struct strbuf *sb);
 void strbuf_add(struct strbuf *sb, const void *data, size_t n);
+void strbuf_flush(struct strbuf *sb);
+static inline void strbuf_flush_point(struct strbuf *sb)
+{
+	if (sb->sink && sb->len >= STRBUF_SINK_AT)
+		strbuf_flush(sb);
+}
+/* Write all of @p to @fd: 0, or an errno. */
+int fd_write_all(int fd, const void *p, size_t n);
 void strbuf_adds(struct strbuf *sb, const char *s);
 /* Insert @n bytes at offset @pos (<= len), moving what follows. */
 void strbuf_insert(struct strbuf *sb, size_t pos, const void *data, size_t n);

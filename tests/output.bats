@@ -115,6 +115,28 @@ changed_topology() {
 	unchanged "$D" in_ns
 }
 
+@test "output: a big output written as it is made fills the disk: exit 3, the old file kept, no temporary left" {
+	ns_start
+	in_ns mount -t tmpfs -o size=256k,mode=0755 netc-full "$D"
+	awk 'BEGIN {
+		print "version: 1\nnetworks: { xenbr0: {} }\ndomains:"
+		for (i = 0; i < 2000; i++) printf "  d%04d: { vifs: [ {}, {} ], xl: { memory: 512 } }\n", i
+	}' > "$BATS_TEST_TMPDIR/big.yaml"
+	# Its JSON is some 2 MB: it leaves netc in 64 KiB pieces, and the
+	# pieces after the first few find the disk full.
+	[ "$("$NETC" -t json "$BATS_TEST_TMPDIR/big.yaml" | wc -c)" -gt 1000000 ]
+	in_ns sh -c 'echo old > "$1/out.json"' sh "$D"
+	run --separate-stderr in_ns "$NETC" -t json "$BATS_TEST_TMPDIR/big.yaml" -o "$D/out.json"
+	assert_equal "$status" 3
+	assert_equal "$stderr" "netc: cannot write '$D/out.json': No space left on device"
+	assert_equal "$(in_ns cat "$D/out.json")" old
+	assert_equal "$(in_ns ls -A "$D")" out.json
+	# The same to a full standard output: one message, not one a piece.
+	run --separate-stderr sh -c '"$1" -t json "$2" > /dev/full' sh "$NETC" "$BATS_TEST_TMPDIR/big.yaml"
+	assert_equal "$status" 3
+	assert_equal "$stderr" "netc: cannot write to standard output: No space left on device"
+}
+
 @test "output: a disk that fills up midway through -t xl: no file replaced, every temporary removed" {
 	ns_start
 	# 64 KiB are 16 pages; ten files take ten, and the ten temporaries of

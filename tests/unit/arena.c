@@ -1,13 +1,15 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * The arena's recycling (arena_recycle: the AST's nodes serve what comes
- * after the schema), strmap_reserve, strbuf_insert and arena_printf's
- * scratch buffer.  Prints "bad=0" when every check holds.
+ * after the schema), strmap_reserve, strbuf_insert, arena_printf's
+ * scratch buffer and a strbuf's sink.  Prints "bad=0" when every check holds.
  */
 #include "util.h"
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 static int bad;
 #define CHECK(c, ...) do { if (!(c)) { bad++; printf(__VA_ARGS__); putchar('\n'); } } while (0)
@@ -120,12 +122,53 @@ static void printf_scratch(void)
 	arena_free(&a);
 }
 
+/* A sink: nothing leaves before STRBUF_SINK_AT bytes and a flush point;
+ * then all of it, in order; a write error is kept and later text dropped. */
+static void sink(void)
+{
+	static char got[2 * STRBUF_SINK_AT + 64];
+	FILE *f = tmpfile();
+	struct strbuf sb;
+	struct strbuf_sink to;
+	ssize_t n;
+
+	if (!f) {
+		CHECK(0, "sink: no temporary file");
+		return;
+	}
+	to = (struct strbuf_sink){ fileno(f), 0 };
+	strbuf_init(&sb);
+	sb.sink = &to;
+	strbuf_adds(&sb, "ab");
+	strbuf_flush_point(&sb);
+	CHECK(lseek(to.fd, 0, SEEK_CUR) == 0 && sb.len == 2, "sink: text left before the threshold");
+	for (size_t i = 0; sb.len < STRBUF_SINK_AT; i++)
+		strbuf_addc(&sb, (char)('a' + i % 26));
+	strbuf_flush_point(&sb);
+	CHECK(sb.len == 0 && sb.buf[0] == '\0', "sink: the buffer was not emptied");
+	strbuf_adds(&sb, "tail");
+	strbuf_flush(&sb);
+	n = pread(to.fd, got, sizeof(got), 0);
+	CHECK(n == STRBUF_SINK_AT + 4 && memcmp(got, "abab", 4) == 0 &&
+	      memcmp(got + n - 4, "tail", 4) == 0 && to.err == 0,
+	      "sink: wrote %zd bytes, not %d", n, STRBUF_SINK_AT + 4);
+	fclose(f);
+	to.fd = -1;                     /* now every write fails: EBADF */
+	strbuf_adds(&sb, "lost");
+	strbuf_flush(&sb);
+	strbuf_adds(&sb, "also lost");
+	strbuf_flush(&sb);
+	CHECK(to.err == EBADF && sb.len == 0, "sink: error %d kept, %zu bytes held", to.err, sb.len);
+	strbuf_free(&sb);
+}
+
 int main(void)
 {
 	recycle();
 	reserve();
 	insert();
 	printf_scratch();
+	sink();
 	printf("bad=%d\n", bad);
 	return bad != 0;
 }
