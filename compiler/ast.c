@@ -77,29 +77,33 @@ struct ast_entry *ast_map_find(const struct ast_node *map, const char *key)
 	return NULL;
 }
 
+/* Every plain scalar is asked both questions: the length decides most. */
 bool ast_plain_is_null(const char *text, size_t len)
 {
-	static const char *const nulls[] = { "~", "null", "Null", "NULL" };
-
-	if (len == 0)
+	switch (len) {
+	case 0:
 		return true;
-	for (size_t i = 0; i < ARRAY_SIZE(nulls); i++)
-		if (strlen(nulls[i]) == len && memcmp(text, nulls[i], len) == 0)
-			return true;
-	return false;
+	case 1:
+		return text[0] == '~';
+	case 4:
+		return memcmp(text, "null", 4) == 0 || memcmp(text, "Null", 4) == 0 ||
+		       memcmp(text, "NULL", 4) == 0;
+	default:
+		return false;
+	}
 }
 
 bool ast_plain_is_bool(const char *text, size_t len, bool *value)
 {
-	static const char *const words[] = { "true", "True", "TRUE", "false", "False", "FALSE" };
-
-	for (size_t i = 0; i < ARRAY_SIZE(words); i++) {
-		if (strlen(words[i]) == len && memcmp(text, words[i], len) == 0) {
-			*value = i < 3;
-			return true;
-		}
-	}
-	return false;
+	if (len == 4 && (memcmp(text, "true", 4) == 0 || memcmp(text, "True", 4) == 0 ||
+			 memcmp(text, "TRUE", 4) == 0))
+		*value = true;
+	else if (len == 5 && (memcmp(text, "false", 5) == 0 || memcmp(text, "False", 5) == 0 ||
+			      memcmp(text, "FALSE", 5) == 0))
+		*value = false;
+	else
+		return false;
+	return true;
 }
 
 bool ast_plain_is_int(const char *text, size_t len)

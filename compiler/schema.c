@@ -306,8 +306,10 @@ static void read_fields(struct schema *s, const struct ast_node *map, const stru
 	for (const struct ast_entry *e = map->entries; e; e = e->next) {
 		size_t i;
 
+		/* Keys end in NUL: the first byte rules out most fields. */
 		for (i = 0; i < nfields; i++)
-			if (strlen(fields[i].key) == e->key_len && memcmp(fields[i].key, e->key, e->key_len) == 0)
+			if (fields[i].key[0] == e->key[0] && strlen(fields[i].key) == e->key_len &&
+			    memcmp(fields[i].key, e->key, e->key_len) == 0)
 				break;
 		if (i == nfields) {
 			const char *k = diag_quote(s->a, e->spelling, strlen(e->spelling));
