@@ -181,7 +181,6 @@ struct ast_node *canon_build(struct arena *a, const struct ir_topology *t)
 	struct ast_node *nets = ast_map(a, NULL);
 	const struct ir_host *h;
 	const struct ir_network *n;
-	const struct ir_domain *d;
 
 	put_int(&c, root, "version", &t->version);
 	if (t->defaults_set) {
@@ -201,14 +200,25 @@ struct ast_node *canon_build(struct arena *a, const struct ir_topology *t)
 	IR_FOREACH(const struct ir_network *, n, &t->networks)
 		ast_map_add(a, nets, n->name.s, n->name.len, NULL, canon_network(&c, n));
 	put(&c, root, "networks", nets);
-	if (t->domains.len) {
-		struct ast_node *dm = ast_map(a, NULL);
-
-		IR_FOREACH(const struct ir_domain *, d, &t->domains)
-			ast_map_add(a, dm, d->name.s, d->name.len, NULL, canon_domain(&c, d));
-		put(&c, root, "domains", dm);
-	}
+	if (t->domains.len)
+		put(&c, root, "domains", ast_map(a, NULL));
 	return root;
+}
+
+void canon_each_domain(struct arena *a, const struct ir_topology *t,
+		       void (*fn)(const struct ast_entry *e, void *ctx), void *ctx)
+{
+	struct canon c = { a };
+	const struct ir_domain *d;
+
+	IR_FOREACH(const struct ir_domain *, d, &t->domains) {
+		struct arena_mark m = arena_mark(a);
+		struct ast_node *one = ast_map(a, NULL);
+
+		ast_map_add(a, one, d->name.s, d->name.len, NULL, canon_domain(&c, d));
+		fn(one->entries, ctx);
+		arena_rewind(a, &m);
+	}
 }
 
 /*

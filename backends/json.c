@@ -329,8 +329,10 @@ int emit_json(const struct emit_ctx *e, struct strbuf *out)
 	json_hosts(&j, t);
 	json_key(&j, "networks");
 	json_open(&j, '{');
-	IR_FOREACH(const struct ir_network *, n, &t->networks)
+	IR_FOREACH(const struct ir_network *, n, &t->networks) {
 		json_network(&j, n);
+		strbuf_flush_point(out);
+	}
 	json_close(&j, '}');
 	json_key(&j, "domains");
 	json_open(&j, '{');

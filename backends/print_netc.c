@@ -93,37 +93,53 @@ static void netc_block(struct strbuf *sb, const struct ast_node *map, int indent
 	}
 }
 
+/* The top level: a blank line between two statements. */
+struct top {
+	struct strbuf *sb;
+	bool first;
+};
+
+static void netc_top(struct top *t, const char *keyword, const struct ast_entry *e)
+{
+	if (!t->first)
+		strbuf_addc(t->sb, '\n');
+	t->first = false;
+	if (keyword)
+		strbuf_addf(t->sb, "%s ", keyword);
+	netc_stmt(t->sb, e->key, e->key_len, e->value, 0, false);
+	strbuf_addc(t->sb, '\n');
+	strbuf_flush_point(t->sb);
+}
+
+static void netc_domain(const struct ast_entry *e, void *top)
+{
+	netc_top(top, "domain", e);
+}
+
 int emit_netc(const struct emit_ctx *e, struct strbuf *out)
 {
 	static const struct {
 		const char *key, *keyword;
-	} blocks[] = { { "hosts", "host" }, { "networks", "network" }, { "domains", "domain" } };
+	} blocks[] = { { "hosts", "host" }, { "networks", "network" } };
 	const struct ast_node *root = canon_build(e->arena, e->ir);
-	bool first = true;
+	struct top top = { out, true };
 
 	for (const struct ast_entry *te = root->entries; te; te = te->next) {
 		size_t b;
 
+		if (strcmp(te->key, "domains") == 0) {
+			canon_each_domain(e->arena, e->ir, netc_domain, &top);
+			continue;
+		}
 		for (b = 0; b < ARRAY_SIZE(blocks); b++)
 			if (strcmp(te->key, blocks[b].key) == 0)
 				break;
 		if (b == ARRAY_SIZE(blocks)) {
-			if (!first)
-				strbuf_addc(out, '\n');
-			first = false;
-			netc_stmt(out, te->key, te->key_len, te->value, 0, false);
-			strbuf_addc(out, '\n');
+			netc_top(&top, NULL, te);
 			continue;
 		}
-		for (const struct ast_entry *ne = te->value->entries; ne; ne = ne->next) {
-			if (!first)
-				strbuf_addc(out, '\n');
-			first = false;
-			strbuf_addf(out, "%s ", blocks[b].keyword);
-			netc_stmt(out, ne->key, ne->key_len, ne->value, 0, false);
-			strbuf_addc(out, '\n');
-			strbuf_flush_point(out);
-		}
+		for (const struct ast_entry *ne = te->value->entries; ne; ne = ne->next)
+			netc_top(&top, blocks[b].keyword, ne);
 	}
 	return EXIT_OK;
 }

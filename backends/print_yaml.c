@@ -199,16 +199,21 @@ static void yaml_value(struct strbuf *sb, const struct ast_node *n, int indent)
 	}
 }
 
+static void yaml_entry(struct strbuf *sb, const struct ast_entry *e, int indent, bool inline_key)
+{
+	if (!inline_key)
+		strbuf_indent(sb, indent);
+	yaml_text(sb, e->key, e->key_len, true);
+	strbuf_addc(sb, ':');
+	yaml_value(sb, e->value, indent);
+	strbuf_flush_point(sb);
+}
+
 static void yaml_entries(struct strbuf *sb, const struct ast_node *map, int indent, bool first_inline)
 {
 	for (const struct ast_entry *e = map->entries; e; e = e->next) {
-		if (!first_inline)
-			strbuf_indent(sb, indent);
+		yaml_entry(sb, e, indent, first_inline);
 		first_inline = false;
-		yaml_text(sb, e->key, e->key_len, true);
-		strbuf_addc(sb, ':');
-		yaml_value(sb, e->value, indent);
-		strbuf_flush_point(sb);
 	}
 }
 
@@ -234,8 +239,22 @@ static void yaml_node(struct strbuf *sb, const struct ast_node *n, int indent)
 	}
 }
 
+static void yaml_domain(const struct ast_entry *e, void *sb)
+{
+	yaml_entry(sb, e, 2, false);
+}
+
 int emit_yaml(const struct emit_ctx *e, struct strbuf *out)
 {
-	yaml_node(out, canon_build(e->arena, e->ir), 0);
+	const struct ast_node *root = canon_build(e->arena, e->ir);
+
+	for (const struct ast_entry *te = root->entries; te; te = te->next) {
+		if (strcmp(te->key, "domains") != 0) {
+			yaml_entry(out, te, 0, false);
+			continue;
+		}
+		strbuf_adds(out, "domains:\n");
+		canon_each_domain(e->arena, e->ir, yaml_domain, out);
+	}
 	return EXIT_OK;
 }
