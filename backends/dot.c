@@ -107,6 +107,14 @@ static const char *addr_text(struct dot *d, const struct ip_addr *a, int prefix)
 	return prefix >= 0 ? arena_printf(d->e->arena, "%s/%d", buf, prefix) : arena_strdup(d->e->arena, buf);
 }
 
+/* After a domain's lines: they may leave memory, and what formatting them
+ * took of the arena since @m (ids, labels) is free again. */
+static void domain_done(struct dot *d, const struct arena_mark *m)
+{
+	strbuf_flush_point(d->out);
+	arena_rewind(d->e->arena, m);
+}
+
 static void indent(struct dot *d, int n)
 {
 	for (int i = 0; i < n; i++)
@@ -324,10 +332,12 @@ static void add_dom0_nodes(struct dot *d, const struct ir_host *h, int ind)
 			     arena_printf(d->e->arena, "VXLAN %lld", n->vxlan.vni.v));
 	}
 	IR_FOREACH(const struct ir_domain *, dom, &h->domains) {
+		struct arena_mark m = arena_mark(d->e->arena);
+
 		IR_FOREACH(const struct ir_vif *, v, &dom->vifs)
 			NODE(d, ind, id(d, "vif", h, v->backend_name), "shape=box, style=rounded",
 			     v->backend_name);
-		strbuf_flush_point(d->out);
+		domain_done(d, &m);
 	}
 }
 
@@ -373,8 +383,10 @@ static void add_host(struct dot *d, const struct ir_host *h)
 	indent(d, ind);
 	strbuf_adds(d->out, "}\n");
 	IR_FOREACH(const struct ir_domain *, dom, &h->domains) {
+		struct arena_mark m = arena_mark(d->e->arena);
+
 		add_guest(d, dom, ind);
-		strbuf_flush_point(d->out);
+		domain_done(d, &m);
 	}
 	if (!h->implicit)
 		strbuf_adds(d->out, "\t}\n");
@@ -440,6 +452,8 @@ static void add_host_edges(struct dot *d, const struct ir_host *h)
 			     n->gateway.family ? ip_format(&n->gateway, buf) : NULL);
 	}
 	IR_FOREACH(const struct ir_domain *, dom, &h->domains) {
+		struct arena_mark m = arena_mark(d->e->arena);
+
 		IR_FOREACH(const struct ir_vif *, v, &dom->vifs) {
 			const char *vif = id(d, "vif", h, v->backend_name);
 			char mac[18];
@@ -455,7 +469,7 @@ static void add_host_edges(struct dot *d, const struct ir_host *h)
 			     v->mac_source == MAC_RANDOM ? "random MAC" : mac_format(v->mac, mac),
 			     v->has_ip ? ip_format(&v->ip, buf) : v->net->dhcp.set ? "DHCP" : NULL);
 		}
-		strbuf_flush_point(d->out);
+		domain_done(d, &m);
 	}
 }
 
