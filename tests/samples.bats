@@ -82,6 +82,7 @@ strip_comments() {
 
 @test "yaml -> netc -> yaml and netc -> yaml -> netc are fixpoints" {
 	local d=$BATS_TEST_TMPDIR
+	skip_under_valgrind "the readers and printers of 'every sample gives the same output of every target' again: natively and under ASan only"
 	for s in $(samples); do
 		"$NETC" -t yaml "samples/$s.yaml" -o "$d/a.yaml"      # canonical YAML
 		"$NETC" -t netc "$d/a.yaml" -o "$d/b.netc"
