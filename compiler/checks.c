@@ -477,8 +477,14 @@ static const char *owner_text(struct compilation *c, const struct iface_owner *o
 	return vif_label(c, o->item);
 }
 
+/* Could @name equal a vifD.N backend name?  (Only if it starts so.) */
+static bool vif_id_like(const char *name)
+{
+	return strncmp(name, "vif", 3) == 0;
+}
+
 /* Claims @name for @item; a name claimed before is the first's, which is
- * reported.  Returns whether @name could be a vifD.N name. */
+ * reported.  Returns vif_id_like(@name). */
 static bool iface_claim(struct compilation *c, struct strmap *m, const struct ir_host *h,
 			const char *name, enum iface_owner_kind kind, const void *item,
 			const struct srcpos *pos)
@@ -501,7 +507,7 @@ static bool iface_claim(struct compilation *c, struct strmap *m, const struct ir
 		if (srcpos_valid(first->pos))
 			diag_note(D(c), first->pos, "%s is named here", owner_text(c, first));
 	}
-	return strncmp(name, "vif", 3) == 0;
+	return vif_id_like(name);
 }
 
 static void vif_claim(struct compilation *c, struct strmap *maps, const struct ir_vif *v)
@@ -567,7 +573,7 @@ static void check_duplicate_interface(struct compilation *c)
 		if (!h || v->name_source != VIFNAME_EXPLICIT)
 			continue;
 		vec_push(A(c), &named, (void *)v);
-		if (strncmp(v->backend_name, "vif", 3) == 0)
+		if (vif_id_like(v->backend_name))
 			any_vif_like = vif_like[h->index] = true;
 	}
 	if (!any_vif_like) {

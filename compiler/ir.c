@@ -59,13 +59,3 @@ bool ir_network_on_host(const struct ir_network *n, const struct ir_host *h)
 			return true;
 	return false;
 }
-
-size_t ir_host_vifs(const struct ir_host *h)
-{
-	const struct ir_domain *d;
-	size_t n = 0;
-
-	IR_FOREACH(const struct ir_domain *, d, &h->domains)
-		n += d->vifs.len;
-	return n;
-}

@@ -355,8 +355,6 @@ struct ir_network *ir_network_find(const struct ir_topology *t, const char *name
 struct ir_host *ir_host_find(const struct ir_topology *t, const char *name);
 struct ir_domain *ir_domain_find(const struct ir_topology *t, const char *name);
 bool ir_network_on_host(const struct ir_network *n, const struct ir_host *h);
-/* The number of vifs of @h's guests. */
-size_t ir_host_vifs(const struct ir_host *h);
 /* Does the mode make a Linux bridge? (all but route) */
 bool net_mode_has_bridge(enum net_mode m);
 
