@@ -4,8 +4,8 @@
 
 /*
  * Backends: one table of {name, emit} (SPEC §6).  A backend reads the checked
- * IR and appends its output to a strbuf (or, for directory targets, to a list
- * of files); it never validates or changes the IR.  Errors a backend can still
+ * IR and appends its output to a strbuf (or, for directory targets, hands
+ * each file to a file_sink); it never validates or changes the IR.  Errors a backend can still
  * meet are about the command line (--domain naming nothing): it prints them
  * and returns EXIT_USAGE.  Memory: scratch goes in e->arena.
  */
@@ -31,14 +31,14 @@ struct emit_ctx {
 };
 
 /**
- * struct out_file - one file of a directory target: bytes [@off, @off +
- * @len) of the text the target wrote all its files into (one buffer, not
- * one per file: a 50,000-guest xl directory is 50,000 files).
+ * struct file_sink - where a directory target puts its files, one at a
+ * time, as it makes them (a 50,000-guest xl directory is 50,000 files; they
+ * are not held): @add writes file @name from @text, which the target may
+ * reuse once it returns, and returns EXIT_OK or, having said why, EXIT_IO,
+ * on which the target stops and returns it.
  */
-struct out_file {
-	const char *name;
-	size_t off, len;
-	mode_t mode;
+struct file_sink {
+	int (*add)(struct file_sink *fs, const char *name, mode_t mode, const struct strbuf *text);
 };
 
 struct backend {
@@ -49,7 +49,7 @@ struct backend {
 	bool cites_source;  /* its header names the source's SHA-256 (ir->sha256) */
 	mode_t mode;        /* file mode of a single output */
 	int (*emit)(const struct emit_ctx *e, struct strbuf *out);
-	int (*emit_files)(const struct emit_ctx *e, struct vec *files, struct strbuf *text);
+	int (*emit_files)(const struct emit_ctx *e, struct file_sink *fs);
 };
 
 extern const struct backend backend_table[];
@@ -58,7 +58,7 @@ const struct backend *backend_lookup(const char *name);
 /* The targets (one file each). */
 int emit_sh(const struct emit_ctx *e, struct strbuf *out);
 int emit_network_bridge(const struct emit_ctx *e, struct strbuf *out);
-int emit_xl_files(const struct emit_ctx *e, struct vec *files, struct strbuf *text);
+int emit_xl_files(const struct emit_ctx *e, struct file_sink *fs);
 int emit_vif(const struct emit_ctx *e, struct strbuf *out);
 int emit_json(const struct emit_ctx *e, struct strbuf *out);
 int emit_dot(const struct emit_ctx *e, struct strbuf *out);

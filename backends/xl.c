@@ -100,19 +100,25 @@ static void xl_config(struct strbuf *sb, const struct ir_topology *t, const stru
 	strbuf_addc(sb, '\n');
 }
 
-int emit_xl_files(const struct emit_ctx *e, struct vec *files, struct strbuf *text)
+int emit_xl_files(const struct emit_ctx *e, struct file_sink *fs)
 {
 	const struct ir_domain *d;
+	struct strbuf text, name;
+	int rc = EXIT_OK;
 
+	strbuf_init(&text);
+	strbuf_init(&name);
 	IR_FOREACH(const struct ir_domain *, d, xl_selected_domains(e)) {
-		struct out_file *f = arena_new(e->arena, struct out_file);
-
-		f->name = arena_printf(e->arena, "%s.cfg", d->name.s);
-		f->mode = 0644;
-		f->off = text->len;
-		xl_config(text, e->ir, d);
-		f->len = text->len - f->off;
-		vec_push(e->arena, files, f);
+		strbuf_reset(&text);
+		strbuf_reset(&name);
+		xl_config(&text, e->ir, d);
+		strbuf_add(&name, d->name.s, d->name.len);
+		strbuf_adds(&name, ".cfg");
+		rc = fs->add(fs, name.buf, 0644, &text);
+		if (rc != EXIT_OK)
+			break;
 	}
-	return EXIT_OK;
+	strbuf_free(&name);
+	strbuf_free(&text);
+	return rc;
 }

@@ -169,22 +169,36 @@ static int emit_single(const struct options *o, const struct backend *b,
 	return rc;
 }
 
-static int write_directory(const struct options *o, struct vec *files, const struct strbuf *text)
+/* A directory target's file_sink: the files go to an output_dir. */
+struct dir_sink {
+	struct file_sink fs;
+	struct output_dir out;
+};
+
+static int dir_sink_add(struct file_sink *fs, const char *name, mode_t mode, const struct strbuf *text)
 {
-	struct output_item *items = xcalloc(files->len ? files->len : 1, sizeof(*items));
-	int rc;
+	struct dir_sink *ds = (struct dir_sink *)fs;
 
-	for (size_t i = 0; i < files->len; i++) {
-		struct out_file *f = files->items[i];
+	return output_dir_add(&ds->out, name, mode, text->buf, text->len);
+}
 
-		items[i] = (struct output_item){ f->name, text->buf + f->off, f->len, f->mode };
-	}
-	rc = output_write_dir(o->output, items, files->len);
-	for (size_t i = 0; i < files->len && rc == EXIT_OK && o->verbose; i++)
-		fprintf(stderr, "netc: wrote %s/%s\n", o->output,
-			((struct out_file *)files->items[i])->name);
-	free(items);
-	return rc;
+/*
+ * A directory target writes each file as it makes it (output.h says where
+ * they go first); they are put in place only once every one is written,
+ * and on failure none is.
+ */
+static int emit_directory(const struct options *o, const struct backend *b, const struct emit_ctx *e)
+{
+	struct dir_sink ds = { .fs = { .add = dir_sink_add } };
+	int rc = output_dir_open(&ds.out, o->output);
+
+	if (rc != EXIT_OK)
+		return rc;
+	ds.out.verbose = o->verbose;
+	rc = b->emit_files(e, &ds.fs);
+	int wrc = output_dir_close(&ds.out, rc == EXIT_OK);
+
+	return rc == EXIT_OK ? wrc : rc;
 }
 
 static int run_backend(struct compilation *c, const struct options *o, const struct backend *b)
@@ -198,18 +212,13 @@ static int run_backend(struct compilation *c, const struct options *o, const str
 	/* Hashing a 100 MB source is not free: only for targets that cite it. */
 	if (b->cites_source)
 		sha256_hex(c->src.data, c->src.len, c->ir->sha256);
+	if (b->directory)
+		return emit_directory(o, b, &e);
+
 	struct strbuf sb;
 
 	strbuf_init(&sb);
-	if (b->directory) {
-		struct vec files = { 0 };
-
-		rc = b->emit_files(&e, &files, &sb);
-		if (rc == EXIT_OK)
-			rc = write_directory(o, &files, &sb);
-	} else {
-		rc = emit_single(o, b, &e, &sb);
-	}
+	rc = emit_single(o, b, &e, &sb);
 	strbuf_free(&sb);
 	return rc;
 }

@@ -56,13 +56,6 @@ static int open_temp(const char *path, mode_t mode, char **tmp_out)
 }
 
 /*
- * One file is written, flushed with fsync and renamed.  Many files (-t xl)
- * are all written first and then all renamed, without a sync each: a sync
- * per file costs milliseconds on real disks, and syncfs would wait for every
- * other writer on the filesystem too.  A rename that replaces a file is
- * ordered after its data on ext4 (auto_da_alloc) and xfs; docs/xl.md says so.
- */
-/*
  * Where a write to @path must land.  A regular file (or nothing yet) is
  * replaced through a temporary and rename; a symbolic link is followed, so
  * the file it names is replaced and the link stays; a device or FIFO
@@ -167,139 +160,171 @@ int output_close(struct output_stream *s, int err, bool keep)
 	return rc == EXIT_OK ? stream_commit(s) : rc;
 }
 
-/* Files into an existing directory: all written, then all renamed. */
-static int write_files(const struct output_item *items, size_t n)
-{
-	struct output_stream *s = xcalloc(n ? n : 1, sizeof(*s));
-	size_t opened = 0, i;
-	int rc = EXIT_OK;
-
-	/* A single file is synced before it replaces the old; see above. */
-	for (i = 0; i < n && rc == EXIT_OK; i++) {
-		rc = output_open(&s[i], items[i].path, items[i].mode);
-		if (rc != EXIT_OK)
-			break;
-		opened++;
-		rc = stream_close(&s[i], fd_write_all(s[i].fd, items[i].data, items[i].len), n == 1);
-	}
-	for (i = 0; i < opened && rc == EXIT_OK; i++)
-		rc = stream_commit(&s[i]);
-	for (i = 0; i < opened; i++)
-		stream_discard(&s[i]);
-	free(s);
-	return rc;
-}
-
 /*
- * A directory that does not exist yet is made whole beside itself, as
- * "PARENT/.netc-PID-dN" holding every file, and renamed into place: one
- * rename for all the files instead of one each (half the system time of
- * writing 10,000 files), and a failure leaves nothing, not even @dir.
- * Errors name the paths the files were going to have.
+ * Directories.  One file is written, flushed with fsync and renamed.  Many
+ * files (-t xl) into an existing directory are all written first and then
+ * all renamed, without a sync each: a sync per file costs milliseconds on
+ * real disks, and syncfs would wait for every other writer on the
+ * filesystem too.  A rename that replaces a file is ordered after its data
+ * on ext4 (auto_da_alloc) and xfs; docs/xl.md says so.  A directory that
+ * does not exist yet is made whole beside itself, as "PARENT/.netc-PID-dN",
+ * and renamed into place: one rename for all the files instead of one each
+ * (half the system time of writing 10,000 files), and a failure leaves
+ * nothing, not even the directory.
  */
-/* io_error() for file @name of directory @dir. */
-static int dir_file_error(const char *dir, const char *name, int err)
-{
-	char *path = xmalloc(strlen(dir) + strlen(name) + 2);
-	int rc;
 
-	sprintf(path, "%s/%s", dir, name);
-	rc = io_error(path, err);
-	free(path);
-	return rc;
+/* "DIR/NAME": what messages and -v name file @name of @w. */
+static char *dir_path(struct output_dir *w, const char *name)
+{
+	return arena_printf(&w->names_arena, "%s/%s", w->dir, name);
 }
 
-static int write_new_dir(const char *dir, const struct output_item *files, size_t n)
+int output_dir_open(struct output_dir *w, const char *dir)
 {
 	static unsigned long seq;
-	char *target = xstrdup(dir), *parent, *tmp;
-	size_t made = 0, k = strlen(target);
-	int rc = EXIT_OK, err, dfd;
+	struct stat st;
+	char *parent;
+	size_t k;
 
+	memset(w, 0, sizeof(*w));
+	w->dir = dir;
+	w->dfd = -1;
+	arena_init(&w->names_arena);
+	if (stat(dir, &st) == 0) {
+		if (S_ISDIR(st.st_mode))
+			return EXIT_OK;
+		fprintf(stderr, "netc: cannot write to '%s': %s\n", dir, strerror(ENOTDIR));
+		arena_free(&w->names_arena);
+		return EXIT_IO;
+	}
 	/* "out/" is the directory "out" of the working directory. */
-	while (k > 1 && target[k - 1] == '/')
-		target[--k] = '\0';
-	parent = dir_of(target);
-	tmp = xmalloc(strlen(parent) + 64);
+	w->target = xstrdup(dir);
+	k = strlen(w->target);
+	while (k > 1 && w->target[k - 1] == '/')
+		w->target[--k] = '\0';
+	parent = dir_of(w->target);
+	w->tmp = xmalloc(strlen(parent) + 64);
 	for (;;) {
-		sprintf(tmp, "%s/.netc-%ld-d%lu", parent, (long)getpid(), seq++);
-		if (mkdir(tmp, 0777) == 0)
+		sprintf(w->tmp, "%s/.netc-%ld-d%lu", parent, (long)getpid(), seq++);
+		if (mkdir(w->tmp, 0777) == 0)
 			break;
 		if (errno != EEXIST) {
 			fprintf(stderr, "netc: cannot create directory '%s': %s\n", dir,
 				strerror(errno));
 			free(parent);
-			free(tmp);
-			free(target);
+			free(w->tmp);
+			free(w->target);
+			arena_free(&w->names_arena);
 			return EXIT_IO;
 		}
 	}
 	free(parent);
 	/* Files are opened relative to the new directory: the kernel walks
 	 * its path once, not once a file. */
-	dfd = open(tmp, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (dfd < 0)
-		rc = io_error(dir, errno);
-	for (; rc == EXIT_OK && made < n; made++) {
-		int fd = openat(dfd, files[made].path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC,
-				files[made].mode & 07777);
+	w->dfd = open(w->tmp, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (w->dfd < 0) {
+		int rc = io_error(dir, errno);
 
-		if (fd < 0) {
-			rc = dir_file_error(dir, files[made].path, errno);
-			break;
-		}
-		err = fd_write_all(fd, files[made].data, files[made].len);
-		if (close(fd) < 0 && !err)
-			err = errno;
-		if (err) {
-			rc = dir_file_error(dir, files[made].path, err);
-			made++;         /* it exists: removed below */
-			break;
-		}
+		output_dir_close(w, false);
+		return rc;
 	}
-	if (rc == EXIT_OK && rename(tmp, target) < 0)
-		rc = io_error(dir, errno);
-	if (rc != EXIT_OK) {
-		for (size_t i = 0; i < made; i++)
-			unlinkat(dfd, files[i].path, 0);
-		rmdir(tmp);
+	return EXIT_OK;
+}
+
+/* Into the new directory's temporary: the file itself. */
+static int new_dir_add(struct output_dir *w, const char *name, mode_t mode,
+		       const char *data, size_t len)
+{
+	int fd = openat(w->dfd, name, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode & 07777);
+	int err;
+
+	if (fd < 0)
+		return io_error(dir_path(w, name), errno);
+	w->names[w->n++] = dir_path(w, name);    /* it exists: removed on failure */
+	err = fd_write_all(fd, data, len);
+	if (close(fd) < 0 && !err)
+		err = errno;
+	return err ? io_error(w->names[w->n - 1], err) : EXIT_OK;
+}
+
+/*
+ * Into an existing directory: a temporary beside the file, kept closed but
+ * for the first, which is synced before it replaces the old if it stays
+ * the only one (a single file is; see above).
+ */
+static int old_dir_add(struct output_dir *w, const char *name, mode_t mode,
+		       const char *data, size_t len)
+{
+	struct output_stream *s = &w->files[w->n];
+	char *path = dir_path(w, name);
+	int rc = output_open(s, path, mode);
+
+	if (rc != EXIT_OK)
+		return rc;
+	w->names[w->n++] = path;
+	if (w->n == 2) {
+		rc = stream_close(&w->files[0], 0, false);
+		if (rc != EXIT_OK)
+			return rc;
 	}
-	if (dfd >= 0)
-		close(dfd);
-	free(tmp);
-	free(target);
+	rc = fd_write_all(s->fd, data, len);
+	if (rc || w->n > 1)
+		return stream_close(s, rc, false);
+	return EXIT_OK;
+}
+
+int output_dir_add(struct output_dir *w, const char *name, mode_t mode,
+		   const char *data, size_t len)
+{
+	if (w->n == w->cap) {
+		w->cap = w->cap ? 2 * w->cap : 64;
+		w->names = xrealloc(w->names, w->cap * sizeof(*w->names));
+		if (!w->tmp)
+			w->files = xrealloc(w->files, w->cap * sizeof(*w->files));
+	}
+	return w->tmp ? new_dir_add(w, name, mode, data, len)
+		      : old_dir_add(w, name, mode, data, len);
+}
+
+/* Rename everything into place: the new directory, or each file. */
+static int dir_commit(struct output_dir *w)
+{
+	int rc = EXIT_OK;
+
+	if (w->tmp)
+		return rename(w->tmp, w->target) < 0 ? io_error(w->dir, errno) : EXIT_OK;
+	if (w->n == 1)
+		rc = stream_close(&w->files[0], 0, true);
+	for (size_t i = 0; i < w->n && rc == EXIT_OK; i++)
+		rc = stream_commit(&w->files[i]);
 	return rc;
 }
 
-/* Into an existing directory, each file through a temporary of its own. */
-static int write_into_dir(const char *dir, const struct output_item *files, size_t n)
+int output_dir_close(struct output_dir *w, bool keep)
 {
-	struct output_item *items = xcalloc(n ? n : 1, sizeof(*items));
-	int rc;
+	int rc = keep ? dir_commit(w) : EXIT_OK;
 
-	for (size_t i = 0; i < n; i++) {
-		char *p = xmalloc(strlen(dir) + strlen(files[i].path) + 2);
-
-		sprintf(p, "%s/%s", dir, files[i].path);
-		items[i] = files[i];
-		items[i].path = p;
+	if (w->tmp) {
+		if (rc != EXIT_OK || !keep) {
+			for (size_t i = 0; i < w->n; i++)
+				unlinkat(w->dfd, w->names[i] + strlen(w->dir) + 1, 0);
+			rmdir(w->tmp);
+		}
+		if (w->dfd >= 0)
+			close(w->dfd);
+	} else {
+		for (size_t i = 0; i < w->n; i++) {
+			if (w->files[i].fd >= 0)
+				close(w->files[i].fd);
+			stream_discard(&w->files[i]);
+		}
 	}
-	rc = n ? write_files(items, n) : EXIT_OK;
-	for (size_t i = 0; i < n; i++)
-		free((char *)items[i].path);
-	free(items);
+	for (size_t i = 0; i < w->n && rc == EXIT_OK && keep && w->verbose; i++)
+		fprintf(stderr, "netc: wrote %s\n", w->names[i]);
+	arena_free(&w->names_arena);
+	free(w->names);
+	free(w->files);
+	free(w->tmp);
+	free(w->target);
 	return rc;
-}
-
-int output_write_dir(const char *dir, const struct output_item *files, size_t n)
-{
-	struct stat st;
-
-	if (stat(dir, &st) != 0)
-		return write_new_dir(dir, files, n);
-	if (!S_ISDIR(st.st_mode)) {
-		fprintf(stderr, "netc: cannot write to '%s': %s\n", dir, strerror(ENOTDIR));
-		return EXIT_IO;
-	}
-	return write_into_dir(dir, files, n);
 }
