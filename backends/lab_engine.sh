@@ -1,7 +1,8 @@
 # ===========================================================================
 # The lab engine.  Everything from here on is the same in every lab script
-# netc writes; the records and the host scripts above are the only
-# per-topology part.  docs/lab.md describes the lab.
+# netc writes; the records and the host scripts above, and the tag and
+# table format set after the engine, are the only per-topology part.
+# docs/lab.md describes the lab.
 #
 # Namespaces (TAG: $NETC_LAB_TAG, else the topology's own tag):
 #   netc-TAG-lanN        a LAN: bridge lan0 holding the LAN's address, one
