@@ -116,7 +116,7 @@ struct lab {
 	struct vec *host_lans;  /* struct lab_lan *: the LANs of each host, once */
 	struct strbuf *rows;    /* where add_rows() writes */
 	size_t w_src, w_dst, w_addr, w_want, w_seen;
-	struct sha256 tag;      /* of the records so far, less comments (lab_tag()) */
+	struct sha256 tag;      /* of the records so far, less comments (records_done()) */
 	size_t hashed;          /* the output's text up to here is in @tag */
 };
 

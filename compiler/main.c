@@ -172,14 +172,14 @@ static int emit_single(const struct options *o, const struct backend *b,
 /* A directory target's file_sink: the files go to an output_dir. */
 struct dir_sink {
 	struct file_sink fs;
-	struct output_dir out;
+	struct output_dir *out;
 };
 
 static int dir_sink_add(struct file_sink *fs, const char *name, mode_t mode, const struct strbuf *text)
 {
 	struct dir_sink *ds = (struct dir_sink *)fs;
 
-	return output_dir_add(&ds->out, name, mode, text->buf, text->len);
+	return output_dir_add(ds->out, name, mode, text->buf, text->len);
 }
 
 /*
@@ -190,13 +190,13 @@ static int dir_sink_add(struct file_sink *fs, const char *name, mode_t mode, con
 static int emit_directory(const struct options *o, const struct backend *b, const struct emit_ctx *e)
 {
 	struct dir_sink ds = { .fs = { .add = dir_sink_add } };
-	int rc = output_dir_open(&ds.out, o->output);
+	int rc;
 
-	if (rc != EXIT_OK)
+	ds.out = output_dir_open(o->output, o->verbose, &rc);
+	if (!ds.out)
 		return rc;
-	ds.out.verbose = o->verbose;
 	rc = b->emit_files(e, &ds.fs);
-	int wrc = output_dir_close(&ds.out, rc == EXIT_OK);
+	int wrc = output_dir_close(ds.out, rc == EXIT_OK);
 
 	return rc == EXIT_OK ? wrc : rc;
 }

@@ -38,23 +38,19 @@ int output_close(struct output_stream *s, int err, bool keep);
  * directory beside it and renamed into place by output_dir_close(), so
  * that on failure not even @dir is left; in an existing @dir each file goes
  * to a temporary of its own, renamed over it at the close, and other files
- * are left alone.  output_dir_add() writes the file @name (within @dir);
- * output_dir_close() with @keep puts every file in place (and, with
- * @verbose set, says so), without @keep removes every one.  Messages name
- * "DIR/NAME".
+ * are left alone.  output_dir_add() hands over the file @name (within
+ * @dir), whose bytes it copies; writer threads create and write the files
+ * meanwhile (output.c says why).  It returns EXIT_IO once a file has
+ * failed, and the caller stops.  output_dir_close() then reports that
+ * failure ("netc: cannot write 'DIR/NAME': reason", once) and removes
+ * every file; otherwise, with @keep, it puts every file in place (with
+ * @verbose, saying so), and without @keep removes them.  It frees @w.
+ * output_dir_open() returns NULL, having said why, when @dir cannot be
+ * made or is not a directory; *rc is then EXIT_IO.
  */
-struct output_dir {
-	const char *dir;                /* as given */
-	bool verbose;
-	char *target, *tmp;             /* a new directory: where, and its temporary */
-	int dfd;                        /* the temporary, open */
-	struct output_stream *files;    /* an existing directory: each file's temporary */
-	char **names;                   /* "DIR/NAME" of each file written */
-	size_t n, cap;
-	struct arena names_arena;
-};
+struct output_dir;
 
-int output_dir_open(struct output_dir *w, const char *dir);
+struct output_dir *output_dir_open(const char *dir, bool verbose, int *rc);
 int output_dir_add(struct output_dir *w, const char *name, mode_t mode,
 		   const char *data, size_t len);
 int output_dir_close(struct output_dir *w, bool keep);

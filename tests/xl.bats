@@ -119,6 +119,30 @@ vif = [ 'mac=00:16:3e:6b:5c:1e,bridge=xenbr0,vifname=vif1.0' ]"
 	assert_success
 }
 
+@test "xl: 3,000 files through the writer threads: each holds its own domain, new directory and old" {
+	local topo="$BATS_TEST_TMPDIR/many.yaml" pass bad
+	# Each domain's memory and MAC differ: a file with another's text shows.
+	awk 'BEGIN {
+		print "version: 1\nnetworks: { xenbr0: {} }\ndomains:"
+		for (i = 0; i < 3000; i++)
+			printf "  d%04d: { vifs: [ { mac: \"00:16:3e:00:%02x:%02x\" } ], xl: { memory: %d } }\n",
+				i, int(i / 256), i % 256, i + 1
+	}' > "$topo"
+	for pass in new old; do
+		run --separate-stderr "$NETC" -t xl "$topo" -o "$OUT"
+		assert_success
+		assert_equal "$(ls -A "$OUT" | wc -l)" 3000
+		bad=$(cd "$OUT" && awk '
+			FNR == 1 { i = substr(FILENAME, 2, 4) + 0; ok[FILENAME] = 0 }
+			$0 == "name = \"" substr(FILENAME, 1, 5) "\"" { ok[FILENAME]++ }
+			$0 == "memory = " (i + 1) { ok[FILENAME]++ }
+			index($0, sprintf("mac=00:16:3e:00:%02x:%02x", int(i / 256), i % 256)) { ok[FILENAME]++ }
+			END { for (f in ok) if (ok[f] != 3) print f }' d*.cfg)
+		assert_equal "$bad" ""
+		echo "# $pass directory: 3000 files, each its domain's" >&3
+	done
+}
+
 @test "xl: without -o is a usage error (exit 2) and writes nothing" {
 	run --separate-stderr "$NETC" -t xl samples/classic.yaml
 	assert_failure 2
