@@ -277,16 +277,19 @@ static void *dir_writer(void *arg)
 			break;
 		j = w->queue[w->head];
 		w->head = (w->head + 1) % DIR_QUEUE;
-		w->queued--;
-		pthread_cond_signal(&w->wake_maker);
+		/* The maker waits for half the queue (output_dir_add()). */
+		if (--w->queued == DIR_QUEUE / 2)
+			pthread_cond_signal(&w->wake_maker);
 		err = 0;
 		if (!w->err) {
 			pthread_mutex_unlock(&w->lock);
 			err = dir_write(w, &j);
 			pthread_mutex_lock(&w->lock);
 		}
-		if (err)
+		if (err) {
 			dir_failed(w, j.i, err);
+			pthread_cond_signal(&w->wake_maker);
+		}
 		free(j.data);
 	}
 	pthread_mutex_unlock(&w->lock);
@@ -412,8 +415,11 @@ int output_dir_add(struct output_dir *w, const char *name, mode_t mode,
 	j.data = xmalloc(len ? len : 1);
 	memcpy(j.data, data, len);
 	pthread_mutex_lock(&w->lock);
-	while (w->queued == DIR_QUEUE && !w->err)
-		pthread_cond_wait(&w->wake_maker, &w->lock);
+	/* A full queue: wait until half is written, not for each file (a
+	 * switch between threads a file costs more than writing it). */
+	if (w->queued == DIR_QUEUE)
+		while (w->queued > DIR_QUEUE / 2 && !w->err)
+			pthread_cond_wait(&w->wake_maker, &w->lock);
 	if (w->err) {
 		pthread_mutex_unlock(&w->lock);
 		free(j.data);
