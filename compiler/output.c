@@ -437,8 +437,9 @@ static int dir_commit(struct output_dir *w)
 {
 	if (w->tmp)
 		return rename(w->tmp, w->target) < 0 ? io_error(w->dir, errno) : EXIT_OK;
-	/* A single file is synced before it replaces the old (see above). */
-	if (w->n == 1) {
+	/* A single file is synced before it replaces the old (see above);
+	 * one written in place (a FIFO, a device) has no temporary. */
+	if (w->n == 1 && w->files[0]->tmp) {
 		int fd = open(w->files[0]->tmp, O_RDONLY | O_CLOEXEC), err = 0;
 
 		if (fd < 0 || fsync(fd) < 0)

@@ -143,6 +143,24 @@ vif = [ 'mac=00:16:3e:6b:5c:1e,bridge=xenbr0,vifname=vif1.0' ]"
 	done
 }
 
+@test "xl: a NAME.cfg that links to /dev/null is written into and stays a link, alone or not" {
+	local topo="$BATS_TEST_TMPDIR/solo.yaml"
+	printf 'version: 1\nnetworks: { xenbr0: {} }\ndomains:\n  solo: { vifs: [ {} ] }\n' > "$topo"
+	mkdir -p "$OUT"
+	ln -s /dev/null "$OUT/solo.cfg"
+	# One file: the one a single file's sync would look for a temporary of.
+	run --separate-stderr "$NETC" -t xl "$topo" -o "$OUT"
+	assert_success
+	assert_equal "$stderr" ""
+	[ -L "$OUT/solo.cfg" ] || fail "solo.cfg was replaced"
+	ln -s /dev/null "$OUT/web.cfg"
+	run --separate-stderr "$NETC" -t xl samples/classic.yaml -o "$OUT"
+	assert_success
+	[ -L "$OUT/web.cfg" ] || fail "web.cfg was replaced"
+	run cmp "$OUT/mail.cfg" tests/golden/xl/classic/mail.cfg
+	assert_success
+}
+
 @test "xl: without -o is a usage error (exit 2) and writes nothing" {
 	run --separate-stderr "$NETC" -t xl samples/classic.yaml
 	assert_failure 2
