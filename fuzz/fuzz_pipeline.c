@@ -8,15 +8,31 @@
 #include "fuzz.h"
 #include "../compiler/sha256.h"
 
+/* A directory target's files go into memory too, one after the other. */
+struct mem_sink {
+	struct file_sink fs;
+	struct strbuf *sb;
+};
+
+static int mem_sink_add(struct file_sink *fs, const char *name, mode_t mode, const struct strbuf *text)
+{
+	struct mem_sink *m = (struct mem_sink *)fs;
+
+	(void)mode;
+	strbuf_adds(m->sb, name);
+	strbuf_add(m->sb, text->buf, text->len);
+	return EXIT_OK;
+}
+
 static void emit_one(const struct backend *b, struct emit_ctx *e)
 {
 	struct strbuf sb;
 
 	strbuf_init(&sb);
 	if (b->directory) {
-		struct vec files = { 0 };
+		struct mem_sink m = { .fs = { .add = mem_sink_add }, .sb = &sb };
 
-		(void)b->emit_files(e, &files, &sb);
+		(void)b->emit_files(e, &m.fs);
 	} else {
 		(void)b->emit(e, &sb);
 	}
