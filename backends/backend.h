@@ -33,12 +33,12 @@ struct emit_ctx {
 /**
  * struct file_sink - where a directory target puts its files, one at a
  * time, as it makes them (a 50,000-guest xl directory is 50,000 files; they
- * are not held): @add writes file @name from @text, which the target may
- * reuse once it returns, and returns EXIT_OK or, having said why, EXIT_IO,
- * on which the target stops and returns it.
+ * are not held): @add writes file @name (with the target's @mode) from
+ * @text, which the target may reuse once it returns, and returns EXIT_OK
+ * or, having said why, EXIT_IO, on which the target stops and returns it.
  */
 struct file_sink {
-	int (*add)(struct file_sink *fs, const char *name, mode_t mode, const struct strbuf *text);
+	int (*add)(struct file_sink *fs, const char *name, const struct strbuf *text);
 };
 
 struct backend {
@@ -47,7 +47,7 @@ struct backend {
 	bool per_host;      /* needs --host when the topology has several hosts */
 	bool directory;     /* -o names a directory that receives files */
 	bool cites_source;  /* its header names the source's SHA-256 (ir->sha256) */
-	mode_t mode;        /* file mode of a single output */
+	mode_t mode;        /* file mode of its output (each file, for a directory) */
 	int (*emit)(const struct emit_ctx *e, struct strbuf *out);
 	int (*emit_files)(const struct emit_ctx *e, struct file_sink *fs);
 };

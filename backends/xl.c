@@ -114,7 +114,7 @@ int emit_xl_files(const struct emit_ctx *e, struct file_sink *fs)
 		xl_config(&text, e->ir, d);
 		strbuf_add(&name, d->name.s, d->name.len);
 		strbuf_adds(&name, ".cfg");
-		rc = fs->add(fs, name.buf, 0644, &text);
+		rc = fs->add(fs, name.buf, &text);
 		if (rc != EXIT_OK)
 			break;
 	}

@@ -173,13 +173,14 @@ static int emit_single(const struct options *o, const struct backend *b,
 struct dir_sink {
 	struct file_sink fs;
 	struct output_dir *out;
+	mode_t mode;
 };
 
-static int dir_sink_add(struct file_sink *fs, const char *name, mode_t mode, const struct strbuf *text)
+static int dir_sink_add(struct file_sink *fs, const char *name, const struct strbuf *text)
 {
 	struct dir_sink *ds = (struct dir_sink *)fs;
 
-	return output_dir_add(ds->out, name, mode, text->buf, text->len);
+	return output_dir_add(ds->out, name, ds->mode, text->buf, text->len);
 }
 
 /*
@@ -189,7 +190,7 @@ static int dir_sink_add(struct file_sink *fs, const char *name, mode_t mode, con
  */
 static int emit_directory(const struct options *o, const struct backend *b, const struct emit_ctx *e)
 {
-	struct dir_sink ds = { .fs = { .add = dir_sink_add } };
+	struct dir_sink ds = { .fs = { .add = dir_sink_add }, .mode = b->mode };
 	int rc;
 
 	ds.out = output_dir_open(o->output, o->verbose, &rc);

@@ -321,7 +321,7 @@ static void dir_free(struct output_dir *w)
 /* Make the new directory @w->dir as its temporary: EXIT_OK or EXIT_IO. */
 static int dir_make(struct output_dir *w)
 {
-	static atomic_ulong seq;
+	static unsigned long seq;       /* only the caller's thread makes one */
 	char *parent;
 	size_t k;
 
@@ -333,7 +333,7 @@ static int dir_make(struct output_dir *w)
 	parent = dir_of(w->target);
 	w->tmp = xmalloc(strlen(parent) + 64);
 	for (;;) {
-		sprintf(w->tmp, "%s/.netc-%ld-d%lu", parent, (long)getpid(), atomic_fetch_add(&seq, 1));
+		sprintf(w->tmp, "%s/.netc-%ld-d%lu", parent, (long)getpid(), seq++);
 		if (mkdir(w->tmp, 0777) == 0)
 			break;
 		if (errno != EEXIST) {

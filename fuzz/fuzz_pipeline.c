@@ -14,11 +14,10 @@ struct mem_sink {
 	struct strbuf *sb;
 };
 
-static int mem_sink_add(struct file_sink *fs, const char *name, mode_t mode, const struct strbuf *text)
+static int mem_sink_add(struct file_sink *fs, const char *name, const struct strbuf *text)
 {
 	struct mem_sink *m = (struct mem_sink *)fs;
 
-	(void)mode;
 	strbuf_adds(m->sb, name);
 	strbuf_add(m->sb, text->buf, text->len);
 	return EXIT_OK;
