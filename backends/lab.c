@@ -109,8 +109,8 @@ struct lab {
 	struct vec nics;        /* struct lab_nic * */
 	struct vec *host_nics;  /* the same, per host (by index) */
 	struct vec vifs;        /* struct lab_vif * */
-	struct vec held;        /* struct ip_addr *: addresses the topology uses */
-	struct strmap held_set; /* the same, by held_key() */
+	struct vec held;        /* const struct ip_addr *: addresses the topology uses */
+	struct strmap held_set; /* the same, by IP_KEY() */
 	struct vec blocks;      /* struct lab_seg *: subnets it uses (numbering avoids them) */
 	const char **dom0_labels;       /* "dom0(HOST)", by host index */
 	struct vec *host_lans;  /* struct lab_lan *: the LANs of each host, once */
@@ -147,33 +147,17 @@ static const char *cidr_str(struct lab *l, const struct ip_addr *a, int prefix)
 	return arena_printf(l->a, "%s/%d", ip_format(a, buf), prefix);
 }
 
-/* The key of an address in l->held_set: its family, then its bytes. */
-static size_t held_key(const struct ip_addr *a, uint8_t key[17])
-{
-	size_t n = (size_t)ip_bits(a) / 8;
-
-	key[0] = (uint8_t)a->family;
-	memcpy(key + 1, a->b, n);
-	return n + 1;
-}
-
+/* An address the topology uses: lives in the IR or the lab's plan, which
+ * outlive the set, so it is its own key. */
 static void hold(struct lab *l, const struct ip_addr *a)
 {
-	struct ip_addr *p = arena_new(l->a, struct ip_addr);
-	uint8_t key[17];
-	size_t n = held_key(a, key);
-
-	*p = *a;
-	if (!strmap_put(&l->held_set, arena_strndup(l->a, (const char *)key, n), n, p))
-		vec_push(l->a, &l->held, p);
+	if (!strmap_put(&l->held_set, IP_KEY(a), (void *)a))
+		vec_push(l->a, &l->held, (void *)a);
 }
 
 static bool is_held(const struct lab *l, const struct ip_addr *a)
 {
-	uint8_t key[17];
-	size_t n = held_key(a, key);
-
-	return strmap_get(&l->held_set, (const char *)key, n) != NULL;
+	return strmap_get(&l->held_set, IP_KEY(a)) != NULL;
 }
 
 static void block_add(struct lab *l, const struct ip_addr *a, int prefix)
@@ -1353,6 +1337,7 @@ int emit_lab(const struct emit_ctx *e, struct strbuf *out)
 	l.w_want = strlen("EXPECTED");
 	l.w_seen = strlen("OBSERVED");
 	strmap_init(&l.held_set);
+	strmap_reserve(&l.held_set, e->ir->vifs.len + 1);
 	collect_held(&l);
 	rc = plan_lans(&l);
 	if (rc == EXIT_OK) {

@@ -666,9 +666,6 @@ static void check_macs(struct compilation *c)
 
 /* ---- addresses ---- */
 
-/* Hash key of an address: its bytes, which live in the IR as long as the map. */
-#define IP_KEY(a) ((const char *)(a)->b), ((a)->family == 4 ? 4 : 16)
-
 /* Where dom0's address on @n was written: the network's address, or the NIC's. */
 static const struct srcpos *gateway_pos(const struct ir_topology *t, const struct ir_network *n)
 {

@@ -31,6 +31,13 @@ bool cidr_parse(const char *s, size_t len, struct ip_cidr *out);
 const char *ip_format(const struct ip_addr *a, char *buf);
 const char *cidr_format(const struct ip_cidr *c, char *buf);
 
+/*
+ * An address as a strmap key (the key and its length): its bytes, 4 or 16
+ * of them, so an IPv4 and an IPv6 address are never one key.  Not copied:
+ * the address must outlive the map.
+ */
+#define IP_KEY(a) ((const char *)(a)->b), ((a)->family == 4 ? (size_t)4 : (size_t)16)
+
 int ip_bits(const struct ip_addr *a);     /* 32 or 128 */
 int ip_cmp(const struct ip_addr *a, const struct ip_addr *b);
 bool ip_equal(const struct ip_addr *a, const struct ip_addr *b);

@@ -173,6 +173,23 @@ EOF
 	assert_line "row ping lan 1 - lan(dom0:eth1) b:eth0 203.0.113.7 reach route routed: dom0 proxy-ARPs on eth1"
 }
 
+@test "lab: the LAN's address is the first of its subnet that no guest or NIC holds" {
+	# .1 and .2 are guests', .3 the NIC's: the LAN side takes .4.
+	run records "$(topo n.yaml <<'EOF'
+version: 1
+hosts:
+  xen1: { nics: { eth0: 192.168.1.3/24 } }
+networks:
+  lan: { uplink: eth0 }
+domains:
+  a: { vifs: [ { network: lan, ip: 192.168.1.1 } ] }
+  b: { vifs: [ { network: lan, ip: 192.168.1.2 } ] }
+EOF
+)"
+	assert_line "lan 0 192.168.1.4/24 xen1:eth0"
+	assert_line "nic xen1 eth0 0 p0 192.168.1.3/24 192.168.1.4"
+}
+
 @test "lab: more NICs without an address than 48 /28s: exit 1, a message, no script" {
 	local f i
 	f="$BATS_TEST_TMPDIR/many.yaml"
