@@ -6,7 +6,12 @@
 # the median of each round's own ratio (the two commands a few seconds
 # apart), which drifting load moves far less than a ratio of medians.
 # Beside it, "best" is the ratio of the two fastest runs: load only ever
-# adds time, so the fastest run of each is the one least disturbed.
+# adds time, so the fastest run of each is the one least disturbed.  The
+# targets take turns coming first after the baseline in a round: the first
+# gets the memory the baseline's run left, the others that of a bigger netc.
+# "user" is the ratio of CPU time spent in the programs themselves (median
+# over rounds), without the kernel's time for them, shown as "sys" (netc's
+# median seconds): page faults and, for xl, file creation (docs/performance.md).
 #
 #   compile: netc -t TARGET on DOMAINS x 4 vifs, against a parse-only
 #            baseline of the same file (libyaml's events; the flex scanner
@@ -42,16 +47,19 @@ median() {        # stdin: numbers, one a line
 run_once() {
 	label=$1
 	shift
-	# shellcheck disable=SC2046 # measure prints three words: split them
+	# shellcheck disable=SC2046 # measure prints five words: split them
 	set -- $("$BIN/measure" "$@")
 	[ "$3" = 0 ] || { echo "bench: $label exited $3" >&2; exit 1; }
-	echo "$1 $2" >> "$WORK/$label.runs"
+	echo "$1 $2 $4 $5" >> "$WORK/$label.runs"
 }
 
-secs() { awk '{ print $1 }' "$WORK/$1.runs" | median; }
-# pratio A B: the median over rounds of A's time over B's in the same round.
+# A .runs line: wall seconds, peak RSS (KiB), user seconds, sys seconds.
+secs() { awk -v c="${2:-1}" '{ print $c }' "$WORK/$1.runs" | median; }
+# pratio A B [COLUMN]: the median over rounds of A's time over B's in the
+# same round (wall time, or the .runs COLUMN given: 3 for user time).
 pratio() {
-	paste -d ' ' "$WORK/$1.runs" "$WORK/$2.runs" | awk '{ print $1 / $3 }' | median |
+	paste -d ' ' "$WORK/$1.runs" "$WORK/$2.runs" |
+		awk -v c="${3:-1}" '{ print ($(c + 4) > 0 ? $c / $(c + 4) : 0) }' | median |
 		awk '{ printf "%.2f", $1 }'
 }
 # bratio A B: A's fastest run over B's.
@@ -61,9 +69,21 @@ bratio() {
 		awk -v a="$a" '{ printf "%.2f", a / $1 }'
 }
 rss() { awk '{ print $2 }' "$WORK/$1.runs" | sort -n | tail -n 1; }
+# rotate N WORD...: the words, starting from the (N mod count)th.
+rotate() {
+	n=$(($1 % ($# - 1)))
+	shift
+	while [ "$n" -gt 0 ]; do
+		w=$1
+		shift
+		set -- "$@" "$w"
+		n=$((n - 1))
+	done
+	echo "$@"
+}
 
-echo "kind,syntax,domains,target,seconds,baseline_seconds,ratio,peak_rss_kb,baseline_rss_kb,best_ratio" > "$CSV"
-printf '%-6s %6s %-15s %9s %9s %6s %6s %10s\n' syntax domains target seconds baseline ratio best rss_kb
+echo "kind,syntax,domains,target,seconds,baseline_seconds,ratio,peak_rss_kb,baseline_rss_kb,best_ratio,user_ratio,sys_seconds" > "$CSV"
+printf '%-6s %6s %-15s %9s %9s %6s %6s %6s %6s %10s\n' syntax domains target seconds baseline ratio best user sys rss_kb
 
 for size in $SIZES; do
 	for syntax in yaml netc; do
@@ -74,7 +94,8 @@ for size in $SIZES; do
 		i=0
 		while [ $i -lt "$RUNS" ]; do
 			run_once base "$base" "$topo"
-			for t in $TARGETS; do
+			# shellcheck disable=SC2086 # the target list, one word each
+			for t in $(rotate $i $TARGETS); do
 				if [ "$t" = xl ]; then
 					# A new directory each run, all removed after the
 					# rounds: the kernel frees a removed directory's
@@ -94,8 +115,10 @@ for size in $SIZES; do
 			s=$(secs "$t")
 			ratio=$(pratio "$t" base)
 			best=$(bratio "$t" base)
-			printf '%-6s %6s %-15s %9.3f %9.3f %6s %6s %10s\n' "$syntax" "$size" "$t" "$s" "$b" "$ratio" "$best" "$(rss "$t")"
-			echo "compile,$syntax,$size,$t,$s,$b,$ratio,$(rss "$t"),$(rss base),$best" >> "$CSV"
+			user=$(pratio "$t" base 3)
+			sys=$(secs "$t" 4)
+			printf '%-6s %6s %-15s %9.3f %9.3f %6s %6s %6s %6.3f %10s\n' "$syntax" "$size" "$t" "$s" "$b" "$ratio" "$best" "$user" "$sys" "$(rss "$t")"
+			echo "compile,$syntax,$size,$t,$s,$b,$ratio,$(rss "$t"),$(rss base),$best,$user,$sys" >> "$CSV"
 		done
 	done
 done
@@ -152,8 +175,8 @@ echo
 printf 'apply %d bridges: hand ip -batch %.3f s, sh up %.3f s (%sx), down %.3f s, one ip per command %.3f s (up is %sx faster)\n' \
 	$N "$b" "$u" "$(pratio up batch)" "$d" "$p" "$(pratio percmd up)"
 {
-	echo "apply,sh,$N,up,$u,$b,$(pratio up batch),,,$(bratio up batch)"
-	echo "apply,sh,$N,down,$d,$b,$(pratio down batch),,,$(bratio down batch)"
-	echo "apply,sh,$N,per-command,$p,$b,$(pratio percmd batch),,,$(bratio percmd batch)"
+	echo "apply,sh,$N,up,$u,$b,$(pratio up batch),,,$(bratio up batch),,"
+	echo "apply,sh,$N,down,$d,$b,$(pratio down batch),,,$(bratio down batch),,"
+	echo "apply,sh,$N,per-command,$p,$b,$(pratio percmd batch),,,$(bratio percmd batch),,"
 } >> "$CSV"
 echo "wrote $CSV"

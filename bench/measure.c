@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * measure CMD ARGS...: run CMD once, its output to /dev/null, and print
- * "SECONDS MAXRSS_KB EXIT" — wall time from fork to reap, peak resident set
- * from wait4's rusage.  bench/bench.sh calls it once per run so it can
- * alternate the commands it compares.
+ * "SECONDS MAXRSS_KB EXIT USER SYS" — wall time from fork to reap; peak
+ * resident set and the CPU seconds spent in the program and in the kernel
+ * for it, from wait4's rusage.  bench/bench.sh calls it once per run so it
+ * can alternate the commands it compares.
  */
 #include <fcntl.h>
 #include <stdio.h>
@@ -36,7 +37,10 @@ int main(int argc, char **argv)
 		return 3;
 	}
 	clock_gettime(CLOCK_MONOTONIC, &t1);
-	printf("%.6f %ld %d\n", (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9,
-	       ru.ru_maxrss, WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status));
+	printf("%.6f %ld %d %.6f %.6f\n",
+	       (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9,
+	       ru.ru_maxrss, WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status),
+	       (double)ru.ru_utime.tv_sec + (double)ru.ru_utime.tv_usec / 1e6,
+	       (double)ru.ru_stime.tv_sec + (double)ru.ru_stime.tv_usec / 1e6);
 	return 0;
 }
