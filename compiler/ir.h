@@ -192,17 +192,22 @@ enum ir_xl_kind {
 
 /**
  * struct ir_xl_value - an xl passthrough value: a scalar or a list of scalars.
- * @s, @len: the string (XL_STRING), bytes as written after unescaping.
- * @items:   struct ir_xl_value * (XL_LIST).
+ * @s, @len: a scalar as written (unescaped): the string of XL_STRING.
+ * @b:       XL_BOOL's value.
+ * @i:       XL_INT's value; @items: struct ir_xl_value * (XL_LIST).  Never
+ *           both, so they share their bytes: a big host has a few of
+ *           these per guest (64 bytes each, not 80).
  */
 struct ir_xl_value {
 	enum ir_xl_kind kind;
+	bool b;
 	struct srcpos pos;
 	const char *s;
 	size_t len;
-	long long i;
-	bool b;
-	struct vec items;
+	union {
+		long long i;
+		struct vec items;
+	};
 };
 
 struct ir_xl {
