@@ -84,21 +84,21 @@ struct lab_nic {
  * @addr:     what a row pinging it calls its address: the ip, or
  *            "@DOMAIN:DEVID" (the engine reads the address DHCP gave it).
  * @netpos:   its place among the vifs with an address on its network.
+ * One a vif, in one array (struct lab's @vifs): pointers first, the flags
+ * last, so that a big host's plan has no holes (120 bytes a vif).
  */
 struct lab_vif {
 	const struct ir_vif *v;
 	const struct ir_host *host;
 	const char *label;
-	bool has_ip, dynamic;
-	struct ip_addr ip;
-	int prefix;
-	bool has_gw, gw_out, is_default;
-	struct ip_addr gw;
-	bool has_dom0;
-	struct ip_addr dom0;
 	const struct lab_seg *seg;
 	const char *addr;
 	size_t netpos;
+	struct ip_addr ip, gw, dom0;
+	int prefix;
+	bool has_ip, dynamic;
+	bool has_gw, gw_out, is_default;
+	bool has_dom0;
 };
 
 struct lab {
@@ -108,7 +108,8 @@ struct lab {
 	struct vec lans;        /* struct lab_lan * */
 	struct vec nics;        /* struct lab_nic * */
 	struct vec *host_nics;  /* the same, per host (by index) */
-	struct vec vifs;        /* struct lab_vif * */
+	struct lab_vif *vifs;   /* every vif's plan, topology order */
+	size_t nvifs;
 	struct vec held;        /* const struct ip_addr *: addresses the topology uses */
 	struct strmap held_set; /* the same, by IP_KEY() */
 	struct vec blocks;      /* struct lab_seg *: subnets it uses (numbering avoids them) */
@@ -119,6 +120,8 @@ struct lab {
 	struct sha256 tag;      /* of the records so far, less comments (records_done()) */
 	size_t hashed;          /* the output's text up to here is in @tag */
 };
+
+#define LAB_FOREACH_VIF(x, l) for ((x) = (l)->vifs; (x) < (l)->vifs + (l)->nvifs; (x)++)
 
 /* ---- addresses ---- */
 
@@ -599,46 +602,42 @@ static void plan_vif(struct lab *l, struct lab_vif *x)
 static void plan_defaults(struct lab *l)
 {
 	const struct ir_domain *d;
-	struct lab_vif *x, *pick;
-	size_t k = 0;
+	struct lab_vif *first = l->vifs, *end, *x, *pick;
 
 	IR_FOREACH(const struct ir_domain *, d, &l->e->ir->domains) {
-		size_t first = k, end = k;
-
-		while (end < l->vifs.len && ((struct lab_vif *)l->vifs.items[end])->v->domain == d)
-			end++;
+		end = first + d->vifs.len;      /* the domain's, in devid order */
 		pick = NULL;
-		for (size_t i = first; i < end && !pick; i++) {
-			x = l->vifs.items[i];
+		for (x = first; x < end && !pick; x++)
 			if (x->has_gw && x->gw_out && (x->has_ip || x->dynamic))
 				pick = x;
-		}
-		for (size_t i = first; i < end && !pick; i++) {
-			x = l->vifs.items[i];
+		for (x = first; x < end && !pick; x++)
 			if (x->has_gw && (x->has_ip || x->dynamic))
 				pick = x;
-		}
 		if (pick)
 			pick->is_default = true;
-		k = end;
+		first = end;
 	}
 }
 
+/* Every vif's plan, domain by domain, each domain's in devid order. */
 static void plan_vifs(struct lab *l)
 {
 	const struct ir_domain *d;
 	const struct ir_vif *v;
+	size_t n = 0;
 
+	IR_FOREACH(const struct ir_domain *, d, &l->e->ir->domains)
+		n += d->vifs.len;
+	l->vifs = arena_alloc(l->a, (n + 1) * sizeof(*l->vifs));
 	IR_FOREACH(const struct ir_domain *, d, &l->e->ir->domains) {
 		IR_FOREACH(const struct ir_vif *, v, &d->vifs) {
-			struct lab_vif *x = arena_new(l->a, struct lab_vif);
+			struct lab_vif *x = &l->vifs[l->nvifs++];
 
 			x->v = v;
 			x->host = d->host;
 			x->label = arena_printf(l->a, "%s:eth%u", d->name.s, v->devid);
 			if (v->net)
 				plan_vif(l, x);
-			vec_push(l->a, &l->vifs, x);
 		}
 	}
 	plan_defaults(l);
@@ -943,7 +942,7 @@ static void plan_labels(struct lab *l)
 		for (size_t j = 0; j < k; j++)
 			vec_push(l->a, &l->host_lans[h->index], (void *)found[j]);
 	}
-	IR_FOREACH(struct lab_vif *, x, &l->vifs)
+	LAB_FOREACH_VIF(x, l)
 		x->addr = x->has_ip ? arena_strdup(l->a, ip_format(&x->ip, addr))
 				    : arena_printf(l->a, "@%s:%u", x->v->domain->name.s, x->v->devid);
 }
@@ -990,13 +989,13 @@ static void add_rows(struct lab *l, struct strbuf *sb)
 				row_ping(l, "dom0", h->name.s, "-", l->dom0_labels[h->index],
 					 lan->row_label, ip_format(&lan->seg.addr, addr), "reach",
 					 "dom0's NIC on the LAN");
-	IR_FOREACH(struct lab_vif *, x, &l->vifs) {
+	LAB_FOREACH_VIF(x, l) {
 		if (!x->v->net || !(x->has_ip || x->dynamic))
 			continue;
 		x->netpos = peers[x->v->net->index].len;
 		vec_push(l->a, &peers[x->v->net->index], x);
 	}
-	IR_FOREACH(struct lab_vif *, x, &l->vifs) {
+	LAB_FOREACH_VIF(x, l) {
 		if (x->v->net)
 			rows_vif(l, x, &peers[x->v->net->index]);
 		records_done(l, sb);
@@ -1173,7 +1172,7 @@ static void add_vifs(struct lab *l, struct strbuf *sb)
 	const struct lab_vif *x;
 	char mac[18], addr[64];
 
-	IR_FOREACH(const struct lab_vif *, x, &l->vifs) {
+	LAB_FOREACH_VIF(x, l) {
 		const struct ir_vif *v = x->v;
 		const struct ir_network *n = v->net;
 
