@@ -84,8 +84,8 @@ struct lab_nic {
  * @addr:     what a row pinging it calls its address: the ip, or
  *            "@DOMAIN:DEVID" (the engine reads the address DHCP gave it).
  * @netpos:   its place among the vifs with an address on its network.
- * One a vif, in one array (struct lab's @vifs): pointers first, the flags
- * last, so that a big host's plan has no holes (120 bytes a vif).
+ * One per vif, all in one array (struct lab's @vifs); pointers first and
+ * the flags last, so that the struct has no holes (120 bytes).
  */
 struct lab_vif {
 	const struct ir_vif *v;
