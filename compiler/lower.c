@@ -196,6 +196,8 @@ static void lower_subnets(struct ir_topology *t)
 
 static void lower_vifs(struct compilation *c, struct ir_topology *t)
 {
+	size_t *count = xcalloc(t->networks.len + 1, sizeof(*count));
+	struct ir_network *n;
 	struct ir_vif *v;
 
 	if (t->default_network_s.s)
@@ -203,6 +205,7 @@ static void lower_vifs(struct compilation *c, struct ir_topology *t)
 						t->default_network_s.len);
 	else if (t->networks.len == 1)
 		t->default_network = t->networks.items[0];
+	/* Each network's list, sized by a first pass (no doubling left behind). */
 	IR_FOREACH_VIF(v, &t->vifs) {
 		if (v->network.s)
 			v->net = strmap_get(&t->net_by_name, v->network.s, v->network.len);
@@ -212,8 +215,14 @@ static void lower_vifs(struct compilation *c, struct ir_topology *t)
 			continue;
 		if (net_mode_has_bridge(v->net->mode))
 			v->bridge = v->net->name.s;
-		vec_push(&c->arena, &v->net->vifs, v);
+		count[v->net->index]++;
 	}
+	IR_FOREACH(struct ir_network *, n, &t->networks)
+		vec_reserve(&c->arena, &n->vifs, count[n->index]);
+	free(count);
+	IR_FOREACH_VIF(v, &t->vifs)
+		if (v->net)
+			vec_push(&c->arena, &v->net->vifs, v);
 }
 
 /* ---- deterministic derivation with collision handling ---- */
@@ -432,6 +441,7 @@ static void derive_macs(struct compilation *c, struct ir_topology *t)
 	struct ir_vif *v;
 
 	strmap_init(&taken);
+	vec_reserve(&c->arena, &todo, t->vifs.len);
 	IR_FOREACH_VIF(v, &t->vifs) {
 		if (v->mac_source == MAC_EXPLICIT)
 			strmap_put(&taken, (const char *)v->mac, 6, v);

@@ -241,17 +241,25 @@ char *arena_printf(struct arena *a, const char *fmt, ...)
 
 /* ---- vec ---- */
 
+void vec_reserve(struct arena *a, struct vec *v, size_t n)
+{
+	void **items;
+
+	if (n <= v->cap)
+		return;
+	if (n > SIZE_MAX / sizeof(*items))
+		die_oom();
+	items = arena_alloc(a, n * sizeof(*items));
+	if (v->len)
+		memcpy(items, v->items, v->len * sizeof(*items));
+	v->items = items;
+	v->cap = n;
+}
+
 void vec_push(struct arena *a, struct vec *v, void *item)
 {
-	if (v->len == v->cap) {
-		size_t cap = v->cap ? v->cap * 2 : 4;
-		void **items = arena_alloc(a, cap * sizeof(*items));
-
-		if (v->len)
-			memcpy(items, v->items, v->len * sizeof(*items));
-		v->items = items;
-		v->cap = cap;
-	}
+	if (v->len == v->cap)
+		vec_reserve(a, v, v->cap ? v->cap * 2 : 4);
 	v->items[v->len++] = item;
 }
 

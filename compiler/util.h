@@ -124,6 +124,9 @@ struct vec {
 };
 
 void vec_push(struct arena *a, struct vec *v, void *item);
+/* Room for @n items in all: a vector whose final length is known then
+ * grows in one block, without the ones doubling leaves in the arena. */
+void vec_reserve(struct arena *a, struct vec *v, size_t n);
 
 void strbuf_init(struct strbuf *sb);
 void strbuf_free(struct strbuf *sb);
