@@ -82,18 +82,37 @@ rotate() {
 	echo "$@"
 }
 
+# pgrowth T SMALL BIG: the median over rounds of T's ratio at BIG domains
+# over its ratio at SMALL, both measured in the same round.
+pgrowth() {
+	paste -d ' ' "$WORK/$3-$1.runs" "$WORK/$3-base.runs" "$WORK/$2-$1.runs" "$WORK/$2-base.runs" |
+		awk '{ print ($5 > 0 && $9 > 0 && $13 > 0 ? ($1 / $5) / ($9 / $13) : 0) }' | median |
+		awk '{ printf "%.2f", $1 }'
+}
+# grew T SMALL BIG: in how many rounds T's ratio was higher at BIG.
+grew() {
+	paste -d ' ' "$WORK/$3-$1.runs" "$WORK/$3-base.runs" "$WORK/$2-$1.runs" "$WORK/$2-base.runs" |
+		awk '$1 / $5 > $9 / $13 { n++ } END { print n + 0 }'
+}
+
 echo "kind,syntax,domains,target,seconds,baseline_seconds,ratio,peak_rss_kb,baseline_rss_kb,best_ratio,user_ratio,sys_seconds" > "$CSV"
 printf '%-6s %6s %-15s %9s %9s %6s %6s %6s %6s %10s\n' syntax domains target seconds baseline ratio best user sys rss_kb
 
-for size in $SIZES; do
-	for syntax in yaml netc; do
-		topo=$WORK/t$size.$syntax
-		"$BIN/gentopo" "$syntax" "$size" 4 > "$topo"
-		if [ "$syntax" = yaml ]; then base="$BIN/yaml_baseline"; else base="$BIN/netc_scan"; fi
-		rm -f "$WORK"/*.runs
-		i=0
-		while [ $i -lt "$RUNS" ]; do
-			run_once base "$base" "$topo"
+# Every size is measured in every round (in turns, like the targets), so
+# that the ratio at 50k and the ratio at 10k it is compared with come from
+# the same minutes of the machine's load rather than from runs far apart.
+for syntax in yaml netc; do
+	if [ "$syntax" = yaml ]; then base="$BIN/yaml_baseline"; else base="$BIN/netc_scan"; fi
+	for size in $SIZES; do
+		"$BIN/gentopo" "$syntax" "$size" 4 > "$WORK/t$size.$syntax"
+	done
+	rm -f "$WORK"/*.runs
+	i=0
+	while [ $i -lt "$RUNS" ]; do
+		# shellcheck disable=SC2086 # the size list, one word each
+		for size in $(rotate $i $SIZES); do
+			topo=$WORK/t$size.$syntax
+			run_once "$size-base" "$base" "$topo"
 			# shellcheck disable=SC2086 # the target list, one word each
 			for t in $(rotate $i $TARGETS); do
 				if [ "$t" = xl ]; then
@@ -101,26 +120,40 @@ for size in $SIZES; do
 					# rounds: the kernel frees a removed directory's
 					# 50,000 files for a while after rm returns, and
 					# would slow whatever runs next.
-					run_once "$t" "$NETC" -q -t xl "$topo" -o "$WORK/xl$i"
+					run_once "$size-$t" "$NETC" -q -t xl "$topo" -o "$WORK/xl$size-$i"
 				else
-					run_once "$t" "$NETC" -q -t "$t" "$topo"
+					run_once "$size-$t" "$NETC" -q -t "$t" "$topo"
 				fi
 			done
-			i=$((i + 1))
 		done
-		rm -rf "$WORK"/xl[0-9]*
-		sleep 1
-		b=$(secs base)
+		i=$((i + 1))
+	done
+	rm -rf "$WORK"/xl[0-9]*
+	sleep 1
+	for size in $SIZES; do
+		b=$(secs "$size-base")
 		for t in $TARGETS; do
-			s=$(secs "$t")
-			ratio=$(pratio "$t" base)
-			best=$(bratio "$t" base)
-			user=$(pratio "$t" base 3)
-			sys=$(secs "$t" 4)
-			printf '%-6s %6s %-15s %9.3f %9.3f %6s %6s %6s %6.3f %10s\n' "$syntax" "$size" "$t" "$s" "$b" "$ratio" "$best" "$user" "$sys" "$(rss "$t")"
-			echo "compile,$syntax,$size,$t,$s,$b,$ratio,$(rss "$t"),$(rss base),$best,$user,$sys" >> "$CSV"
+			s=$(secs "$size-$t")
+			ratio=$(pratio "$size-$t" "$size-base")
+			best=$(bratio "$size-$t" "$size-base")
+			user=$(pratio "$size-$t" "$size-base" 3)
+			sys=$(secs "$size-$t" 4)
+			printf '%-6s %6s %-15s %9.3f %9.3f %6s %6s %6s %6.3f %10s\n' "$syntax" "$size" "$t" "$s" "$b" "$ratio" "$best" "$user" "$sys" "$(rss "$size-$t")"
+			echo "compile,$syntax,$size,$t,$s,$b,$ratio,$(rss "$size-$t"),$(rss "$size-base"),$best,$user,$sys" >> "$CSV"
 		done
 	done
+	# The ratio's growth from 10k to the largest size, round by round.
+	big=$(echo "$SIZES" | tr ' ' '\n' | sort -n | tail -n 1)
+	case " $SIZES " in *" 10000 "*) small=10000 ;; *) small= ;; esac
+	if [ -n "$small" ] && [ "$big" -gt "$small" ]; then
+		echo "$syntax: the ratio at $big over the ratio at $small (median of the rounds; rounds in which it grew):"
+		for t in $TARGETS; do
+			g=$(pgrowth "$t" "$small" "$big")
+			n=$(grew "$t" "$small" "$big")
+			printf '  %-15s %s  %s of %s\n' "$t" "$g" "$n" "$RUNS"
+			echo "growth,$syntax,$big,$t,,,$g,,,,," >> "$CSV"
+		done
+	fi
 done
 
 if [ "$(id -u)" -ne 0 ] || ! ip netns add "$NS" 2>/dev/null; then
