@@ -6,32 +6,26 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 int srcfile_read(struct srcfile *f, const char *path, const char *display_name, size_t max)
 {
 	FILE *fp = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
 	size_t cap = 65536, len = 0;
-	struct stat st;
 	char *buf;
 	int err = 0;
 
 	memset(f, 0, sizeof(*f));
 	if (!fp)
 		return errno;
-	/* A file's size is known: read it into one buffer (in huge pages when it
-	 * is big) with room for a byte more, to see the end or the excess. */
-	if (fstat(fileno(fp), &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0)
-		cap = ((unsigned long long)st.st_size > max ? max : (size_t)st.st_size) + 2;
-	buf = pages_alloc(cap);
+	buf = xmalloc(cap);
 	for (;;) {
 		size_t n;
 
 		if (cap - len < 2) {
 			if (cap > SIZE_MAX / 2)
 				die_oom();
-			buf = pages_realloc(buf, cap, cap * 2);
 			cap *= 2;
+			buf = xrealloc(buf, cap);
 		}
 		/* Never more than max + 1 bytes: enough to know the input is too long. */
 		n = cap - len - 1;
@@ -50,20 +44,19 @@ int srcfile_read(struct srcfile *f, const char *path, const char *display_name, 
 	if (fp != stdin)
 		fclose(fp);
 	if (err) {
-		pages_free(buf, cap);
+		free(buf);
 		return err;
 	}
 	buf[len] = '\0';
 	f->name = display_name ? display_name : path;
 	f->data = buf;
 	f->len = len;
-	f->cap = cap;
 	return 0;
 }
 
 void srcfile_free(struct srcfile *f)
 {
-	pages_free(f->data, f->cap);
+	free(f->data);
 	free(f->lines);
 	memset(f, 0, sizeof(*f));
 }

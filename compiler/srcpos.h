@@ -17,7 +17,6 @@ struct srcfile {
 	const char *name;
 	char *data;
 	size_t len;
-	size_t cap;             /* of @data, for pages_free(); 0 if from malloc */
 	size_t *lines;
 	size_t nlines;
 };

@@ -37,13 +37,6 @@ void *xmalloc(size_t n);
 void *xcalloc(size_t n, size_t size);
 void *xrealloc(void *p, size_t n);
 char *xstrdup(const char *s);
-/*
- * Zeroed memory for a big table, in huge pages when it is big enough (a
- * mapping of its own); pages_free() must be given the same @size.
- */
-void *pages_alloc(size_t size);
-void *pages_realloc(void *p, size_t size, size_t new_size);     /* not zeroed */
-void pages_free(void *p, size_t size);
 
 /**
  * struct strbuf - growable byte buffer for output text; always NUL-terminated.

@@ -11,7 +11,7 @@ load helper
 	assert_output "bad=0"
 }
 
-@test "arena: recycled blocks come back zeroed and apart; reserve, pages, insert, arena_printf" {
+@test "arena: recycled blocks come back zeroed and apart; reserve, insert, arena_printf" {
 	cc -O2 -Wall -Wextra -Werror -I "$TOP/compiler" \
 		"$TOP/tests/unit/arena.c" "$TOP/compiler/util.c" -o "$BATS_TEST_TMPDIR/arena"
 	run "$BATS_TEST_TMPDIR/arena"

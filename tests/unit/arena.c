@@ -1,9 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * The arena's recycling (arena_recycle: the AST's nodes serve what comes
- * after the schema), strmap_reserve, a map growing into huge pages,
- * pages_alloc and pages_realloc, strbuf_insert, arena_printf's scratch
- * buffer and a strbuf's sink.  Prints "bad=0" when every check holds.
+ * after the schema), strmap_reserve, strbuf_insert, arena_printf's
+ * scratch buffer and a strbuf's sink.  Prints "bad=0" when every check holds.
  */
 #include "util.h"
 #include <errno.h>
@@ -87,54 +86,6 @@ static void reserve(void)
 	strmap_free(&m);
 }
 
-/* @n bytes at @p, byte i being (i * 7 + seed) & 0xff? */
-static int pattern(unsigned char *p, size_t n, int seed, int fill)
-{
-	for (size_t i = 0; i < n; i++) {
-		unsigned char want = (unsigned char)((i * 7 + (size_t)seed) & 0xff);
-
-		if (fill)
-			p[i] = want;
-		else if (p[i] != want)
-			return 0;
-	}
-	return 1;
-}
-
-/* Blocks below and above the huge-page size, grown across it and within it. */
-static void pages(void)
-{
-	const size_t mib = 1u << 20;
-	unsigned char *p = pages_alloc(mib), *q;
-	struct strmap m;
-	static char keys[200000][12];
-
-	CHECK(all_zero(p, mib), "pages: a small block is not zeroed");
-	pattern(p, mib, 1, 1);
-	p = pages_realloc(p, mib, 3 * mib);             /* malloc → mapping: copied */
-	CHECK(pattern(p, mib, 1, 0), "pages: growing into a mapping lost the text");
-	pattern(p, 3 * mib, 2, 1);
-	p = pages_realloc(p, 3 * mib, 9 * mib);         /* mapping → mapping: moved */
-	CHECK(pattern(p, 3 * mib, 2, 0), "pages: growing a mapping lost the text");
-	pattern(p, 9 * mib, 3, 1);                      /* all of it is writable */
-	q = pages_alloc(5 * mib + 1);
-	CHECK(all_zero(q, 5 * mib + 1), "pages: a mapped block is not zeroed");
-	pages_free(q, 5 * mib + 1);
-	CHECK(pattern(p, 9 * mib, 3, 0), "pages: freeing one block changed another");
-	pages_free(p, 9 * mib);
-
-	/* A map that doubles its way from malloc'd slots into mapped ones. */
-	strmap_init(&m);
-	for (int i = 0; i < 200000; i++) {
-		snprintf(keys[i], sizeof(keys[i]), "g%d", i);
-		CHECK(strmap_put(&m, keys[i], strlen(keys[i]), keys[i]) == NULL, "pages: %s was there", keys[i]);
-	}
-	for (int i = 0; i < 200000; i++)
-		CHECK(strmap_get(&m, keys[i], strlen(keys[i])) == keys[i], "pages: %s is lost", keys[i]);
-	CHECK(m.count == 200000, "pages: %zu keys, not 200000", m.count);
-	strmap_free(&m);
-}
-
 static void insert(void)
 {
 	struct strbuf sb;
@@ -215,7 +166,6 @@ int main(void)
 {
 	recycle();
 	reserve();
-	pages();
 	insert();
 	printf_scratch();
 	sink();
