@@ -12,6 +12,9 @@
 # "user" is the ratio of CPU time spent in the programs themselves (median
 # over rounds), without the kernel's time for them, shown as "sys" (netc's
 # median seconds): page faults and, for xl, file creation (docs/performance.md).
+# Every round measures every size, so that the "growth" summary can compare
+# each target's ratio at the largest size with its ratio at 10k in the same
+# round (rows of kind "growth" in the CSV, the figure in the ratio column).
 #
 #   compile: netc -t TARGET on DOMAINS x 4 vifs, against a parse-only
 #            baseline of the same file (libyaml's events; the flex scanner
@@ -82,18 +85,16 @@ rotate() {
 	echo "$@"
 }
 
-# pgrowth T SMALL BIG: the median over rounds of T's ratio at BIG domains
-# over its ratio at SMALL, both measured in the same round.
-pgrowth() {
+# paired T SMALL BIG: round by round, T's ratio to the baseline at BIG
+# domains and at SMALL.
+paired() {
 	paste -d ' ' "$WORK/$3-$1.runs" "$WORK/$3-base.runs" "$WORK/$2-$1.runs" "$WORK/$2-base.runs" |
-		awk '{ print ($5 > 0 && $9 > 0 && $13 > 0 ? ($1 / $5) / ($9 / $13) : 0) }' | median |
-		awk '{ printf "%.2f", $1 }'
+		awk '$5 > 0 && $9 > 0 && $13 > 0 { print $1 / $5, $9 / $13 }'
 }
-# grew T SMALL BIG: in how many rounds T's ratio was higher at BIG.
-grew() {
-	paste -d ' ' "$WORK/$3-$1.runs" "$WORK/$3-base.runs" "$WORK/$2-$1.runs" "$WORK/$2-base.runs" |
-		awk '$1 / $5 > $9 / $13 { n++ } END { print n + 0 }'
-}
+# pgrowth T SMALL BIG: the median over rounds of the one over the other;
+# grew T SMALL BIG: in how many rounds the ratio was higher at BIG.
+pgrowth() { paired "$@" | awk '{ print $1 / $2 }' | median | awk '{ printf "%.2f", $1 }'; }
+grew() { paired "$@" | awk '$1 > $2 { n++ } END { print n + 0 }'; }
 
 echo "kind,syntax,domains,target,seconds,baseline_seconds,ratio,peak_rss_kb,baseline_rss_kb,best_ratio,user_ratio,sys_seconds" > "$CSV"
 printf '%-6s %6s %-15s %9s %9s %6s %6s %6s %6s %10s\n' syntax domains target seconds baseline ratio best user sys rss_kb
