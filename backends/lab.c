@@ -624,11 +624,9 @@ static void plan_vifs(struct lab *l)
 {
 	const struct ir_domain *d;
 	const struct ir_vif *v;
-	size_t n = 0;
 
-	IR_FOREACH(const struct ir_domain *, d, &l->e->ir->domains)
-		n += d->vifs.len;
-	l->vifs = arena_alloc(l->a, (n + 1) * sizeof(*l->vifs));
+	/* The topology's list of vifs holds every domain's. */
+	l->vifs = arena_alloc(l->a, (l->e->ir->vifs.len + 1) * sizeof(*l->vifs));
 	IR_FOREACH(const struct ir_domain *, d, &l->e->ir->domains) {
 		IR_FOREACH(const struct ir_vif *, v, &d->vifs) {
 			struct lab_vif *x = &l->vifs[l->nvifs++];
