@@ -37,7 +37,7 @@ GEN_CFLAGS   = $(CPPFLAGS) $(CFLAGS) $(SAN) -Wall $(WERROR) -Wno-unused-function
                -Wno-sign-compare -Wno-unused-parameter -I$(BUILD) -Icompiler -Igrammar -MMD -MP
 
 .PHONY: all deps demo check check-suite check-unit check-asan check-valgrind install clean golden \
-        bench fuzz docs asan-build fuzz-build fuzz-harnesses
+        bench bench-cache fuzz docs asan-build fuzz-build fuzz-harnesses
 
 all: $(BIN)
 

@@ -27,5 +27,17 @@ bench: netc $(BENCH_BUILD)/gentopo $(BENCH_BUILD)/measure $(BENCH_BUILD)/yaml_ba
 	BENCH_BIN=$(BENCH_BUILD) BENCH_RUNS=$(BENCH_RUNS) BENCH_SIZES="$(BENCH_SIZES)" \
 		NETC=./netc sh bench/bench.sh
 
-# tests/scaling.bats generates its topologies with gentopo.
-check-suite: $(BENCH_BUILD)/gentopo
+# tests/scaling.bats generates its topologies with gentopo, and runs
+# bench/cachesim.sh (with the baseline) on small ones.
+check-suite: $(BENCH_BUILD)/gentopo $(BENCH_BUILD)/yaml_baseline
+
+# make bench-cache: instructions and simulated last-level-cache misses per
+# domain under cachegrind (bench/cachesim.sh): counts, not seconds.
+BENCH_CACHE_SIZES ?= 10000 50000
+BENCH_CACHE_TARGETS ?= check json
+
+bench-cache: netc $(BENCH_BUILD)/gentopo $(BENCH_BUILD)/yaml_baseline
+	@$(DEPS) bench
+	BENCH_BIN=$(BENCH_BUILD) BENCH_CACHE_SIZES="$(BENCH_CACHE_SIZES)" \
+		BENCH_CACHE_TARGETS="$(BENCH_CACHE_TARGETS)" BENCH_CACHE_LL="$(BENCH_CACHE_LL)" \
+		NETC=./netc sh bench/cachesim.sh

@@ -55,3 +55,41 @@ setup() {
 	run assert_linear "$a" "$b" "quadratic awk"
 	assert_failure
 }
+
+# make bench-cache's script (docs/performance.md), on small topologies: its
+# counts parse, the work it reports is linear, and it simulates the cache
+# the kernel reports or the one it is told.
+@test "scaling: bench/cachesim.sh counts per domain, in the kernel's cache or the one given" {
+	[ -x "$TOP/build/bench/yaml_baseline" ] || skip "build/bench/yaml_baseline is missing (make check builds it)"
+	export BENCH_BIN="$TOP/build/bench" NETC BENCH_CACHE_CSV="$BATS_TEST_TMPDIR/c.csv"
+	BENCH_CACHE_SIZES="250 1000" BENCH_CACHE_TARGETS="check json" run sh "$TOP/bench/cachesim.sh"
+	assert_success
+	for n in 250 1000; do
+		for t in base check json; do
+			assert_line --regexp "^ +$n $t +[1-9][0-9]+ +[1-9][0-9]* +[1-9][0-9]+ +[0-9.]+\$"
+		done
+	done
+	# The count is the instructions callgrind counts for the same command.
+	"$GENTOPO" yaml 250 4 > "$BATS_TEST_TMPDIR/t.yaml"
+	want=$(instructions "$NETC" -q -t json "$BATS_TEST_TMPDIR/t.yaml")
+	got=$(awk '$1 == 250 && $2 == "json" { print $3 }' <<< "$output")
+	awk -v a="$got" -v b="$want" 'BEGIN { exit !(b > 0 && a / b > 0.99 && a / b < 1.01) }' ||
+		fail "json at 250: $got instructions, callgrind counts $want"
+	for t in base check json; do
+		line=$(grep -E "^  $t +instructions" <<< "$output") || fail "no growth line for $t"
+		g=$(awk '{ print $3 }' <<< "$line")
+		awk -v g="$g" 'BEGIN { exit !(g >= 0.9 && g <= 1.1) }' || fail "$t: instructions per domain grew x$g"
+	done
+	idx=/sys/devices/system/cpu/cpu0/cache/index3
+	if [ -r "$idx/size" ]; then
+		bytes=$(( $(sed 's/K$//' "$idx/size") * 1024 ))
+		assert_line --partial "simulated last-level cache: $bytes B, $(cat "$idx/coherency_line_size") B, $(cat "$idx/ways_of_associativity")-way"
+	fi
+	[ "$(grep -c '^count,' "$BENCH_CACHE_CSV")" -eq 6 ] || fail "$(cat "$BENCH_CACHE_CSV")"
+	[ "$(grep -c '^growth,1000,' "$BENCH_CACHE_CSV")" -eq 3 ] || fail "$(cat "$BENCH_CACHE_CSV")"
+
+	BENCH_CACHE_SIZES=100 BENCH_CACHE_TARGETS=json BENCH_CACHE_LL=65536,4,64 run sh "$TOP/bench/cachesim.sh"
+	assert_success
+	assert_line "simulated last-level cache: 65536 B, 64 B, 4-way associative"
+	refute_line --partial "per domain,"
+}
