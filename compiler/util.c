@@ -65,7 +65,6 @@ struct arena_chunk {
 #define ARENA_ALIGN 8
 #define ARENA_FIRST (256 * 1024)
 #define ARENA_MAX (32 * 1024 * 1024)
-#define HUGE_CHUNK (4 * 1024 * 1024)
 #define CHUNK_HEAD ((sizeof(struct arena_chunk) + ARENA_ALIGN - 1) & ~(size_t)(ARENA_ALIGN - 1))
 
 void arena_init(struct arena *a)
@@ -98,13 +97,12 @@ static struct arena_chunk *chunk_map(size_t size)
 
 	if (c == MAP_FAILED)
 		die_oom();
-#ifdef MADV_HUGEPAGE
-	/* Big chunks in 2 MiB pages where the kernel allows it (THP "madvise"
-	 * mode, Debian's default): a 10,000-guest topology then takes a third
-	 * of the page faults, which were a fifth of its compile time. */
-	if (size >= HUGE_CHUNK)
-		(void)madvise(c, size, MADV_HUGEPAGE);
-#endif
+	/*
+	 * No MADV_HUGEPAGE: a huge page takes a whole free 2 MiB block, which a
+	 * VM with free page reporting has handed back to its host, and faulting
+	 * one in again costs more than 512 small faults (docs/performance.md:
+	 * 0.25 s more in the kernel at 50,000 guests, nothing gained at 10,000).
+	 */
 	c->size = size;
 	c->used = CHUNK_HEAD;
 	return c;
