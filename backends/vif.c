@@ -49,6 +49,7 @@ int emit_vif(const struct emit_ctx *e, struct strbuf *out)
 		strbuf_addf(out, "%s: ", d->name.s);
 		xl_vif_assignment(out, d, d->name.len + 2, true);
 		strbuf_addc(out, '\n');
+		strbuf_flush_point(out);
 	}
 	return EXIT_OK;
 }
