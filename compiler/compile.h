@@ -14,11 +14,15 @@
  * compilation_free() releases it all.
  *
  * Streaming: with c->stream_domains set (compile_topology() sets it), the
- * YAML reader hands each entry of the topology's domains map to
- * schema_domain() as soon as it is read and reuses its nodes for the next,
- * so a big topology's domains never exist as a tree all at once; the map is
- * left empty for schema_build().  If the text then turns out not to be a
- * topology the reader can build, it takes back what the schema reported.
+ * readers hand each domain to schema_domain() as soon as it is read and
+ * reuse its nodes for the next, so a big topology's domains never exist as
+ * a tree all at once; the domains map is left empty for schema_build().
+ * The YAML reader streams the entries of the topology's first "domains"
+ * map; if the text then turns out not to be a topology it can build, it
+ * takes back what the schema reported.  The netc reader streams each
+ * top-level `domain NAME { }` block at its '}'; it reports its syntax
+ * errors beside the schema's anyway (it keeps what it could build), so it
+ * takes nothing back, not even when the nesting limit stops it.
  */
 
 #include "ast.h"

@@ -495,6 +495,21 @@ bool nr_open_named(struct nr_parser *p, const struct nr_token *kw, const struct 
 		e->spelling = nr_sugar_table[s].word;
 		f->sugar[s] = e;
 	}
+	if (s == NR_DOMAINS && f->root && p->c->stream_domains) {
+		struct arena_mark mark = arena_mark(p->nodes);
+		struct nr_frame *d;
+
+		map = ast_map(p->nodes, brace);
+		nr_push(p, map, depth, brace, grows);
+		d = top_frame(p);
+		d->stream = true;
+		d->mark = mark;
+		d->entry.key = d->entry.spelling = tok_text(p, name);
+		d->entry.key_len = name->len;
+		d->entry.key_pos = *name_loc;
+		d->entry.value = map;
+		return true;
+	}
 	map = ast_map(p->nodes, brace);
 	ast_map_add(p->nodes, e->value, tok_text(p, name), name->len, name_loc, map);
 	nr_push(p, map, depth, brace, grows);
@@ -513,6 +528,10 @@ void nr_close_block(struct nr_parser *p, const struct srcpos *brace)
 	if (f->grows) {
 		f->grows->pos.last_line = brace->last_line;
 		f->grows->pos.last_column = brace->last_column;
+	}
+	if (f->stream) {
+		schema_domain(p->c, &f->entry);
+		arena_rewind(p->nodes, &f->mark);
 	}
 }
 

@@ -56,6 +56,9 @@ enum nr_sugar {
  * @open:      the block's '{' (for "to match this '{'" notes).
  * @depth:     AST depth of @map; the root map is 1.
  * @root:      the top-level map (where `networks` etc. are not netc).
+ * @stream:    a top-level `domain NAME {` block, streamed (compile.h): at its
+ *             '}', @entry (NAME and @map) goes to schema_domain() and the
+ *             nodes made since @mark are reused.
  */
 struct nr_frame {
 	struct ast_node *map;
@@ -64,6 +67,9 @@ struct nr_frame {
 	struct srcpos open;
 	unsigned depth;
 	bool root;
+	bool stream;
+	struct arena_mark mark;
+	struct ast_entry entry;
 };
 
 /**

@@ -1,7 +1,8 @@
 #!/usr/bin/env bats
 # The netc front end (grammar/netc.l, netc.y, netc_reader.c): the tree each
 # statement builds, token positions, lexical and syntax errors, recovery,
-# the nesting limit and large inputs.  Runs only the reader (--dump-ast).
+# the nesting limit and large inputs.  Runs only the reader (--dump-ast),
+# but for the streaming cases, which compile.
 #
 # Every expected dump below was worked out by hand from SPEC §5 and the
 # rules in netc.y; positions are line:column, columns counting characters.
@@ -698,6 +699,55 @@ EOF
 	assert_error "1:15: error: 'xl' takes no name before '{': only host, network and domain blocks are named"
 	assert_equal "${stderr_lines[2]}" "      |               ^~~"
 	assert_equal "$(error_count)" 1
+}
+
+# ---- streaming the domains (compile.h) ----
+# These compile (--check): only then does the reader hand each top-level
+# domain block to the schema at its '}' and reuse its nodes for the next.
+
+@test "streaming: domain blocks' errors are reported with those of blocks read after them" {
+	# The same diagnostics as tests/yaml_reader.bats's streaming case, and as
+	# the whole tree gave: a duplicate points at the first block, a network
+	# defined after the domains is found.
+	F=$(topo streamed.netc <<'EOF2'
+version 1;
+domain web {
+  colour red;
+  vif { network xenbr0; mac "zz"; }
+}
+domain web { }
+domain db {
+  vif { network nowhere; }
+}
+network xenbr0 { mode bridge; uplink eth0; }
+EOF2
+	)
+	run --separate-stderr "$NETC" --check "$F"
+	assert_failure 1
+	assert_equal "$(printf '%s\n' "${stderr_lines[@]}" | grep -E ': (error|note): ')" "$(cat <<OUT
+$F:3:3: error: unknown key 'colour' in domain 'web'
+$F:4:29: error: invalid MAC 'zz'; expected six hex octets like 00:16:3e:00:00:01, or 'random'
+$F:6:8: error: domain 'web' is defined twice
+$F:2:8: note: first defined here
+$F:8:17: error: network 'nowhere' is not defined
+OUT
+)"
+}
+
+@test "streaming: the nesting limit stops the parse, and a domain read before keeps its error" {
+	# netc reports syntax errors beside the schema's (the tree is kept), so
+	# nothing streamed is taken back: the schema's error on web, complete at
+	# line 2, stays with the nesting error that ends the parse.
+	local f="$BATS_TEST_TMPDIR/deep-after.netc"
+	printf 'version 1;\ndomain web { colour red; }\n' > "$f"
+	awk 'BEGIN { for (i = 0; i < 31; i++) printf "a {\n"; printf "l [ x ];\n"; for (i = 0; i < 31; i++) printf "}\n" }' >> "$f"
+	run --separate-stderr "$NETC" --check "$f"
+	assert_failure 1
+	assert_equal "$(printf '%s\n' "${stderr_lines[@]}" | grep -E ': (error|note): ')" "$(cat <<OUT
+$f:2:14: error: unknown key 'colour' in domain 'web'
+$f:34:3: error: too deeply nested: maps and lists may nest at most 32 levels
+OUT
+)"
 }
 
 # ---- limits ----

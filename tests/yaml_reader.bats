@@ -617,8 +617,9 @@ OUT
 }
 
 @test "streaming: a domains map read whole (--dump-ast) and streamed compile alike" {
-	# The netc reader does not stream: the same topology from both syntaxes
-	# must give the same IR, here with domains before and after the networks.
+	# Both readers stream, each its own way: the same topology from both
+	# syntaxes must give the same IR, here with the domains before the
+	# networks they name.
 	f=$(topo order.yaml <<'EOF2'
 version: 1
 domains:
