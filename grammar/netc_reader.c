@@ -495,24 +495,23 @@ bool nr_open_named(struct nr_parser *p, const struct nr_token *kw, const struct 
 		e->spelling = nr_sugar_table[s].word;
 		f->sugar[s] = e;
 	}
-	if (s == NR_DOMAINS && f->root && p->c->stream_domains) {
-		struct arena_mark mark = arena_mark(p->nodes);
-		struct nr_frame *d;
+	/* A top-level domain streams (compile.h): it enters no map, and its
+	 * nodes, all made after @mark, are reused once the schema has read it. */
+	bool stream = s == NR_DOMAINS && f->root && p->c->stream_domains;
+	struct arena_mark mark = arena_mark(p->nodes);
+	const char *key = tok_text(p, name);
 
-		map = ast_map(p->nodes, brace);
-		nr_push(p, map, depth, brace, grows);
-		d = top_frame(p);
-		d->stream = true;
-		d->mark = mark;
-		d->entry.key = d->entry.spelling = tok_text(p, name);
-		d->entry.key_len = name->len;
-		d->entry.key_pos = *name_loc;
-		d->entry.value = map;
-		return true;
-	}
 	map = ast_map(p->nodes, brace);
-	ast_map_add(p->nodes, e->value, tok_text(p, name), name->len, name_loc, map);
+	if (!stream)
+		ast_map_add(p->nodes, e->value, key, name->len, name_loc, map);
 	nr_push(p, map, depth, brace, grows);
+	if (stream) {
+		f = top_frame(p);
+		f->stream = true;
+		f->mark = mark;
+		f->entry = (struct ast_entry){ .key = key, .key_len = name->len, .spelling = key,
+					       .key_pos = *name_loc, .value = map };
+	}
 	return true;
 }
 
