@@ -622,6 +622,11 @@ struct ast_node *netc_read(struct compilation *c)
 	netc_yylex_destroy(p.scanner);
 	if (p.stop || c->diag.too_many)
 		return NULL;
+	/* A domain block the file ends in (its '}' missing, reported) is kept
+	 * as far as it goes, as every other block is: to the schema with it. */
+	for (unsigned i = 1; i < p.nframes; i++)
+		if (p.frames[i].stream)
+			schema_domain(c, &p.frames[i].entry);
 	if (p.ntokens)
 		p.root->pos = srcpos_join(&p.first_tok, &p.last_tok);
 	return p.root;

@@ -734,6 +734,23 @@ OUT
 )"
 }
 
+@test "streaming: a domain block the file ends in is compiled as far as it goes" {
+	# Its '}' never comes, so it is not streamed at one; it is compiled all
+	# the same, as the whole tree compiled it: vif 0 names a network that
+	# does not exist, found beside the syntax error.
+	F=$(printf 'version 1;\nnetwork n { mode isolated; }\ndomain x { vif { network m; }\n' | topo open.netc)
+	run --separate-stderr "$NETC" --check "$F"
+	assert_failure 1
+	assert_equal "$(printf '%s\n' "${stderr_lines[@]}" | grep -E ': (error|note): ')" "$(cat <<OUT
+$F:2:9: error: isolated network 'n' needs 'address' (dom0's address on it, e.g. 10.0.1.1/24)
+$F:3:26: error: network 'm' is not defined
+$F:3:26: note: did you mean 'n'?
+$F:3:30: error: unexpected end of file, expected word or '}'
+$F:3:10: note: to match this '{'
+OUT
+)"
+}
+
 @test "streaming: the nesting limit stops the parse, and a domain read before keeps its error" {
 	# netc reports syntax errors beside the schema's (the tree is kept), so
 	# nothing streamed is taken back: the schema's error on web, complete at
