@@ -20,7 +20,8 @@
  * The YAML reader streams the entries of the topology's first "domains"
  * map; if the text then turns out not to be a topology it can build, it
  * takes back what the schema reported.  The netc reader streams each
- * top-level `domain NAME { }` block at its '}'; it reports its syntax
+ * top-level `domain NAME { }` block at its '}', or at the end of the file
+ * if that comes first (the missing '}' reported); it reports its syntax
  * errors beside the schema's anyway (it keeps what it could build), so it
  * takes nothing back, not even when the nesting limit stops it.
  */
