@@ -22,6 +22,12 @@ first_stderr_line() {
 	printf '%s\n' "${stderr_lines[0]}"
 }
 
+# The error, warning and note lines of the last run's stderr (run
+# --separate-stderr), without the excerpts under them.
+diag_lines() {
+	printf '%s\n' "${stderr_lines[@]}" | grep -E ': (error|warning|note): '
+}
+
 require_root() {
 	if [ "$(id -u)" -ne 0 ]; then
 		skip "needs root for network namespaces (run make check as root)"

@@ -18,11 +18,6 @@ dump() {
 	run --separate-stderr "$NETC" --dump-ast "$@"
 }
 
-# The error and note lines of the last run's stderr, without excerpts.
-diag_lines() {
-	printf '%s\n' "${stderr_lines[@]}" | grep -E ': (error|warning|note): '
-}
-
 # ---- the tree ----
 
 @test "block and flow maps and lists, with positions" {
