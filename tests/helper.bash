@@ -28,6 +28,14 @@ diag_lines() {
 	printf '%s\n' "${stderr_lines[@]}" | grep -E ': (error|warning|note): '
 }
 
+# check_fails FILE EXPECTED: netc --check FILE exits 1 with exactly the
+# error, warning and note lines EXPECTED.
+check_fails() {
+	run --separate-stderr "$NETC" --check "$1"
+	assert_failure 1
+	assert_equal "$(diag_lines)" "$2"
+}
+
 require_root() {
 	if [ "$(id -u)" -ne 0 ]; then
 		skip "needs root for network namespaces (run make check as root)"

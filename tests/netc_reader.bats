@@ -722,9 +722,7 @@ domain db {
 network xenbr0 { mode bridge; uplink eth0; }
 EOF2
 	)
-	run --separate-stderr "$NETC" --check "$F"
-	assert_failure 1
-	assert_equal "$(diag_lines)" "$(cat <<OUT
+	check_fails "$F" "$(cat <<OUT
 $F:3:3: error: unknown key 'colour' in domain 'web'
 $F:4:29: error: invalid MAC 'zz'; expected six hex octets like 00:16:3e:00:00:01, or 'random'
 $F:6:8: error: domain 'web' is defined twice
@@ -739,9 +737,7 @@ OUT
 	# the same, as the whole tree compiled it: vif 0 names a network that
 	# does not exist, found beside the syntax error.
 	F=$(printf 'version 1;\nnetwork n { mode isolated; }\ndomain x { vif { network m; }\n' | topo open.netc)
-	run --separate-stderr "$NETC" --check "$F"
-	assert_failure 1
-	assert_equal "$(diag_lines)" "$(cat <<OUT
+	check_fails "$F" "$(cat <<OUT
 $F:2:9: error: isolated network 'n' needs 'address' (dom0's address on it, e.g. 10.0.1.1/24)
 $F:3:26: error: network 'm' is not defined
 $F:3:26: note: did you mean 'n'?
@@ -758,9 +754,7 @@ OUT
 	local f="$BATS_TEST_TMPDIR/deep-after.netc"
 	printf 'version 1;\ndomain web { colour red; }\n' > "$f"
 	awk 'BEGIN { for (i = 0; i < 31; i++) printf "a {\n"; printf "l [ x ];\n"; for (i = 0; i < 31; i++) printf "}\n" }' >> "$f"
-	run --separate-stderr "$NETC" --check "$f"
-	assert_failure 1
-	assert_equal "$(diag_lines)" "$(cat <<OUT
+	check_fails "$f" "$(cat <<OUT
 $f:2:14: error: unknown key 'colour' in domain 'web'
 $f:34:3: error: too deeply nested: maps and lists may nest at most 32 levels
 OUT

@@ -522,14 +522,6 @@ deep() {
 # is read and reuses its nodes.  None of that may show: the diagnostics and
 # outputs are those of the whole tree, whatever comes after the domains.
 
-# check_fails FILE EXPECTED: netc --check FILE exits 1 with exactly the
-# error and note lines EXPECTED.
-check_fails() {
-	run --separate-stderr "$NETC" --check "$1"
-	assert_failure 1
-	assert_equal "$(diag_lines)" "$2"
-}
-
 @test "streaming: domains' errors are reported with those of keys read after them" {
 	f=$(topo streamed.yaml <<'EOF2'
 version: 1
