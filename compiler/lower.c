@@ -194,37 +194,6 @@ static void lower_subnets(struct ir_topology *t)
 	}
 }
 
-static void lower_vifs(struct compilation *c, struct ir_topology *t)
-{
-	size_t *count = xcalloc(t->networks.len + 1, sizeof(*count));
-	struct ir_network *n;
-	struct ir_vif *v;
-
-	if (t->default_network_s.s)
-		t->default_network = strmap_get(&t->net_by_name, t->default_network_s.s,
-						t->default_network_s.len);
-	else if (t->networks.len == 1)
-		t->default_network = t->networks.items[0];
-	/* Each network's list, sized by a first pass (no doubling left behind). */
-	IR_FOREACH_VIF(v, &t->vifs) {
-		if (v->network.s)
-			v->net = strmap_get(&t->net_by_name, v->network.s, v->network.len);
-		else
-			v->net = t->default_network;
-		if (!v->net)
-			continue;
-		if (net_mode_has_bridge(v->net->mode))
-			v->bridge = v->net->name.s;
-		count[v->net->index]++;
-	}
-	IR_FOREACH(struct ir_network *, n, &t->networks)
-		vec_reserve(&c->arena, &n->vifs, count[n->index]);
-	free(count);
-	IR_FOREACH_VIF(v, &t->vifs)
-		if (v->net)
-			vec_push(&c->arena, &v->net->vifs, v);
-}
-
 /* ---- deterministic derivation with collision handling ---- */
 
 /*
@@ -260,6 +229,55 @@ static char derive_claimed;
 
 #define DERIVE_AHEAD 8
 
+/*
+ * The vifs to derive a value for, each with its attempt-0 candidate and
+ * that candidate's hash, computed in the pass over every vif that found it
+ * (lower_each_vif()): the vif is in the cache then.  Heap arrays, freed by
+ * derive_unique().
+ */
+struct derive_todo {
+	struct ir_vif **vifs;
+	const char **cand;
+	uint32_t *hash;
+	size_t len, cap;
+};
+
+/* @v's attempt-0 value, which it takes now: derive_unique() gives the few
+ * that must yield it another. */
+static const char *derive_first(struct compilation *c, struct ir_vif *v,
+				const struct derive_ops *ops)
+{
+	char *key = arena_alloc(&c->arena, ops->key_len + 1);
+
+	ops->candidate(c->ir, v, 0, key);
+	ops->assign(v, key);
+	return key;
+}
+
+static void todo_add(struct compilation *c, struct derive_todo *td, struct ir_vif *v,
+		     const struct derive_ops *ops)
+{
+	const char *key = derive_first(c, v, ops);
+
+	if (td->len == td->cap) {
+		td->cap = td->cap ? td->cap * 2 : 64;
+		td->vifs = xrealloc(td->vifs, td->cap * sizeof(*td->vifs));
+		td->cand = xrealloc(td->cand, td->cap * sizeof(*td->cand));
+		td->hash = xrealloc(td->hash, td->cap * sizeof(*td->hash));
+	}
+	td->vifs[td->len] = v;
+	td->cand[td->len] = key;
+	td->hash[td->len++] = strmap_hash(key, ops->key_len);
+}
+
+static void todo_free(struct derive_todo *td)
+{
+	free(td->vifs);
+	free(td->cand);
+	free(td->hash);
+	*td = (struct derive_todo){ 0 };
+}
+
 /* A vif that did not keep its attempt-0 value @was. */
 struct derive_loser {
 	struct ir_vif *v;
@@ -274,36 +292,31 @@ static int loser_cmp(const void *pa, const void *pb)
 }
 
 /*
- * @todo: the vifs to derive for.  @taken: explicit values, key → owning
- * vif (or &derive_claimed).  Pass 1 runs in input order and keeps, for each
- * attempt-0 value, the vif first in canonical order; only the losers — rare
- * — are sorted, so the whole costs hashing, not a sort of every vif.
+ * @todo: the vifs to derive for, each holding its attempt-0 value already,
+ * with that value hashed.  @taken: explicit values, key → owning vif (or
+ * &derive_claimed).  Pass 1 runs in input order and keeps, for each
+ * attempt-0 value, the vif first in canonical order; only the losers —
+ * rare — are sorted and assigned again, so the whole costs hashing, not a
+ * sort of every vif, and touches no vif that keeps its value.
  *
- * The maps of a big host outgrow the caches, so pass 1 first computes every
- * candidate and its hash, then looks them up with the slots of the vifs
- * DERIVE_AHEAD places further already prefetched.
+ * The maps of a big host outgrow the caches, so pass 1 looks the
+ * candidates up with the slots of the vifs DERIVE_AHEAD places further
+ * already prefetched.
  */
-static void derive_unique(struct compilation *c, const struct vec *todo, struct strmap *taken,
+static void derive_unique(struct compilation *c, struct derive_todo *todo, struct strmap *taken,
 			  const struct derive_ops *ops)
 {
-	struct ir_vif **vifs = (struct ir_vif **)todo->items, *cv;
+	struct ir_vif **vifs = todo->vifs;
+	const char **cand = todo->cand;
+	uint32_t *hash = todo->hash;
 	size_t n = todo->len;
 	const struct ir_topology *t = c->ir;
 	struct strmap firsts;           /* attempt-0 value → vif keeping it */
-	const char **cand = xcalloc(n ? n : 1, sizeof(*cand));
-	uint32_t *hash = xcalloc(n ? n : 1, sizeof(*hash));
 	struct derive_loser *lost = xcalloc(n ? n : 1, sizeof(*lost));
 	size_t k = ops->key_len, nlost = 0;
 
 	strmap_init(&firsts);
 	strmap_reserve(&firsts, n);
-	IR_FOREACH_VIF(cv, todo) {
-		char *key = arena_alloc(&c->arena, k + 1);
-
-		ops->candidate(t, cv, 0, key);
-		cand[cv_i] = key;
-		hash[cv_i] = strmap_hash(key, k);
-	}
 	/* Pass 1: the canonically first vif of each attempt-0 value keeps it;
 	 * one it displaces is assigned again in pass 2. */
 	for (size_t i = 0; i < n; i++) {
@@ -312,7 +325,6 @@ static void derive_unique(struct compilation *c, const struct vec *todo, struct 
 		if (i + DERIVE_AHEAD < n) {
 			strmap_prefetch(taken, hash[i + DERIVE_AHEAD]);
 			strmap_prefetch(&firsts, hash[i + DERIVE_AHEAD]);
-			__builtin_prefetch(vifs[i + DERIVE_AHEAD], 1);
 		}
 		if (strmap_get_hashed(taken, cand[i], k, hash[i])) {
 			lost[nlost++] = (struct derive_loser){ vifs[i], cand[i] };
@@ -326,7 +338,6 @@ static void derive_unique(struct compilation *c, const struct vec *todo, struct 
 		if (*keeper)
 			lost[nlost++] = (struct derive_loser){ *keeper, cand[i] };
 		*keeper = vifs[i];
-		ops->assign(vifs[i], cand[i]);
 	}
 	/* Pass 2: the others, in canonical order, derive again, avoiding every
 	 * attempt-0 value. */
@@ -353,8 +364,7 @@ static void derive_unique(struct compilation *c, const struct vec *todo, struct 
 	}
 	strmap_free(&firsts);
 	free(lost);
-	free(hash);
-	free(cand);
+	todo_free(todo);
 }
 
 /* Decimal digits of @v at @out, without a NUL; returns their number. */
@@ -434,24 +444,6 @@ static void mac_collided(struct compilation *c, const struct ir_vif *v, const st
 
 static const struct derive_ops mac_ops = { 6, mac_candidate, mac_assign, mac_collided };
 
-static void derive_macs(struct compilation *c, struct ir_topology *t)
-{
-	struct strmap taken;
-	struct vec todo = { 0 };
-	struct ir_vif *v;
-
-	strmap_init(&taken);
-	vec_reserve(&c->arena, &todo, t->vifs.len);
-	IR_FOREACH_VIF(v, &t->vifs) {
-		if (v->mac_source == MAC_EXPLICIT)
-			strmap_put(&taken, (const char *)v->mac, 6, v);
-		else if (v->mac_source == MAC_DERIVED)
-			vec_push(&c->arena, &todo, v);
-	}
-	derive_unique(c, &todo, &taken, &mac_ops);
-	strmap_free(&taken);
-}
-
 /* Backend names: "v" and ten base-32 digits (50 bits) — 11 bytes, so even an
  * hvm guest's "-emu" twin fits the kernel's 15. */
 #define DERIVED_NAME_LEN 11
@@ -524,18 +516,13 @@ static void name_given(struct compilation *c, struct ir_vif *v)
 	v->name_source = VIFNAME_ID;
 }
 
-/* Backend names are unique per host: one map of the names taken and one list
- * of the vifs to derive for on each host, filled in one pass over the vifs. */
-static void derive_names(struct compilation *c, struct ir_topology *t)
+/* The names no derived backend name may take on each host: its NICs,
+ * bridges, uplink ports and VXLAN devices. */
+static void names_claimed(const struct ir_topology *t, struct strmap *taken)
 {
-	size_t nhosts = t->hosts.len;
-	struct strmap *taken = xcalloc(nhosts ? nhosts : 1, sizeof(*taken));
-	struct vec *todo = xcalloc(nhosts ? nhosts : 1, sizeof(*todo));
-	struct vec hostless = { 0 };
 	struct ir_host *h;
 	struct ir_network *n;
 	struct ir_nic *nic;
-	struct ir_vif *v;
 
 	IR_FOREACH(struct ir_host *, h, &t->hosts) {
 		struct strmap *m = &taken[h->index];
@@ -550,32 +537,88 @@ static void derive_names(struct compilation *c, struct ir_topology *t)
 			taken_put(m, n->vxlan_dev, &derive_claimed);
 		}
 	}
+}
+
+/* Each network's list of vifs, from the network index each vif's pass
+ * noted (@net_of, SIZE_MAX for none): sized first, so nothing doubles, and
+ * filled without reading a vif again. */
+static void network_vifs(struct compilation *c, struct ir_topology *t, const size_t *net_of)
+{
+	size_t *count = xcalloc(t->networks.len + 1, sizeof(*count));
+	struct ir_network *n;
+
+	for (size_t i = 0; i < t->vifs.len; i++)
+		if (net_of[i] != SIZE_MAX)
+			count[net_of[i]]++;
+	IR_FOREACH(struct ir_network *, n, &t->networks)
+		vec_reserve(&c->arena, &n->vifs, count[n->index]);
+	free(count);
+	for (size_t i = 0; i < t->vifs.len; i++)
+		if (net_of[i] != SIZE_MAX) {
+			n = t->networks.items[net_of[i]];
+			vec_push(&c->arena, &n->vifs, t->vifs.items[i]);
+		}
+}
+
+/*
+ * Every vif in one pass: its network and bridge; its MAC, explicit (taken)
+ * or to derive; its backend name, explicit or vifD.N (taken on its host)
+ * or to derive, on its host or, for a domain without one (an error checks
+ * reports), by itself.  The candidates to derive are computed here, while
+ * the vif and its domain are in the cache: a big topology's vifs outgrow
+ * it, and each pass of their own would miss on every one again.  Then the
+ * MACs, unique in the topology, and the backend names, unique per host.
+ */
+static void lower_each_vif(struct compilation *c, struct ir_topology *t)
+{
+	size_t nhosts = t->hosts.len;
+	size_t *net_of = xcalloc(t->vifs.len + 1, sizeof(*net_of));
+	struct strmap macs_taken;
+	struct derive_todo macs = { 0 };
+	struct strmap *names_taken = xcalloc(nhosts ? nhosts : 1, sizeof(*names_taken));
+	struct derive_todo *names = xcalloc(nhosts ? nhosts : 1, sizeof(*names));
+	struct ir_vif *v;
+
+	if (t->default_network_s.s)
+		t->default_network = strmap_get(&t->net_by_name, t->default_network_s.s,
+						t->default_network_s.len);
+	else if (t->networks.len == 1)
+		t->default_network = t->networks.items[0];
+	strmap_init(&macs_taken);
+	names_claimed(t, names_taken);
 	IR_FOREACH_VIF(v, &t->vifs) {
 		const struct ir_host *on = v->domain->host;
 
+		v->net = v->network.s ? strmap_get(&t->net_by_name, v->network.s, v->network.len)
+				      : t->default_network;
+		net_of[v_i] = v->net ? v->net->index : SIZE_MAX;
+		if (v->net && net_mode_has_bridge(v->net->mode))
+			v->bridge = v->net->name.s;
+		if (v->mac_source == MAC_EXPLICIT)
+			strmap_put(&macs_taken, (const char *)v->mac, 6, v);
+		else if (v->mac_source == MAC_DERIVED)
+			todo_add(c, &macs, v, &mac_ops);
 		name_given(c, v);
-		if (!on)
-			vec_push(&c->arena, &hostless, v);
-		else if (v->backend_name)
-			taken_put(&taken[on->index], v->backend_name, v);
-		else
-			vec_push(&c->arena, &todo[on->index], v);
-	}
-	IR_FOREACH(struct ir_host *, h, &t->hosts) {
-		derive_unique(c, &todo[h->index], &taken[h->index], &name_ops);
-		strmap_free(&taken[h->index]);
-	}
-	/* Domains without a host (an error reported by checks) still get a name. */
-	IR_FOREACH_VIF(v, &hostless) {
-		if (!v->backend_name) {
-			char *key = arena_alloc(&c->arena, DERIVED_NAME_LEN + 1);
-
-			name_candidate(t, v, 0, key);
-			name_assign(v, key);
+		if (!on) {
+			/* No host's names to be unique among. */
+			if (!v->backend_name)
+				derive_first(c, v, &name_ops);
+		} else if (v->backend_name) {
+			taken_put(&names_taken[on->index], v->backend_name, v);
+		} else {
+			todo_add(c, &names[on->index], v, &name_ops);
 		}
 	}
-	free(todo);
-	free(taken);
+	network_vifs(c, t, net_of);
+	free(net_of);
+	derive_unique(c, &macs, &macs_taken, &mac_ops);
+	strmap_free(&macs_taken);
+	for (size_t h = 0; h < nhosts; h++) {
+		derive_unique(c, &names[h], &names_taken[h], &name_ops);
+		strmap_free(&names_taken[h]);
+	}
+	free(names);
+	free(names_taken);
 }
 
 void lower_topology(struct compilation *c, struct ir_topology *t)
@@ -586,7 +629,5 @@ void lower_topology(struct compilation *c, struct ir_topology *t)
 	lower_uplinks(c, t);
 	lower_ifrefs(c, t);
 	lower_subnets(t);
-	lower_vifs(c, t);
-	derive_macs(c, t);
-	derive_names(c, t);
+	lower_each_vif(c, t);
 }
