@@ -19,6 +19,7 @@
 #include "../compiler/sha256.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 /* Addresses for NICs the topology gives none (number_nic): /28 blocks of
@@ -110,6 +111,8 @@ struct lab {
 	struct vec *host_nics;  /* the same, per host (by index) */
 	struct lab_vif *vifs;   /* every vif's plan, topology order */
 	size_t nvifs;
+	struct vec *peers;      /* struct lab_vif *: by network index, its vifs that have
+				 * or get an address (rows_pairs()) */
 	struct vec held;        /* const struct ip_addr *: addresses the topology uses */
 	struct strmap held_set; /* the same, by IP_KEY() */
 	struct vec blocks;      /* struct lab_seg *: subnets it uses (numbering avoids them) */
@@ -151,11 +154,49 @@ static const char *cidr_str(struct lab *l, const struct ip_addr *a, int prefix)
 }
 
 /* An address the topology uses: lives in the IR or the lab's plan, which
- * outlive the set, so it is its own key. */
+ * outlive the set, so it is its own key.  @h: strmap_hash() of the key. */
+static void hold_hashed(struct lab *l, const struct ip_addr *a, uint32_t h)
+{
+	void **owner = strmap_ref_hashed(&l->held_set, IP_KEY(a), h);
+
+	if (*owner)
+		return;
+	*owner = (void *)a;
+	vec_push(l->a, &l->held, (void *)a);
+}
+
 static void hold(struct lab *l, const struct ip_addr *a)
 {
-	if (!strmap_put(&l->held_set, IP_KEY(a), (void *)a))
-		vec_push(l->a, &l->held, (void *)a);
+	hold_hashed(l, a, strmap_hash(IP_KEY(a)));
+}
+
+#define HOLD_AHEAD 8
+
+/* The guests' addresses, nearly all of what is held.  A big topology's set
+ * outgrows the caches: every key is hashed first, and each insert finds
+ * its slot prefetched HOLD_AHEAD keys before. */
+static void hold_guests(struct lab *l)
+{
+	const struct ir_topology *t = l->e->ir;
+	const struct ip_addr **key = xcalloc(t->vifs.len + 1, sizeof(*key));
+	uint32_t *hash = xcalloc(t->vifs.len + 1, sizeof(*hash));
+	const struct ir_vif *v;
+	size_t n = 0;
+
+	IR_FOREACH_VIF(v, &t->vifs) {
+		if (!v->has_ip)
+			continue;
+		key[n] = &v->ip;
+		hash[n++] = strmap_hash(IP_KEY(&v->ip));
+	}
+	vec_reserve(l->a, &l->held, l->held.len + n);
+	for (size_t i = 0; i < n; i++) {
+		if (i + HOLD_AHEAD < n)
+			strmap_prefetch(&l->held_set, hash[i + HOLD_AHEAD]);
+		hold_hashed(l, key[i], hash[i]);
+	}
+	free(hash);
+	free(key);
 }
 
 static bool is_held(const struct lab *l, const struct ip_addr *a)
@@ -286,8 +327,6 @@ static void collect_held(struct lab *l)
 	const struct ir_host *h;
 	const struct ir_nic *nic;
 	const struct ir_network *n;
-	const struct ir_domain *d;
-	const struct ir_vif *v;
 
 	IR_FOREACH(const struct ir_host *, h, &t->hosts) {
 		if (h->has_underlay)
@@ -309,10 +348,7 @@ static void collect_held(struct lab *l)
 			block_add(l, &n->dhcp.last, 32);
 		}
 	}
-	IR_FOREACH(const struct ir_domain *, d, &t->domains)
-		IR_FOREACH(const struct ir_vif *, v, &d->vifs)
-			if (v->has_ip)
-				hold(l, &v->ip);
+	hold_guests(l);
 }
 
 /* Does network @n ride on NIC @nic: a bridge it is the untagged uplink of,
@@ -597,37 +633,47 @@ static void plan_vif(struct lab *l, struct lab_vif *x)
 		x->prefix = LAB_DEFAULT_PREFIX;
 }
 
-/* Each guest's default route: through the first vif whose gateway leads
- * off the host, else through the first vif with a gateway at all. */
-static void plan_defaults(struct lab *l)
+/* A guest's default route (its vifs @first to @end, in devid order):
+ * through the first vif whose gateway leads off the host, else through the
+ * first vif with a gateway at all. */
+static void plan_default(struct lab_vif *first, struct lab_vif *end)
 {
-	const struct ir_domain *d;
-	struct lab_vif *first = l->vifs, *end, *x, *pick;
+	struct lab_vif *x, *pick = NULL;
 
-	IR_FOREACH(const struct ir_domain *, d, &l->e->ir->domains) {
-		end = first + d->vifs.len;      /* the domain's, in devid order */
-		pick = NULL;
-		for (x = first; x < end && !pick; x++)
-			if (x->has_gw && x->gw_out && (x->has_ip || x->dynamic))
-				pick = x;
-		for (x = first; x < end && !pick; x++)
-			if (x->has_gw && (x->has_ip || x->dynamic))
-				pick = x;
-		if (pick)
-			pick->is_default = true;
-		first = end;
-	}
+	for (x = first; x < end && !pick; x++)
+		if (x->has_gw && x->gw_out && (x->has_ip || x->dynamic))
+			pick = x;
+	for (x = first; x < end && !pick; x++)
+		if (x->has_gw && (x->has_ip || x->dynamic))
+			pick = x;
+	if (pick)
+		pick->is_default = true;
 }
 
-/* Every vif's plan, domain by domain, each domain's in devid order. */
+/*
+ * Every vif's plan, domain by domain, each domain's in devid order: its
+ * label, its address as rows name it, its place among its network's
+ * peers; then the domain's default route.  One pass while the domain is in
+ * the cache: a big topology's vifs outgrow it many times over, and each
+ * pass of their own would miss on all of them again.
+ */
 static void plan_vifs(struct lab *l)
 {
+	const struct ir_topology *t = l->e->ir;
+	const struct ir_network *n;
 	const struct ir_domain *d;
 	const struct ir_vif *v;
+	char addr[64];
 
 	/* The topology's list of vifs holds every domain's. */
-	l->vifs = arena_alloc(l->a, (l->e->ir->vifs.len + 1) * sizeof(*l->vifs));
-	IR_FOREACH(const struct ir_domain *, d, &l->e->ir->domains) {
+	l->vifs = arena_alloc(l->a, (t->vifs.len + 1) * sizeof(*l->vifs));
+	/* A network's peers are some of its vifs: never a vector that doubles. */
+	l->peers = arena_alloc(l->a, (t->networks.len + 1) * sizeof(*l->peers));
+	IR_FOREACH(const struct ir_network *, n, &t->networks)
+		vec_reserve(l->a, &l->peers[n->index], n->vifs.len);
+	IR_FOREACH(const struct ir_domain *, d, &t->domains) {
+		struct lab_vif *first = l->vifs + l->nvifs;
+
 		IR_FOREACH(const struct ir_vif *, v, &d->vifs) {
 			struct lab_vif *x = &l->vifs[l->nvifs++];
 
@@ -636,9 +682,15 @@ static void plan_vifs(struct lab *l)
 			x->label = arena_printf(l->a, "%s:eth%u", d->name.s, v->devid);
 			if (v->net)
 				plan_vif(l, x);
+			x->addr = x->has_ip ? arena_strdup(l->a, ip_format(&x->ip, addr))
+					    : arena_printf(l->a, "@%s:%u", d->name.s, v->devid);
+			if (v->net && (x->has_ip || x->dynamic)) {
+				x->netpos = l->peers[v->net->index].len;
+				vec_push(l->a, &l->peers[v->net->index], x);
+			}
 		}
+		plan_default(first, l->vifs + l->nvifs);
 	}
-	plan_defaults(l);
 }
 
 /* ---- the reachability table ---- */
@@ -925,9 +977,7 @@ static void plan_labels(struct lab *l)
 	const struct ir_topology *t = l->e->ir;
 	const struct ir_host *h;
 	struct lab_lan *lan;
-	struct lab_vif *x;
 	const struct lab_lan **found = arena_alloc(l->a, (l->nics.len + 1) * sizeof(*found));
-	char addr[64];
 
 	IR_FOREACH(struct lab_lan *, lan, &l->lans)
 		lan->row_label = arena_printf(l->a, "lan(%s)", lan->label);
@@ -940,9 +990,6 @@ static void plan_labels(struct lab *l)
 		for (size_t j = 0; j < k; j++)
 			vec_push(l->a, &l->host_lans[h->index], (void *)found[j]);
 	}
-	LAB_FOREACH_VIF(x, l)
-		x->addr = x->has_ip ? arena_strdup(l->a, ip_format(&x->ip, addr))
-				    : arena_printf(l->a, "@%s:%u", x->v->domain->name.s, x->v->devid);
 }
 
 /*
@@ -975,7 +1022,6 @@ static void add_rows(struct lab *l, struct strbuf *sb)
 {
 	const struct ir_host *h;
 	const struct lab_lan *lan;
-	struct vec *peers = arena_alloc(l->a, (l->e->ir->networks.len + 1) * sizeof(*peers));
 	struct lab_vif *x;
 	char addr[64];
 
@@ -988,14 +1034,8 @@ static void add_rows(struct lab *l, struct strbuf *sb)
 					 lan->row_label, ip_format(&lan->seg.addr, addr), "reach",
 					 "dom0's NIC on the LAN");
 	LAB_FOREACH_VIF(x, l) {
-		if (!x->v->net || !(x->has_ip || x->dynamic))
-			continue;
-		x->netpos = peers[x->v->net->index].len;
-		vec_push(l->a, &peers[x->v->net->index], x);
-	}
-	LAB_FOREACH_VIF(x, l) {
 		if (x->v->net)
-			rows_vif(l, x, &peers[x->v->net->index]);
+			rows_vif(l, x, &l->peers[x->v->net->index]);
 		records_done(l, sb);
 	}
 	l->rows = NULL;
