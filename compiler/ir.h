@@ -95,6 +95,7 @@ struct ir_nic {
  * @implicit:  the topology has no hosts map; this is "dom0".
  * @networks:  the networks it carries (struct ir_network *), topology order.
  * @domains:   its guests (struct ir_domain *), topology order.
+ * @nvifs:     the number of its guests' vifs.
  * @nic_by_name: struct ir_nic * by name.
  */
 struct ir_host {
@@ -107,6 +108,7 @@ struct ir_host {
 	struct strmap nic_by_name;
 	struct vec networks;
 	struct vec domains;
+	size_t nvifs;
 	size_t index;
 };
 

@@ -68,8 +68,10 @@ static void lower_domain_hosts(struct compilation *c, struct ir_topology *t)
 			d->host = strmap_get(&t->host_by_name, d->host_s.s, d->host_s.len);
 		else if (t->hosts.len == 1)
 			d->host = t->hosts.items[0];
-		if (d->host)
+		if (d->host) {
 			vec_push(&c->arena, &d->host->domains, d);
+			d->host->nvifs += d->vifs.len;
+		}
 	}
 }
 
@@ -254,17 +256,25 @@ static const char *derive_first(struct compilation *c, struct ir_vif *v,
 	return key;
 }
 
+/* Room for @cap vifs in all: sized once from a count, the arrays never
+ * grow (and leave no outgrown copies behind in the heap). */
+static void todo_reserve(struct derive_todo *td, size_t cap)
+{
+	if (cap <= td->cap)
+		return;
+	td->cap = cap;
+	td->vifs = xrealloc(td->vifs, cap * sizeof(*td->vifs));
+	td->cand = xrealloc(td->cand, cap * sizeof(*td->cand));
+	td->hash = xrealloc(td->hash, cap * sizeof(*td->hash));
+}
+
 static void todo_add(struct compilation *c, struct derive_todo *td, struct ir_vif *v,
 		     const struct derive_ops *ops)
 {
 	const char *key = derive_first(c, v, ops);
 
-	if (td->len == td->cap) {
-		td->cap = td->cap ? td->cap * 2 : 64;
-		td->vifs = xrealloc(td->vifs, td->cap * sizeof(*td->vifs));
-		td->cand = xrealloc(td->cand, td->cap * sizeof(*td->cand));
-		td->hash = xrealloc(td->hash, td->cap * sizeof(*td->hash));
-	}
+	if (td->len == td->cap)
+		todo_reserve(td, td->cap ? td->cap * 2 : 64);
 	td->vifs[td->len] = v;
 	td->cand[td->len] = key;
 	td->hash[td->len++] = strmap_hash(key, ops->key_len);
@@ -539,22 +549,26 @@ static void names_claimed(const struct ir_topology *t, struct strmap *taken)
 	}
 }
 
+/* A vif without a network, in @net_of: no input netc reads (NETC_MAX_INPUT)
+ * holds this many networks. */
+#define NO_NET UINT32_MAX
+
 /* Each network's list of vifs, from the network index each vif's pass
- * noted (@net_of, SIZE_MAX for none): sized first, so nothing doubles, and
+ * noted (@net_of, NO_NET for none): sized first, so nothing doubles, and
  * filled without reading a vif again. */
-static void network_vifs(struct compilation *c, struct ir_topology *t, const size_t *net_of)
+static void network_vifs(struct compilation *c, struct ir_topology *t, const uint32_t *net_of)
 {
 	size_t *count = xcalloc(t->networks.len + 1, sizeof(*count));
 	struct ir_network *n;
 
 	for (size_t i = 0; i < t->vifs.len; i++)
-		if (net_of[i] != SIZE_MAX)
+		if (net_of[i] != NO_NET)
 			count[net_of[i]]++;
 	IR_FOREACH(struct ir_network *, n, &t->networks)
 		vec_reserve(&c->arena, &n->vifs, count[n->index]);
 	free(count);
 	for (size_t i = 0; i < t->vifs.len; i++)
-		if (net_of[i] != SIZE_MAX) {
+		if (net_of[i] != NO_NET) {
 			n = t->networks.items[net_of[i]];
 			vec_push(&c->arena, &n->vifs, t->vifs.items[i]);
 		}
@@ -572,7 +586,7 @@ static void network_vifs(struct compilation *c, struct ir_topology *t, const siz
 static void lower_each_vif(struct compilation *c, struct ir_topology *t)
 {
 	size_t nhosts = t->hosts.len;
-	size_t *net_of = xcalloc(t->vifs.len + 1, sizeof(*net_of));
+	uint32_t *net_of = xcalloc(t->vifs.len + 1, sizeof(*net_of));
 	struct strmap macs_taken;
 	struct derive_todo macs = { 0 };
 	struct strmap *names_taken = xcalloc(nhosts ? nhosts : 1, sizeof(*names_taken));
@@ -585,13 +599,16 @@ static void lower_each_vif(struct compilation *c, struct ir_topology *t)
 	else if (t->networks.len == 1)
 		t->default_network = t->networks.items[0];
 	strmap_init(&macs_taken);
+	todo_reserve(&macs, t->vifs.len);
 	names_claimed(t, names_taken);
+	for (size_t h = 0; h < nhosts; h++)
+		todo_reserve(&names[h], ((struct ir_host *)t->hosts.items[h])->nvifs);
 	IR_FOREACH_VIF(v, &t->vifs) {
 		const struct ir_host *on = v->domain->host;
 
 		v->net = v->network.s ? strmap_get(&t->net_by_name, v->network.s, v->network.len)
 				      : t->default_network;
-		net_of[v_i] = v->net ? v->net->index : SIZE_MAX;
+		net_of[v_i] = v->net ? (uint32_t)v->net->index : NO_NET;
 		if (v->net && net_mode_has_bridge(v->net->mode))
 			v->bridge = v->net->name.s;
 		if (v->mac_source == MAC_EXPLICIT)
