@@ -2,13 +2,15 @@
 # netc's benchmark (SPEC §8; run by `make bench`).  Prints a table and
 # writes bench/results.csv.  Every figure is the median of BENCH_RUNS runs;
 # the commands compared are run alternately, so load on the machine hits
-# them alike and the ratios, not the seconds, are what count.  A ratio is
-# the median of each round's own ratio (the two commands a few seconds
-# apart), which drifting load moves far less than a ratio of medians.
-# Beside it, "best" is the ratio of the two fastest runs: load only ever
-# adds time, so the fastest run of each is the one least disturbed.  The
-# targets take turns coming first after the baseline in a round: the first
-# gets the memory the baseline's run left, the others that of a bigger netc.
+# them alike and the ratios, not the seconds, are what count.  Every
+# target's run comes right after a baseline run of its own, and a ratio is
+# the median of the rounds' ratios of those two neighbours, which drifting
+# load moves far less than a ratio of medians, and which compares two
+# commands that found the machine as the one before them left it.  Beside
+# it, "best" is the ratio of the target's fastest run to the baseline's
+# (all its runs at that size): load only ever adds time, so the fastest run
+# of each is the one least disturbed.  The targets take turns coming first
+# in a round.
 # "user" is the ratio of CPU time spent in the programs themselves (median
 # over rounds), without the kernel's time for them, shown as "sys" (netc's
 # median seconds): page faults and, for xl, file creation (docs/performance.md).
@@ -88,7 +90,7 @@ rotate() {
 # paired T SMALL BIG: round by round, T's ratio to the baseline at BIG
 # domains and at SMALL.
 paired() {
-	paste -d ' ' "$WORK/$3-$1.runs" "$WORK/$3-base.runs" "$WORK/$2-$1.runs" "$WORK/$2-base.runs" |
+	paste -d ' ' "$WORK/$3-$1.runs" "$WORK/$3-base-$1.runs" "$WORK/$2-$1.runs" "$WORK/$2-base-$1.runs" |
 		awk '$5 > 0 && $9 > 0 && $13 > 0 { print $1 / $5, $9 / $13 }'
 }
 # pgrowth T SMALL BIG: the median over rounds of the one over the other;
@@ -113,9 +115,11 @@ for syntax in yaml netc; do
 		# shellcheck disable=SC2086 # the size list, one word each
 		for size in $(rotate $i $SIZES); do
 			topo=$WORK/t$size.$syntax
-			run_once "$size-base" "$base" "$topo"
 			# shellcheck disable=SC2086 # the target list, one word each
 			for t in $(rotate $i $TARGETS); do
+				# Each target's run right after a baseline run of its
+				# own, which thus finds the machine as the target does.
+				run_once "$size-base-$t" "$base" "$topo"
 				if [ "$t" = xl ]; then
 					# A new directory each run, all removed after the
 					# rounds: the kernel frees a removed directory's
@@ -132,12 +136,13 @@ for syntax in yaml netc; do
 	rm -rf "$WORK"/xl[0-9]*
 	sleep 1
 	for size in $SIZES; do
+		cat "$WORK/$size"-base-*.runs > "$WORK/$size-base.runs"
 		b=$(secs "$size-base")
 		for t in $TARGETS; do
 			s=$(secs "$size-$t")
-			ratio=$(pratio "$size-$t" "$size-base")
+			ratio=$(pratio "$size-$t" "$size-base-$t")
 			best=$(bratio "$size-$t" "$size-base")
-			user=$(pratio "$size-$t" "$size-base" 3)
+			user=$(pratio "$size-$t" "$size-base-$t" 3)
 			sys=$(secs "$size-$t" 4)
 			printf '%-6s %6s %-15s %9.3f %9.3f %6s %6s %6s %6.3f %10s\n' "$syntax" "$size" "$t" "$s" "$b" "$ratio" "$best" "$user" "$sys" "$(rss "$size-$t")"
 			echo "compile,$syntax,$size,$t,$s,$b,$ratio,$(rss "$size-$t"),$(rss "$size-base"),$best,$user,$sys" >> "$CSV"
