@@ -256,8 +256,9 @@ static const char *derive_first(struct compilation *c, struct ir_vif *v,
 	return key;
 }
 
-/* Room for @cap vifs in all: sized once from a count, the arrays never
- * grow (and leave no outgrown copies behind in the heap). */
+/* Room for @cap vifs in all.  lower_each_vif() reserves, from counts, as
+ * many as can come, so that todo_add() never grows the arrays (an
+ * outgrown heap block can stay resident). */
 static void todo_reserve(struct derive_todo *td, size_t cap)
 {
 	if (cap <= td->cap)
