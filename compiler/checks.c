@@ -188,8 +188,8 @@ static void check_undefined_network(struct compilation *c)
 			    "network '%s' is not defined", t->default_network_s.s);
 		suggest(c, &t->default_network_s.pos, &t->default_network_s, nets);
 	}
-	/* A resolved vif's network name stays unread: at 50k domains each
-	 * field a walk over every vif reads can be a cache miss a vif. */
+	/* A resolved vif's network name is not read: at 50k domains, every
+	 * field that a walk over all the vifs reads may cost a cache miss a vif. */
 	IR_FOREACH_VIF(v, &t->vifs) {
 		const struct ir_domain *d = v->domain;
 
@@ -598,14 +598,18 @@ static void check_vifname_length(struct compilation *c)
 {
 	const struct ir_vif *v;
 
+	/* Interface names are at most 15 bytes; xl names an hvm guest's
+	 * emulated twin NAME-emu, so its backend names are at most 11. */
+	enum { VIFNAME_MAX = 15, VIFNAME_MAX_HVM = VIFNAME_MAX - 4 };
+
 	IR_FOREACH_VIF(v, &c->ir->vifs) {
 		size_t len = v->backend_name ? strlen(v->backend_name) : 0;
 		bool hvm;
 
-		if (len <= 11)          /* fits either kind: its domain stays unread */
+		if (len <= VIFNAME_MAX_HVM)     /* fits any guest: its domain is not read */
 			continue;
 		hvm = v->domain->type == DOM_HVM;
-		if (len <= (hvm ? 11 : 15))
+		if (!hvm && len <= VIFNAME_MAX)
 			continue;
 		diag_report(D(c), CHECK_VIFNAME_LENGTH, v->name.s ? &v->name.pos : &v->pos,
 			    "backend name '%s' of %s is %zu bytes; %s", v->backend_name,
