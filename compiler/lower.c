@@ -592,6 +592,7 @@ static void lower_each_vif(struct compilation *c, struct ir_topology *t)
 	struct derive_todo macs = { 0 };
 	struct strmap *names_taken = xcalloc(nhosts ? nhosts : 1, sizeof(*names_taken));
 	struct derive_todo *names = xcalloc(nhosts ? nhosts : 1, sizeof(*names));
+	struct ir_host *h;
 	struct ir_vif *v;
 
 	if (t->default_network_s.s)
@@ -602,8 +603,8 @@ static void lower_each_vif(struct compilation *c, struct ir_topology *t)
 	strmap_init(&macs_taken);
 	todo_reserve(&macs, t->vifs.len);
 	names_claimed(t, names_taken);
-	for (size_t h = 0; h < nhosts; h++)
-		todo_reserve(&names[h], ((struct ir_host *)t->hosts.items[h])->nvifs);
+	IR_FOREACH(struct ir_host *, h, &t->hosts)
+		todo_reserve(&names[h->index], h->nvifs);
 	IR_FOREACH_VIF(v, &t->vifs) {
 		const struct ir_host *on = v->domain->host;
 
@@ -631,9 +632,9 @@ static void lower_each_vif(struct compilation *c, struct ir_topology *t)
 	free(net_of);
 	derive_unique(c, &macs, &macs_taken, &mac_ops);
 	strmap_free(&macs_taken);
-	for (size_t h = 0; h < nhosts; h++) {
-		derive_unique(c, &names[h], &names_taken[h], &name_ops);
-		strmap_free(&names_taken[h]);
+	IR_FOREACH(struct ir_host *, h, &t->hosts) {
+		derive_unique(c, &names[h->index], &names_taken[h->index], &name_ops);
+		strmap_free(&names_taken[h->index]);
 	}
 	free(names);
 	free(names_taken);
