@@ -85,11 +85,15 @@ struct lab_nic {
  * @addr:     what a row pinging it calls its address: the ip, or
  *            "@DOMAIN:DEVID" (the engine reads the address DHCP gave it).
  * @netpos:   its place among the vifs with an address on its network.
+ * @net, @domain, @devid, @random_mac: what the rows need of the ir_vif
+ *            (@domain: its name), so that their pass, after every plan is
+ *            made, reads this array in order and no ir_vif again.
  * One per vif, all in one array (struct lab's @vifs); pointers first and
- * the flags last, so that the struct has no holes (120 bytes).
+ * the flags last, so that the struct has no holes (136 bytes).
  */
 struct lab_vif {
-	const struct ir_vif *v;
+	const struct ir_network *net;
+	const char *domain;
 	const struct ir_host *host;
 	const char *label;
 	const struct lab_seg *seg;
@@ -97,9 +101,10 @@ struct lab_vif {
 	size_t netpos;
 	struct ip_addr ip, gw, dom0;
 	int prefix;
+	unsigned devid;
 	bool has_ip, dynamic;
 	bool has_gw, gw_out, is_default;
-	bool has_dom0;
+	bool has_dom0, random_mac;
 };
 
 struct lab {
@@ -511,12 +516,14 @@ static struct lab_seg *vlan_seg(struct lab *l, struct lab_lan *lan, long long vi
 }
 
 /* The segment interface @name of host @h leads onto: a NIC's LAN, or the
- * LAN (or VLAN) of the uplink of the bridge of that name. */
+ * LAN (or VLAN) of the uplink of the bridge of that name; NULL for none. */
 static const struct lab_seg *iface_seg(struct lab *l, const struct ir_host *h, const char *name)
 {
-	const struct ir_network *br = ir_network_find(l->e->ir, name);
+	const struct ir_network *br = name ? ir_network_find(l->e->ir, name) : NULL;
 	struct lab_nic *n;
 
+	if (!name)
+		return NULL;
 	if (br && net_mode_has_bridge(br->mode)) {
 		if (br->mode != MODE_BRIDGE || !br->uplink.s)
 			return NULL;
@@ -578,14 +585,76 @@ static void set_dom0(struct lab_vif *x, const struct ip_addr *a)
 	x->dom0 = *a;
 }
 
-static void plan_vif(struct lab *l, struct lab_vif *x)
+/* The interface of dom0 whose segment a guest on @n reaches (iface_seg). */
+static const char *seg_iface(const struct ir_network *n)
 {
-	const struct ir_vif *v = x->v;
+	switch (n->mode) {
+	case MODE_ROUTE:
+		return n->gatewaydev.name.s;
+	case MODE_NAT:
+		return n->outbound.name.s;
+	case MODE_BRIDGE:
+		return n->uplink.s ? n->name.s : NULL;
+	case MODE_ISOLATED:
+		break;
+	}
+	return NULL;
+}
+
+/* Guests by topology order: their domains', then devid. */
+static int vif_order(const void *pa, const void *pb)
+{
+	const struct ir_vif *a = *(const struct ir_vif *const *)pa, *b = *(const struct ir_vif *const *)pb;
+
+	if (a->domain->index != b->domain->index)
+		return a->domain->index < b->domain->index ? -1 : 1;
+	return a->devid < b->devid ? -1 : a->devid > b->devid;
+}
+
+/*
+ * The VLAN segments guests reach, made before any guest is planned and in
+ * the order planning them one by one would meet them: vlan_seg() numbers
+ * each as it makes it, and add_lans() writes them before add_vifs() plans
+ * the guests.  Only the first guest of each network on each host can meet
+ * a segment first, and only on a network whose segment is a VLAN's: few.
+ */
+static void plan_vlans(struct lab *l)
+{
+	const struct ir_topology *t = l->e->ir;
+	const struct ir_network *n, *br;
+	const struct ir_vif *v;
+	size_t *seen = arena_alloc(l->a, (t->hosts.len + 1) * sizeof(*seen));
+	struct vec firsts = { 0 };
+
+	IR_FOREACH(const struct ir_network *, n, &t->networks) {
+		const char *name = seg_iface(n);
+
+		br = name ? ir_network_find(t, name) : NULL;
+		if (!br || br->mode != MODE_BRIDGE || !br->uplink.s || !br->vlan.set)
+			continue;
+		IR_FOREACH(const struct ir_vif *, v, &n->vifs) {
+			size_t *mark = &seen[v->domain->host->index];
+
+			if (*mark != n->index + 1) {
+				*mark = n->index + 1;
+				vec_push(l->a, &firsts, (void *)v);
+			}
+		}
+	}
+	if (firsts.len)
+		qsort(firsts.items, firsts.len, sizeof(*firsts.items), vif_order);
+	IR_FOREACH(const struct ir_vif *, v, &firsts)
+		iface_seg(l, v->domain->host, seg_iface(v->net));
+}
+
+static void plan_vif(struct lab *l, const struct ir_vif *v, struct lab_vif *x)
+{
 	const struct ir_network *n = v->net;
 	const struct ir_host *h = x->host;
 	const struct lab_nic *up;
 	struct ip_addr a;
 
+	x->seg = iface_seg(l, h, seg_iface(n));
 	x->has_ip = v->has_ip;
 	x->ip = v->ip;
 	x->dynamic = !v->has_ip && dhcp_serves(n, h);
@@ -595,14 +664,12 @@ static void plan_vif(struct lab *l, struct lab_vif *x)
 	switch (n->mode) {
 	case MODE_ROUTE:
 		x->prefix = 32;
-		x->seg = iface_seg(l, h, n->gatewaydev.name.s);
 		if (iface_addr(l, h, n->gatewaydev.name.s, &a)) {
 			set_gw(x, &a, true);
 			set_dom0(x, &a);
 		}
 		break;
 	case MODE_NAT:
-		x->seg = iface_seg(l, h, n->outbound.name.s);
 		if (n->has_cidr) {
 			set_gw(x, &n->cidr.addr, true);
 			set_dom0(x, &n->cidr.addr);
@@ -615,8 +682,7 @@ static void plan_vif(struct lab *l, struct lab_vif *x)
 		}
 		break;
 	case MODE_BRIDGE:
-		up = n->uplink.s ? nic_find(l, h, n->uplink.s) : NULL;
-		x->seg = up ? iface_seg(l, h, n->name.s) : NULL;
+		up = nic_find(l, h, n->uplink.s);
 		if (x->prefix < 0 && x->has_ip && seg_has(x->seg, &x->ip))
 			x->prefix = x->seg->prefix;
 		if (x->has_ip && x->seg && x->seg->has_addr && seg_has(x->seg, &x->ip))
@@ -648,49 +714,6 @@ static void plan_default(struct lab_vif *first, struct lab_vif *end)
 			pick = x;
 	if (pick)
 		pick->is_default = true;
-}
-
-/*
- * Every vif's plan, domain by domain, each domain's in devid order: its
- * label, its address as rows name it, its place among its network's
- * peers; then the domain's default route.  One pass while the domain is in
- * the cache: a big topology's vifs outgrow it many times over, and each
- * pass of their own would miss on all of them again.
- */
-static void plan_vifs(struct lab *l)
-{
-	const struct ir_topology *t = l->e->ir;
-	const struct ir_network *n;
-	const struct ir_domain *d;
-	const struct ir_vif *v;
-	char addr[64];
-
-	/* The topology's list of vifs holds every domain's. */
-	l->vifs = arena_alloc(l->a, (t->vifs.len + 1) * sizeof(*l->vifs));
-	/* A network's peers are some of its vifs: never a vector that doubles. */
-	l->peers = arena_alloc(l->a, (t->networks.len + 1) * sizeof(*l->peers));
-	IR_FOREACH(const struct ir_network *, n, &t->networks)
-		vec_reserve(l->a, &l->peers[n->index], n->vifs.len);
-	IR_FOREACH(const struct ir_domain *, d, &t->domains) {
-		struct lab_vif *first = l->vifs + l->nvifs;
-
-		IR_FOREACH(const struct ir_vif *, v, &d->vifs) {
-			struct lab_vif *x = &l->vifs[l->nvifs++];
-
-			x->v = v;
-			x->host = d->host;
-			x->label = arena_printf(l->a, "%s:eth%u", d->name.s, v->devid);
-			if (v->net)
-				plan_vif(l, x);
-			x->addr = x->has_ip ? arena_strdup(l->a, ip_format(&x->ip, addr))
-					    : arena_printf(l->a, "@%s:%u", d->name.s, v->devid);
-			if (v->net && (x->has_ip || x->dynamic)) {
-				x->netpos = l->peers[v->net->index].len;
-				vec_push(l->a, &l->peers[v->net->index], x);
-			}
-		}
-		plan_default(first, l->vifs + l->nvifs);
-	}
 }
 
 /* ---- the reachability table ---- */
@@ -780,9 +803,9 @@ static void PRINTF_LIKE(6, 7) row_from_vif(struct lab *l, const struct lab_vif *
 	char iface[16];
 	va_list ap;
 
-	snprintf(iface, sizeof(iface), "eth%u", x->v->devid);
+	snprintf(iface, sizeof(iface), "eth%u", x->devid);
 	va_start(ap, fmt);
-	row_vping(l, "domu", x->v->domain->name.s, iface, x->label, dst, addr, want, fmt, ap);
+	row_vping(l, "domu", x->domain, iface, x->label, dst, addr, want, fmt, ap);
 	va_end(ap);
 }
 
@@ -819,7 +842,7 @@ static size_t host_lans(const struct lab *l, const struct ir_host *h, const stru
 /* Are @a's and @b's bridges on different hosts one segment? */
 static const char *joined_by(const struct lab_vif *a, const struct lab_vif *b)
 {
-	const struct ir_network *n = a->v->net;
+	const struct ir_network *n = a->net;
 
 	if (n->vxlan.set)
 		return "over VXLAN";
@@ -831,7 +854,7 @@ static const char *joined_by(const struct lab_vif *a, const struct lab_vif *b)
 /* One pair of guests on one network. */
 static void row_pair(struct lab *l, const struct lab_vif *a, const struct lab_vif *b)
 {
-	const struct ir_network *n = a->v->net;
+	const struct ir_network *n = a->net;
 	const char *how;
 
 	if (b->host == a->host) {
@@ -858,7 +881,7 @@ static void rows_pairs(struct lab *l, const struct lab_vif *a, const struct vec 
 
 	for (size_t j = a->netpos + 1; j < peers->len; j++) {
 		b = peers->items[j];
-		if (b->v->domain == a->v->domain)
+		if (b->domain == a->domain)
 			continue;
 		row_pair(l, a, b);
 		if (peers->len > LAB_ALL_PAIRS)
@@ -868,20 +891,20 @@ static void rows_pairs(struct lab *l, const struct lab_vif *a, const struct vec 
 
 static void rows_lease(struct lab *l, const struct lab_vif *x)
 {
-	const struct ir_network *n = x->v->net;
+	const struct ir_network *n = x->net;
 	char first[64], last[64], want[136];
 
 	if (!dhcp_serves(n, x->host))
 		return;
-	if (x->has_ip && x->v->mac_source != MAC_RANDOM) {
+	if (x->has_ip && !x->random_mac) {
 		ip_format(&x->ip, want);
 		strbuf_addf(l->rows, "row lease %s %u %s %s static lease on %s\n",
-			    x->v->domain->name.s, x->v->devid, x->label, want, n->name.s);
+			    x->domain, x->devid, x->label, want, n->name.s);
 	} else if (x->dynamic) {
 		snprintf(want, sizeof(want), "%s-%s", ip_format(&n->dhcp.first, first),
 			 ip_format(&n->dhcp.last, last));
 		strbuf_addf(l->rows, "row lease %s %u %s %s an address from the range of %s\n",
-			    x->v->domain->name.s, x->v->devid, x->label, want, n->name.s);
+			    x->domain, x->devid, x->label, want, n->name.s);
 	} else {
 		return;
 	}
@@ -892,7 +915,7 @@ static void rows_lease(struct lab *l, const struct lab_vif *x)
 
 static void rows_vif(struct lab *l, const struct lab_vif *x, const struct vec *peers)
 {
-	const struct ir_network *n = x->v->net;
+	const struct ir_network *n = x->net;
 	const struct vec *lans = &l->host_lans[x->host->index];
 	const struct lab_lan *lan;
 	const char *mode = net_mode_name(n->mode), *row_label;
@@ -1034,8 +1057,8 @@ static void add_rows(struct lab *l, struct strbuf *sb)
 					 lan->row_label, ip_format(&lan->seg.addr, addr), "reach",
 					 "dom0's NIC on the LAN");
 	LAB_FOREACH_VIF(x, l) {
-		if (x->v->net)
-			rows_vif(l, x, &l->peers[x->v->net->index]);
+		if (x->net)
+			rows_vif(l, x, &l->peers[x->net->index]);
 		records_done(l, sb);
 	}
 	l->rows = NULL;
@@ -1205,51 +1228,97 @@ static void add_lan_routes(struct lab *l, struct strbuf *sb)
 	}
 }
 
-static void add_vifs(struct lab *l, struct strbuf *sb)
+/* A vif's record, and the comment naming its source line. */
+static void add_vif(struct lab *l, struct strbuf *sb, const struct ir_vif *v,
+		    const struct lab_vif *x)
 {
-	const struct lab_vif *x;
+	const struct ir_network *n = v->net;
 	char mac[18], addr[64];
 
-	LAB_FOREACH_VIF(x, l) {
-		const struct ir_vif *v = x->v;
-		const struct ir_network *n = v->net;
+	add_where(l, sb, &v->pos, "domain %s vif %u on %s (%s)%s", v->domain->name.s, v->devid,
+		  n->name.s, net_mode_name(n->mode), x->dynamic ? ": no ip, asks DHCP" : "");
+	strbuf_adds(sb, "vif ");
+	strbuf_adds(sb, v->domain->name.s);
+	strbuf_addc(sb, ' ');
+	strbuf_add_ull(sb, v->devid);
+	strbuf_addc(sb, ' ');
+	add_words(sb, x->host->name.s, v->backend_name,
+		  n->mode == MODE_ROUTE ? "route" : "bridge",
+		  n->mode == MODE_ROUTE ? n->gatewaydev.name.s : v->bridge,
+		  v->mac_source == MAC_RANDOM ? "random" : mac_format(v->mac, mac),
+		  (const char *)NULL);
+	if (v->more->mtu.set) {
+		strbuf_add_ll(sb, v->more->mtu.v);
+		strbuf_addc(sb, ' ');
+	} else {
+		strbuf_adds(sb, "- ");
+	}
+	if (x->has_ip) {
+		strbuf_adds(sb, ip_format(&x->ip, addr));
+		strbuf_addc(sb, '/');
+		strbuf_add_ll(sb, x->prefix);
+	} else {
+		strbuf_addc(sb, '-');
+	}
+	strbuf_addc(sb, ' ');
+	add_words(sb, x->has_gw ? ip_format(&x->gw, addr) : "-", x->is_default ? "1" : "0",
+		  (const char *)NULL);
+	if (x->dynamic)
+		strbuf_add_ll(sb, x->prefix);
+	else
+		strbuf_addc(sb, '-');
+	strbuf_addc(sb, '\n');
+	records_done(l, sb);
+}
 
-		if (!n)
-			continue;
-		add_where(l, sb, &v->pos, "domain %s vif %u on %s (%s)%s", v->domain->name.s, v->devid,
-			  n->name.s, net_mode_name(n->mode), x->dynamic ? ": no ip, asks DHCP" : "");
-		strbuf_adds(sb, "vif ");
-		strbuf_adds(sb, v->domain->name.s);
-		strbuf_addc(sb, ' ');
-		strbuf_add_ull(sb, v->devid);
-		strbuf_addc(sb, ' ');
-		add_words(sb, x->host->name.s, v->backend_name,
-			  n->mode == MODE_ROUTE ? "route" : "bridge",
-			  n->mode == MODE_ROUTE ? n->gatewaydev.name.s : v->bridge,
-			  v->mac_source == MAC_RANDOM ? "random" : mac_format(v->mac, mac),
-			  (const char *)NULL);
-		if (v->more->mtu.set) {
-			strbuf_add_ll(sb, v->more->mtu.v);
-			strbuf_addc(sb, ' ');
-		} else {
-			strbuf_adds(sb, "- ");
+/*
+ * Every vif's plan and its record, domain by domain, each domain's in
+ * devid order: its label, its address as rows name it, its place among its
+ * network's peers; then the domain's default route, and the records of its
+ * vifs that carry it.  One pass while the domain is in the cache: a big
+ * topology's vifs outgrow it many times over, and each pass of their own
+ * would miss on all of them again.  (The rows need every peer's plan, so
+ * they come after, in a pass of their own.)
+ */
+static void add_vifs(struct lab *l, struct strbuf *sb)
+{
+	const struct ir_topology *t = l->e->ir;
+	const struct ir_network *n;
+	const struct ir_domain *d;
+	const struct ir_vif *v;
+	char addr[64];
+
+	/* The topology's list of vifs holds every domain's. */
+	l->vifs = arena_alloc(l->a, (t->vifs.len + 1) * sizeof(*l->vifs));
+	/* A network's peers are some of its vifs: never a vector that doubles. */
+	l->peers = arena_alloc(l->a, (t->networks.len + 1) * sizeof(*l->peers));
+	IR_FOREACH(const struct ir_network *, n, &t->networks)
+		vec_reserve(l->a, &l->peers[n->index], n->vifs.len);
+	IR_FOREACH(const struct ir_domain *, d, &t->domains) {
+		struct lab_vif *first = l->vifs + l->nvifs;
+
+		IR_FOREACH(const struct ir_vif *, v, &d->vifs) {
+			struct lab_vif *x = &l->vifs[l->nvifs++];
+
+			x->net = v->net;
+			x->domain = d->name.s;
+			x->devid = v->devid;
+			x->random_mac = v->mac_source == MAC_RANDOM;
+			x->host = d->host;
+			x->label = arena_printf(l->a, "%s:eth%u", d->name.s, v->devid);
+			if (v->net)
+				plan_vif(l, v, x);
+			x->addr = x->has_ip ? arena_strdup(l->a, ip_format(&x->ip, addr))
+					    : arena_printf(l->a, "@%s:%u", d->name.s, v->devid);
+			if (v->net && (x->has_ip || x->dynamic)) {
+				x->netpos = l->peers[v->net->index].len;
+				vec_push(l->a, &l->peers[v->net->index], x);
+			}
 		}
-		if (x->has_ip) {
-			strbuf_adds(sb, ip_format(&x->ip, addr));
-			strbuf_addc(sb, '/');
-			strbuf_add_ll(sb, x->prefix);
-		} else {
-			strbuf_addc(sb, '-');
-		}
-		strbuf_addc(sb, ' ');
-		add_words(sb, x->has_gw ? ip_format(&x->gw, addr) : "-", x->is_default ? "1" : "0",
-			  (const char *)NULL);
-		if (x->dynamic)
-			strbuf_add_ll(sb, x->prefix);
-		else
-			strbuf_addc(sb, '-');
-		strbuf_addc(sb, '\n');
-		records_done(l, sb);
+		plan_default(first, l->vifs + l->nvifs);
+		IR_FOREACH(const struct ir_vif *, v, &d->vifs)
+			if (v->net)
+				add_vif(l, sb, v, first + v_i);
 	}
 }
 
@@ -1378,7 +1447,7 @@ int emit_lab(const struct emit_ctx *e, struct strbuf *out)
 	collect_held(&l);
 	rc = plan_lans(&l);
 	if (rc == EXIT_OK) {
-		plan_vifs(&l);
+		plan_vlans(&l);
 		add_header(&l, out);
 		add_records(&l, out);
 		rc = add_host_scripts(&l, out);
