@@ -128,6 +128,41 @@ EOF
 	assert_line "row skip client:eth1 lan(xen1:eth0) not the guest's default route (that is another vif)"
 }
 
+@test "lab: VLAN segments in the order guests first reach them, through a route's gatewaydev too; none unused" {
+	# Declared 30, 20, 40, 50; reached by g1 (20), g2 through rt's gateway
+	# vc (40), g3 (30); nobody is on vd (50).  vc's dom0 holds 10.40.0.1,
+	# so the LAN side of VLAN 40 takes the next free address, .2, and g3's
+	# vif on vc, on that subnet, goes out through it.
+	cat >"$BATS_TEST_TMPDIR/vlans.yaml" <<'EOF'
+version: 1
+hosts:
+  xen1:
+    nics:
+      eth0: 192.0.2.10/24
+networks:
+  va: { mode: bridge, uplink: eth0, vlan: 30 }
+  vb: { mode: bridge, uplink: eth0, vlan: 20 }
+  vc: { mode: bridge, uplink: eth0, vlan: 40, address: 10.40.0.1/24 }
+  vd: { mode: bridge, uplink: eth0, vlan: 50 }
+  rt: { mode: route, gatewaydev: vc }
+domains:
+  g1:
+    vifs: [ { network: vb } ]
+  g2:
+    vifs: [ { network: rt, ip: 203.0.113.5 } ]
+  g3:
+    vifs: [ { network: va }, { network: vc, ip: 10.40.0.7 } ]
+EOF
+	run records "$BATS_TEST_TMPDIR/vlans.yaml"
+	assert_success
+	[ "$(printf '%s\n' "$output" | grep '^vlan ')" = "vlan 0 20 -
+vlan 0 40 10.40.0.2/24
+vlan 0 30 -" ]
+	assert_line --regexp '^vif g2 0 xen1 [a-z0-9]+ route vc [0-9a-f:]+ - 203\.0\.113\.5/32 10\.40\.0\.1 1 -$'
+	assert_line --regexp '^vif g3 1 xen1 [a-z0-9]+ bridge vc [0-9a-f:]+ - 10\.40\.0\.7/24 10\.40\.0\.2 1 -$'
+	assert_line "row ping lan 0 - lan(xen1:eth0) g3:eth1 10.40.0.7 reach bridge vc: on VLAN 40 of the LAN through eth0"
+}
+
 @test "lab: each host's script is embedded exactly as -t sh --host writes it" {
 	local h i=0
 	"$NETC" -q -t lab samples/multihost.yaml -o "$BATS_TEST_TMPDIR/lab.sh"
