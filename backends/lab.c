@@ -519,11 +519,12 @@ static struct lab_seg *vlan_seg(struct lab *l, struct lab_lan *lan, long long vi
  * LAN (or VLAN) of the uplink of the bridge of that name; NULL for none. */
 static const struct lab_seg *iface_seg(struct lab *l, const struct ir_host *h, const char *name)
 {
-	const struct ir_network *br = name ? ir_network_find(l->e->ir, name) : NULL;
+	const struct ir_network *br;
 	struct lab_nic *n;
 
 	if (!name)
 		return NULL;
+	br = ir_network_find(l->e->ir, name);
 	if (br && net_mode_has_bridge(br->mode)) {
 		if (br->mode != MODE_BRIDGE || !br->uplink.s)
 			return NULL;
