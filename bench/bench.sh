@@ -121,11 +121,18 @@ for syntax in yaml netc; do
 				# own, which thus finds the machine as the target does.
 				run_once "$size-base-$t" "$base" "$topo"
 				if [ "$t" = xl ]; then
-					# A new directory each run, all removed after the
-					# rounds: the kernel frees a removed directory's
-					# 50,000 files for a while after rm returns, and
-					# would slow whatever runs next.
-					run_once "$size-$t" "$NETC" -q -t xl "$topo" -o "$WORK/xl$size-$i"
+					# A new directory each run, removed right after it.
+					# Kept, each run's files would need memory no run
+					# has used before, which a VM may have handed back
+					# to its host: xl at 50k took 1.2 s, 1.0 s of it in
+					# the kernel, against 0.94 s and 0.4 s once the one
+					# before was removed (docs/performance.md).  The
+					# kernel finishes freeing a removed directory's
+					# 50,000 files after rm returns, which would slow
+					# the next run: a second's pause after it.
+					run_once "$size-$t" "$NETC" -q -t xl "$topo" -o "$WORK/xl$size"
+					rm -rf "$WORK/xl$size"
+					sleep 1
 				else
 					run_once "$size-$t" "$NETC" -q -t "$t" "$topo"
 				fi
@@ -133,8 +140,6 @@ for syntax in yaml netc; do
 		done
 		i=$((i + 1))
 	done
-	rm -rf "$WORK"/xl[0-9]*
-	sleep 1
 	for size in $SIZES; do
 		cat "$WORK/$size"-base-*.runs > "$WORK/$size-base.runs"
 		b=$(secs "$size-base")
