@@ -10,6 +10,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 struct options {
 	const char *target;
@@ -352,6 +354,12 @@ int main(int argc, char **argv)
 		rc = EXIT_IO;
 		goto out;
 	}
+	/* No output replaces the input, under its name or another. */
+	struct stat in_st;
+
+	if ((strcmp(o.input, "-") == 0 ? fstat(STDIN_FILENO, &in_st) : stat(o.input, &in_st)) == 0 &&
+	    S_ISREG(in_st.st_mode))
+		output_protect(o.input, in_st.st_dev, in_st.st_ino);
 	if (o.dump_ast) {
 		struct strbuf sb;
 

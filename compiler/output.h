@@ -20,14 +20,27 @@
  * @path itself) and the text goes to @fd; output_close() then, with @keep,
  * syncs and renames it into place, reporting @err (a write's errno, or 0)
  * or its own failure, and without @keep removes it.
+ *
+ * What a path leads to (output.c, walk()): a symbolic link is followed
+ * (the file it names is replaced, the link stays), but not one of another
+ * user in a sticky world-writable directory; /dev/stdout, /dev/fd/N and
+ * /proc/self/fd/N are netc's descriptor N, written as standard output is;
+ * an existing file's replacement keeps its owner and permission bits (@mode
+ * with run bits adds them where it is readable); the input (output_protect())
+ * is never written.  Each refusal says why and returns EXIT_IO.
  */
 struct output_stream {
 	const char *path;       /* as given: what messages name */
-	char *real;             /* where it lands */
-	char *tmp;              /* the temporary; NULL when written in place */
+	int dirfd;              /* the directory it lands in (O_PATH), or -1 */
+	bool dir_shared;        /* dirfd belongs to an output_dir */
+	char *name;             /* its name there */
+	char *tmp;              /* the temporary's name there; NULL when written in place */
 	int fd;
 };
 
+/* The input @name (as given, "-" for standard input) is the file @dev,
+ * @ino: no output may replace it, or write into it. */
+void output_protect(const char *name, dev_t dev, ino_t ino);
 int output_open(struct output_stream *s, const char *path, mode_t mode);
 int output_close(struct output_stream *s, int err, bool keep);
 
