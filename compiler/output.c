@@ -171,8 +171,8 @@ static bool may_follow(int dirfd, const struct stat *link, const char *shown, ch
 	    (d.st_mode & (S_ISVTX | S_IWOTH)) != (S_ISVTX | S_IWOTH) ||
 	    link->st_uid == d.st_uid || link->st_uid == geteuid())
 		return true;
-	*why = xprintf("'%s' is a symbolic link of another user (uid %u) in a sticky "
-		       "world-writable directory: not followed",
+	*why = xprintf("not following '%s', a symbolic link of another user (uid %u) "
+		       "in a sticky world-writable directory",
 		       shown, (unsigned)link->st_uid);
 	return false;
 }
@@ -218,7 +218,7 @@ static int proc_link(int dirfd, const char *name, const char *shown, bool want_d
 		return EISDIR;
 	if (S_ISREG(t->st.st_mode)) {
 		*why = xprintf("'%s' is a link in /proc to a file that is not one of "
-			       "netc's descriptors; name the file itself", shown);
+			       "netc's descriptors: name the file itself", shown);
 		return ERR_REFUSED;
 	}
 	t->fd = openat(dirfd, name, O_WRONLY | O_CLOEXEC);
@@ -450,7 +450,7 @@ static int keep_owner_and_mode(int fd, const struct stat *old, mode_t mode, char
 	/* chown() before chmod(): it clears the set-id bits. */
 	if ((st.st_uid != old->st_uid || st.st_gid != old->st_gid) &&
 	    fchown(fd, old->st_uid, old->st_gid) < 0) {
-		*why = xprintf("cannot give the new file the old one's owner (uid %u, gid %u): %s",
+		*why = xprintf("cannot keep its owner (uid %u, gid %u) on the new file: %s",
 			       (unsigned)old->st_uid, (unsigned)old->st_gid, strerror(errno));
 		return ERR_REFUSED;
 	}
@@ -472,6 +472,7 @@ static int stream_open(struct output_stream *s, int startfd, const char *start,
 
 	s->path = path;
 	s->dirfd = s->fd = -1;
+	s->dir_shared = false;
 	s->name = s->tmp = NULL;
 	if (err)
 		return err;

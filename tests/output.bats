@@ -9,6 +9,13 @@
 # read-only bind mount and the full disk a 64 KiB tmpfs, both made in a
 # mount namespace of this test's own (a `sleep` holds it; commands enter it
 # with nsenter), so nothing reaches the real mount table.
+#
+# Where -o leads (issue 26, item 9; netc(1), -o): never onto the input;
+# /dev/stdout and /proc/self/fd/N are netc's descriptors, written through;
+# a replaced file keeps its owner and mode; another user's link in a
+# sticky world-writable directory is not followed.  Another user is uid
+# 65534 (nobody): links and files are chown'd to it, and netc itself runs
+# as it under setpriv; nothing else of the machine changes.
 
 load helper
 
@@ -17,9 +24,16 @@ setup() {
 	D="$BATS_TEST_TMPDIR/d"
 	mkdir -p "$D"
 	NS_PID=
+	BG_PID=
+	SHARED=
 }
 
 teardown() {
+	if [ -n "$BG_PID" ]; then
+		kill "$BG_PID" 2>/dev/null || true
+		wait "$BG_PID" 2>/dev/null || true
+	fi
+	[ -z "$SHARED" ] || rm -rf "$SHARED"
 	if [ -n "$NS_PID" ]; then
 		kill "$NS_PID" 2>/dev/null || true
 		wait "$NS_PID" 2>/dev/null || true
@@ -222,4 +236,228 @@ changed_topology() {
 	assert_equal "$(cat "$D/.netc-1-0")" stale
 	run find "$D" -name '.netc-*' ! -name '.netc-1-0'
 	assert_output ""
+}
+
+# no_temporaries DIR: netc left nothing of its own under DIR.
+no_temporaries() {
+	run find "$1" -name '.netc-*'
+	assert_output ""
+}
+
+@test "output: -o onto the input, or a hard or symbolic link to it, is refused: exit 3, the input untouched" {
+	local in="$D/topo.yaml" t
+	cp samples/nat.yaml "$in"
+	ln "$in" "$D/hard.yaml"
+	ln -s topo.yaml "$D/sym.yaml"
+	for t in sh yaml json; do
+		run --separate-stderr "$NETC" -t "$t" "$in" -o "$in"
+		assert_equal "$status" 3
+		assert_equal "$stderr" "netc: cannot write '$in': it is the input file '$in'"
+		run --separate-stderr "$NETC" -t "$t" "$in" -o "$D/hard.yaml"
+		assert_equal "$status" 3
+		assert_equal "$stderr" "netc: cannot write '$D/hard.yaml': it is the input file '$in'"
+		run --separate-stderr "$NETC" -t "$t" "$D/sym.yaml" -o "$in"
+		assert_equal "$status" 3
+		assert_equal "$stderr" "netc: cannot write '$in': it is the input file '$D/sym.yaml'"
+	done
+	# Read from standard input, or written through standard output.
+	run --separate-stderr sh -c '"$1" -f yaml - -o "$2" < "$2"' sh "$NETC" "$D/sym.yaml"
+	assert_equal "$status" 3
+	assert_equal "$stderr" "netc: cannot write '$D/sym.yaml': it is the input file (standard input)"
+	run --separate-stderr sh -c '"$1" -t json "$2" -o /dev/stdout >> "$2"' sh "$NETC" "$in"
+	assert_equal "$status" 3
+	assert_equal "$stderr" "netc: cannot write '/dev/stdout': it is the input file '$in'"
+	# One of -t xl's files.
+	mkdir "$D/xl"
+	ln -s ../topo.yaml "$D/xl/build2.cfg"
+	run --separate-stderr "$NETC" -t xl "$in" -o "$D/xl"
+	assert_equal "$status" 3
+	assert_equal "$stderr" "netc: cannot write '$D/xl/build2.cfg': it is the input file '$in'"
+	[ ! -e "$D/xl/build1.cfg" ] || fail "a file was written beside the refused one"
+	cmp "$in" samples/nat.yaml
+	[ -L "$D/sym.yaml" ] && [ -L "$D/xl/build2.cfg" ]
+	assert_equal "$(stat -c %h "$in")" 2
+	no_temporaries "$D"
+}
+
+@test "output: -o /dev/stdout, /dev/fd/N, /proc/self/fd/N write through the descriptor: the file behind it is not replaced" {
+	local json ino
+	json=$("$NETC" -t json samples/nat.yaml)
+	echo old > "$D/f"
+	ino=$(stat -c %i "$D/f")
+	# Appended to, as >> asked: the same file, its old text kept.
+	"$NETC" -t json samples/nat.yaml -o /dev/stdout >> "$D/f"
+	assert_equal "$(cat "$D/f")" "old
+$json"
+	assert_equal "$(stat -c %i "$D/f")" "$ino"
+	# Written from the start, as > asked.
+	"$NETC" -t json samples/nat.yaml -o /dev/stdout > "$D/f"
+	assert_equal "$(cat "$D/f")" "$json"
+	assert_equal "$(stat -c %i "$D/f")" "$ino"
+	# Any descriptor netc was given, named either way.
+	"$NETC" -t json samples/nat.yaml -o /proc/self/fd/3 3>> "$D/f"
+	"$NETC" -t json samples/nat.yaml -o /dev/fd/4 4>> "$D/f"
+	assert_equal "$(cat "$D/f")" "$json
+$json
+$json"
+	assert_equal "$(stat -c %i "$D/f")" "$ino"
+	# Through a link to /dev/stdout, the same; a script's mode is the
+	# file's own (a descriptor's file is not netc's to chmod).
+	ln -s /dev/stdout "$D/out"
+	chmod 0640 "$D/f"
+	"$NETC" samples/nat.yaml -o "$D/out" > "$D/f"
+	"$NETC" samples/nat.yaml | cmp - "$D/f"
+	assert_equal "$(stat -c %i:%a "$D/f")" "$ino:640"
+	no_temporaries "$D"
+}
+
+@test "output: a descriptor that cannot be written: exit 3, nothing replaced" {
+	echo old > "$D/f"
+	run --separate-stderr sh -c '"$1" -t json samples/nat.yaml -o /proc/self/fd/3 3< "$2"' sh "$NETC" "$D/f"
+	assert_equal "$status" 3
+	assert_equal "$stderr" "netc: cannot write '/proc/self/fd/3': Bad file descriptor"
+	run --separate-stderr "$NETC" -t json samples/nat.yaml -o /dev/fd/9
+	assert_equal "$status" 3
+	assert_equal "$stderr" "netc: cannot write '/dev/fd/9': Bad file descriptor"
+	# Another process's descriptor is not netc's: refused, not reopened.
+	sleep 600 3>> "$D/f" &
+	BG_PID=$!
+	run --separate-stderr "$NETC" -t json samples/nat.yaml -o "/proc/$BG_PID/fd/3"
+	assert_equal "$status" 3
+	assert_equal "$stderr" "netc: cannot write '/proc/$BG_PID/fd/3': '/proc/$BG_PID/fd/3' is a link in /proc to a file that is not one of netc's descriptors: name the file itself"
+	assert_equal "$(cat "$D/f")" old
+	no_temporaries "$D"
+	# A closed standard output.  (Not under valgrind: its log file would
+	# take descriptor 1.)
+	[ "${NETC_SANITIZER:-}" != valgrind ] || return 0
+	run --separate-stderr sh -c '"$1" -t json samples/nat.yaml -o /dev/stdout >&-' sh "$NETC"
+	assert_equal "$status" 3
+	assert_equal "$stderr" "netc: cannot write '/dev/stdout': Bad file descriptor"
+}
+
+@test "output: a replaced file keeps its owner and permission bits; a script is made runnable where it is readable" {
+	require_root
+	local t mode want
+	umask 022
+	for t in "json 0640 640" "json 0600 600" "sh 0644 755" "sh 0600 700" "sh 0604 705" "sh 2750 2750"; do
+		set -- $t
+		echo old > "$D/f"
+		chown 65534:100 "$D/f"
+		chmod "$2" "$D/f"
+		"$NETC" -t "$1" samples/nat.yaml -o "$D/f"
+		assert_equal "$1 $(stat -c '%u:%g %a' "$D/f")" "$1 65534:100 $3"
+		"$NETC" -t "$1" samples/nat.yaml | cmp - "$D/f"
+	done
+	# The file a link names, and -t xl's files.
+	ln -s f "$D/link"
+	chmod 0600 "$D/f"
+	"$NETC" -t json samples/nat.yaml -o "$D/link"
+	assert_equal "$(stat -c '%u:%g %a' "$D/f")" "65534:100 600"
+	"$NETC" -t xl samples/nat.yaml -o "$D/xl"
+	chown 65534:100 "$D/xl/build1.cfg"
+	chmod 0600 "$D/xl/build1.cfg"
+	sed -i 's/00:16:3e/00:16:3f/' "$D/xl/build1.cfg"
+	"$NETC" -t xl samples/nat.yaml -o "$D/xl"
+	assert_equal "$(stat -c '%u:%g %a' "$D/xl/build1.cfg" "$D/xl/build2.cfg")" "65534:100 600
+0:0 644"
+	grep -q 00:16:3e "$D/xl/build1.cfg"
+	# A new file: netc's, 0755 for a script and 0644 otherwise, less the umask.
+	"$NETC" samples/nat.yaml -o "$D/new.sh"
+	"$NETC" -t json samples/nat.yaml -o "$D/new.json"
+	assert_equal "$(stat -c '%u:%g %a' "$D/new.sh" "$D/new.json")" "0:0 755
+0:0 644"
+	no_temporaries "$D"
+}
+
+@test "output: a file netc cannot give its owner back is refused, and left as it was" {
+	require_root
+	command -v setpriv >/dev/null || skip "needs setpriv (util-linux)"
+	skip_under_valgrind "its wrapper writes logs uid 65534 cannot"
+	# A directory uid 65534 can reach and write (the test's own is 0700).
+	SHARED=$(mktemp -d /tmp/netc-output.XXXXXX)
+	chmod 0777 "$SHARED"
+	echo old > "$SHARED/root.json"
+	chmod 0666 "$SHARED/root.json"
+	run --separate-stderr setpriv --reuid 65534 --regid 65534 --clear-groups \
+		"$NETC" -t json samples/nat.yaml -o "$SHARED/root.json"
+	assert_equal "$status" 3
+	assert_equal "$stderr" "netc: cannot write '$SHARED/root.json': cannot keep its owner (uid 0, gid 0) on the new file: Operation not permitted"
+	assert_equal "$(cat "$SHARED/root.json")" old
+	assert_equal "$(stat -c '%u:%g %a' "$SHARED/root.json")" "0:0 666"
+	# Its own file it replaces.
+	setpriv --reuid 65534 --regid 65534 --clear-groups \
+		"$NETC" -t json samples/nat.yaml -o "$SHARED/own.json"
+	setpriv --reuid 65534 --regid 65534 --clear-groups \
+		"$NETC" -t json samples/nat.yaml -o "$SHARED/own.json"
+	assert_equal "$(stat -c '%u:%g' "$SHARED/own.json")" "65534:65534"
+	no_temporaries "$SHARED"
+}
+
+@test "output: in a sticky world-writable directory another user's symbolic link is not followed, whatever fs.protected_symlinks says" {
+	require_root
+	# netc reads links itself (readlinkat, which the sysctl does not
+	# guard), so the sysctl's value changes nothing; it is shown, not set.
+	echo "fs.protected_symlinks = $(cat /proc/sys/fs/protected_symlinks 2>/dev/null)" >&3 || true
+	local s="$D/tmp" msg
+	mkdir -m 1777 "$s"
+	mkdir "$D/etc"
+	echo victim > "$D/etc/victim"
+	ln -s ../etc/victim "$s/out.sh"
+	ln -s ../etc "$s/sub"
+	ln -s ../etc/missing "$s/dangling"
+	chown -h 65534:65534 "$s/out.sh" "$s/sub" "$s/dangling"
+	msg() { printf "netc: cannot write%s '%s': not following '%s', a symbolic link of another user (uid 65534) in a sticky world-writable directory" "$1" "$2" "$3"; }
+	run --separate-stderr "$NETC" samples/nat.yaml -o "$s/out.sh"
+	assert_equal "$status" 3
+	assert_equal "$stderr" "$(msg "" "$s/out.sh" "$s/out.sh")"
+	run --separate-stderr "$NETC" -t json samples/nat.yaml -o "$s/sub/x.json"
+	assert_equal "$status" 3
+	assert_equal "$stderr" "$(msg "" "$s/sub/x.json" "$s/sub")"
+	run --separate-stderr "$NETC" -t json samples/nat.yaml -o "$s/dangling"
+	assert_equal "$status" 3
+	assert_equal "$stderr" "$(msg "" "$s/dangling" "$s/dangling")"
+	run --separate-stderr "$NETC" -t xl samples/nat.yaml -o "$s/sub"
+	assert_equal "$status" 3
+	assert_equal "$stderr" "$(msg " to" "$s/sub" "$s/sub")"
+	# Reached through a link of netc's own user, the same.
+	ln -s tmp/out.sh "$D/mine"
+	run --separate-stderr "$NETC" samples/nat.yaml -o "$D/mine"
+	assert_equal "$status" 3
+	assert_equal "$stderr" "$(msg "" "$D/mine" "$D/tmp/out.sh")"
+	assert_equal "$(cat "$D/etc/victim")" victim
+	assert_equal "$(ls -A "$D/etc")" victim
+	[ -L "$s/out.sh" ] && [ -L "$s/sub" ] && [ -L "$s/dangling" ]
+	no_temporaries "$D"
+
+	# The kernel's exceptions: a link of netc's user, or of the
+	# directory's owner, is followed; so is any link in a directory that
+	# is sticky but not world-writable.
+	ln -s ../etc/victim "$s/root-link"
+	"$NETC" -t json samples/nat.yaml -o "$s/root-link"
+	"$NETC" -t json samples/nat.yaml | cmp - "$D/etc/victim"
+	mkdir -m 1777 "$D/tmp2"
+	chown 65534 "$D/tmp2"
+	ln -s ../etc/a.json "$D/tmp2/owners"
+	chown -h 65534 "$D/tmp2/owners"
+	"$NETC" -t json samples/nat.yaml -o "$D/tmp2/owners"
+	[ -f "$D/etc/a.json" ]
+	mkdir -m 1775 "$D/tmp3"
+	ln -s ../etc/b.json "$D/tmp3/other"
+	chown -h 65534 "$D/tmp3/other"
+	"$NETC" -t json samples/nat.yaml -o "$D/tmp3/other"
+	[ -f "$D/etc/b.json" ]
+}
+
+@test "output: a symbolic link whose file is missing: the file it names is made, the link stays" {
+	mkdir "$D/real"
+	ln -s real/setup.sh "$D/setup.sh"
+	"$NETC" samples/nat.yaml -o "$D/setup.sh"
+	[ -L "$D/setup.sh" ] || fail "the link was replaced by a file"
+	"$NETC" samples/nat.yaml | cmp - "$D/real/setup.sh"
+	# A link into a missing directory: the message names the path given.
+	ln -s nowhere/x.json "$D/x.json"
+	run --separate-stderr "$NETC" -t json samples/nat.yaml -o "$D/x.json"
+	assert_equal "$status" 3
+	assert_equal "$stderr" "netc: cannot write '$D/x.json': No such file or directory"
+	[ -L "$D/x.json" ]
 }
