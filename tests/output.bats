@@ -309,6 +309,23 @@ $json"
 	"$NETC" samples/nat.yaml | cmp - "$D/f"
 	assert_equal "$(stat -c %i:%a "$D/f")" "$ino:640"
 	no_temporaries "$D"
+	# A socket, which cannot be opened by name (ENXIO), is written too.
+	command -v python3 >/dev/null || skip "the socket case needs python3"
+	run python3 -c '
+import socket, subprocess, sys
+a, b = socket.socketpair()
+p = subprocess.run(sys.argv[1:], stdout=a.fileno())
+a.close()
+data = b""
+while True:
+    d = b.recv(65536)
+    if not d:
+        break
+    data += d
+sys.stdout.write(data.decode())
+sys.exit(p.returncode)' "$NETC" -t json samples/nat.yaml -o /dev/stdout
+	assert_success
+	assert_output "$json"
 }
 
 @test "output: a descriptor that cannot be written: exit 3, nothing replaced" {
