@@ -143,10 +143,13 @@ teardown() {
 	lab up
 	local d0
 	d0=$(lab_ns dom0 xen1)
-	# vif-route: gatewaydev's address as a /32, up, proxy ARP, a host route
-	# with metric 2 and that address as source.
+	# vif-route: gatewaydev's address as a /32 (with the broadcast of its
+	# class, as ifconfig leaves it), up, proxy ARP, a host route with
+	# metric 2 and that address as source; netback's MAC.
 	run ip -n "$d0" -o -4 addr show dev vif21.0
-	assert_output --partial "inet 203.0.113.10/32 scope global vif21.0"
+	assert_output --partial "inet 203.0.113.10/32 brd 203.0.113.255 scope global vif21.0"
+	run ip -n "$d0" -o link show dev vif21.0
+	assert_output --partial "link/ether fe:ff:ff:ff:ff:ff "
 	[ "$(ip netns exec "$d0" cat /proc/sys/net/ipv4/conf/vif21.0/proxy_arp)" = 1 ]
 	[ "$(ip netns exec "$d0" cat /proc/sys/net/ipv4/conf/vif21.0/forwarding)" = 1 ]
 	run ip -n "$d0" -4 route show 203.0.113.21
