@@ -150,8 +150,8 @@ _xen_msg() { printf 'xen: %s\n' "$*" >&2; }
 _xen_parse_nic() {
 	local spec=$1 type=$2 tok key val i rest o
 	local -a toks
-	NIC=([mac]= [bridge]= [gatewaydev]= [ip]= [script]= [backend]= [vifname]=
-		[model]= [rate]= [mtu]=0 [type]= [devid]=)
+	NIC=([mac]="" [bridge]="" [gatewaydev]="" [ip]="" [script]="" [backend]="" [vifname]=""
+		[model]="" [rate]="" [mtu]=0 [type]="" [devid]="")
 	IFS=, read -r -a toks <<<"$spec"
 	for tok in "${toks[@]}"; do
 		[ -n "$tok" ] || continue
@@ -288,7 +288,7 @@ xen_boot() {
 	domid=$(cat "$d/next")
 	echo $((domid + 1)) >"$d/next"
 	dom0=$(cat "$d/dom0")
-	guest=$(printf "$(cat "$d/guestfmt")" "$name")
+	guest=$(xen_guest_ns "$h" "$name")
 	if ! ip netns list | awk '{ print $1 }' | grep -qxF "$guest"; then
 		ip netns add "$guest" || return 1
 		ip -n "$guest" link set lo up
@@ -428,4 +428,43 @@ xen_cleanup() {
 			_xen_destroy "$(basename "$d")" "$(basename "$name")" >/dev/null 2>&1 || true
 		done
 	done
+}
+
+# xen_dom0_dump NS: what a guest's attachment may change in a dom0, in a
+# form that does not depend on the order links were made in (ifindexes,
+# netns ids) nor on the clock (lifetimes, operstate), for comparing the
+# lab's attach with the real scripts': links (flags, MTU, master, MAC),
+# addresses (family, prefix, scope, flags, label), routes (all tables,
+# both families, with metric and src), ip_forward and every interface's
+# forwarding and proxy_arp.  IPv6 link-local addresses and their routes
+# are left out: they follow from the MAC (compared), and their DAD flags
+# depend on timing (two vifs with netback's MAC fe:ff:ff:ff:ff:ff on one
+# bridge make the same address).
+xen_dom0_dump() {
+	local ns=$1
+	echo "== links"
+	ip -n "$ns" -o link show | awk '{
+		name = $2; sub(/:$/, "", name); sub(/@.*/, "", name)
+		out = name " " $3
+		for (i = 4; i < NF; i++) {
+			if ($i == "mtu" || $i == "master") out = out " " $i " " $(i + 1)
+			if ($i ~ /^link\//) out = out " " $i " " $(i + 1)
+		}
+		print out
+	}' | sort
+	echo "== addresses"
+	ip -n "$ns" -o addr show | awk '$4 !~ /^fe80:/ {
+		out = $2
+		for (i = 3; i <= NF && $i != "\\"; i++)
+			if ($i != "tentative" && $i != "dadfailed") out = out " " $i
+		print out
+	}' | sort
+	echo "== routes"
+	{
+		ip -n "$ns" -o -4 route show table all
+		ip -n "$ns" -o -6 route show table all
+	} | grep -v 'fe80::' | sed -E 's/ expires [0-9]+sec//; s/ +$//' | sort
+	echo "== sysctls"
+	# shellcheck disable=SC2016
+	ip netns exec "$ns" sh -c 'cd /proc/sys/net/ipv4 && for f in ip_forward conf/*/forwarding conf/*/proxy_arp; do echo "$f $(cat "$f")"; done' | sort
 }
