@@ -75,7 +75,11 @@ xen_fetch() {
 	stamp=$(cat "$dest/.run" 2>/dev/null || true)
 	if [ "$stamp" != "${BATS_RUN_TMPDIR:-}" ] || [ ! -f "$dest/etc/xen/scripts/vif-bridge" ]; then
 		tmp=$(mktemp -d "$build/.xen-utils-common.XXXXXX")
-		if (cd "$tmp" && apt-get download -q xen-utils-common) >"$tmp/log" 2>&1 &&
+		# apt's lists may be empty (a container whose packages were all
+		# there, so scripts/deps.sh never ran apt-get update): update once.
+		if { (cd "$tmp" && apt-get download -q xen-utils-common) >"$tmp/log" 2>&1 ||
+			{ apt-get update -q >>"$tmp/log" 2>&1 &&
+				(cd "$tmp" && apt-get download -q xen-utils-common) >>"$tmp/log" 2>&1; }; } &&
 			dpkg-deb -x "$tmp"/xen-utils-common_*.deb "$tmp/root" 2>>"$tmp/log"; then
 			dpkg-deb -f "$tmp"/xen-utils-common_*.deb Version >"$tmp/root/.version"
 			echo "${BATS_RUN_TMPDIR:-}" >"$tmp/root/.run"
