@@ -367,7 +367,7 @@ bed_host() {
 	cat >"$BATS_TEST_TMPDIR/p.cfg" <<'EOF'
 name = "p"
 type = "pvh"
-vif = [ 'bridge=xenbr0, mac=00:16:3E:0:1:2 ,,rate=10Mb/s@20ms,mtu=1400,ip=10.0.0.5,vifname=p-0', '' ]
+vif = [ 'bridge=xenbr0, mac=00:16:3E:0:1:2 ,,rate=10Mb/s@20ms,mtu=1400,ip=10.0.0.5,vifname=p-0,untrusted', '' ]
 EOF
 	xen_boot h "$BATS_TEST_TMPDIR/p.cfg"
 	local be=/local/domain/0/backend/vif/7/0 fe=/local/domain/7/device/vif/0
@@ -382,6 +382,8 @@ EOF
 	[ "$(xen_store h read "$be/hotplug-status")" = connected ]
 	[ "$(xen_store h read "$fe/mtu")" = 1400 ]
 	[ "$(xen_store h read "$fe/mac")" = 00:16:3e:00:01:02 ]
+	[ "$(xen_store h read "$fe/trusted")" = 0 ]
+	[ "$(xen_store h read /local/domain/7/device/vif/1/trusted)" = 1 ]
 	# the second vif: xl's and libxl's defaults (a random MAC in the lower
 	# half of 00:16:3e, bridge xenbr0, vif-bridge, mtu 1500 not written)
 	[[ $(xen_store h read /local/domain/7/device/vif/1/mac) =~ ^00:16:3e:[0-7][0-9a-f]:[0-9a-f]{2}:[0-9a-f]{2}$ ]]

@@ -155,7 +155,7 @@ _xen_parse_nic() {
 	local spec=$1 type=$2 tok key val i rest o
 	local -a toks
 	NIC=([mac]="" [bridge]="" [gatewaydev]="" [ip]="" [script]="" [backend]="" [vifname]=""
-		[model]="" [rate]="" [mtu]=0 [type]="" [devid]="")
+		[model]="" [rate]="" [mtu]=0 [type]="" [devid]="" [trusted]=1)
 	IFS=, read -r -a toks <<<"$spec"
 	for tok in "${toks[@]}"; do
 		[ -n "$tok" ] || continue
@@ -204,7 +204,8 @@ _xen_parse_nic() {
 			# xl exits when xlu_vif_parse_rate fails
 			NIC[rate]=$("$XEN_XLCHECK" --rate "${tok#rate=}") || return 1
 			;;
-		forwarddev=* | colo_*=* | accel=*) _xen_msg "vif key ${tok%%=*}: not emulated by the test bed" ;;
+		accel=*) _xen_msg "the accel parameter for vifs is currently not supported" ;;
+		forwarddev=* | colo_*=*) _xen_msg "vif key ${tok%%=*}: COLO is not emulated by the test bed" ;;
 		devid=* | mtu=*)
 			key=${tok%%=*}
 			val=${tok#*=}
@@ -214,7 +215,8 @@ _xen_parse_nic() {
 			fi
 			NIC[$key]=$((10#${BASH_REMATCH[1]}))
 			;;
-		trusted | untrusted) ;;
+		trusted) NIC[trusted]=1 ;;
+		untrusted) NIC[trusted]=0 ;;
 		*) _xen_msg "unrecognized argument \`$tok'" ;;
 		esac
 	done
@@ -318,7 +320,7 @@ xen_boot() {
 		w+=("$be/bridge" "${NIC[bridge]}" "$be/handle" "${NIC[devid]}" "$be/type" "${NIC[type]}"
 			"$be/hotplug-status" ""
 			"$fe/backend" "$be" "$fe/backend-id" 0 "$fe/state" 1 "$fe/handle" "${NIC[devid]}"
-			"$fe/mac" "${NIC[mac]}" "$fe/mtu" "${NIC[mtu]}" "$fe/trusted" 1)
+			"$fe/mac" "${NIC[mac]}" "$fe/mtu" "${NIC[mtu]}" "$fe/trusted" "${NIC[trusted]}")
 		xen_store "$h" write "${w[@]}" || { _xen_destroy "$h" "$name"; return 1; }
 		# netback
 		if ! ip -n "$dom0" link add name "vif$domid.${NIC[devid]}" address fe:ff:ff:ff:ff:ff mtu 1500 \
