@@ -5,7 +5,7 @@
 # a lab (tests/lab_helper.bash): the lab builds the LANs and runs each
 # host script, its own guest attach is then replaced by the real one.
 #
-# For every sample the lab can build (not vlan-dhcp: 802.1Q), at domids
+# For every sample the lab can build (vlan-dhcp only with 802.1Q), at domids
 # from 1 and from 100: each domain boots in xendomains' order, every
 # hotplug says "connected", each dom0 is then exactly as the lab's own
 # attach left it (links, masters, MACs, MTUs, addresses, routes, proxy_arp
@@ -165,6 +165,18 @@ mtu_of() { ip -n "$1" -o link show dev "$2" | sed -E 's/.* mtu ([0-9]+) .*/\1/';
 
 @test "xen multihost: two hosts, each its own domids, joined over VXLAN" {
 	xen_sample "$SAMPLES/multihost.yaml" "6 as expected, 0 mismatched, 0 skipped"
+}
+
+@test "xen vlan-dhcp: the whole sample, its hvm guest's tap too (needs the kernel's 802.1Q)" {
+	have_8021q || skip "this kernel makes no 802.1Q (VLAN) devices; the next test boots the DHCP half"
+	local first
+	xen_lab_up "$SAMPLES/vlan-dhcp.yaml"
+	for first in 1 100; do
+		xen_lab_boot "$first" -emu
+		xen_lab_check "8 as expected, 0 mismatched, 2 skipped"
+		xen_lab_halt
+	done
+	xen_lab_down
 }
 
 @test "xen dhcp: vlan-dhcp without its tagged network: static lease, range, a vif mtu" {
