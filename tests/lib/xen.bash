@@ -47,7 +47,14 @@
 #   xen_domid HOST NAME, xen_vif HOST NAME DEVID, xen_guest_ns HOST NAME
 #   xen_store HOST read|write|exists|rm ARGS...
 #   xen_log HOST                     the host's xen-hotplug.log
+#   xen_connected HOST               every vif's hotplug-status is connected
+#   xen_dom0_dump NS                 a dom0 as a guest's attach leaves it, to
+#                                    compare (the lab's attach with Xen's)
 #   xen_cleanup                      every link and namespace the bed made
+#
+# The log directory mounted on /var/log is the test's own rather than a
+# tmpfs: as private to the scripts, and still there for the test to read
+# (and print) after each script has exited.
 #
 # XEN_BRCTL=hide|trace (environment of xen_boot and xen_destroy): run the
 # scripts without bridge-utils, or logging each brctl call (xen-hotplug.sh).
