@@ -169,6 +169,7 @@ mtu_of() { ip -n "$1" -o link show dev "$2" | sed -E 's/.* mtu ([0-9]+) .*/\1/';
 
 @test "xen vlan-dhcp: the whole sample, its hvm guest's tap too (needs the kernel's 802.1Q)" {
 	have_8021q || skip "this kernel makes no 802.1Q (VLAN) devices; the next test boots the DHCP half"
+	[ -c /dev/net/tun ] || skip "no /dev/net/tun: qemu's tap of the hvm guest cannot be made here"
 	local first
 	xen_lab_up "$SAMPLES/vlan-dhcp.yaml"
 	for first in 1 100; do
@@ -209,6 +210,7 @@ EOF
 # --- the paths of the scripts -------------------------------------------
 
 @test "xen hvm: an ioemu NIC's tap vifD.N-emu goes through vif-bridge (add/remove type_if=tap), as does an hvm vif without type" {
+	[ -c /dev/net/tun ] || skip "no /dev/net/tun: qemu's tap cannot be made here"
 	xen_lab_up "$(topo hvm.yaml <<'EOF'
 version: 1
 networks:
