@@ -20,6 +20,8 @@ static void check_duplicate_interface(struct compilation *c);
 static void check_vifname_length(struct compilation *c);
 static void check_duplicate_id(struct compilation *c);
 static void check_macs(struct compilation *c);
+static void check_undefined_domain(struct compilation *c);
+static void check_vif_more(struct compilation *c);
 static void check_route_ip(struct compilation *c);
 static void check_ips(struct compilation *c);
 static void check_dhcp_range(struct compilation *c);
@@ -42,11 +44,14 @@ static void check_unused_network(struct compilation *c);
 #define RUN_NAME RUN_NONE
 #define RUN_VALUE RUN_NONE
 #define RUN_MAC RUN_NONE
+#define RUN_NETBACK_MAC RUN_NONE               /* schema.c */
+#define RUN_RATE_INTERVAL RUN_NONE             /* schema.c */
 #define RUN_ADDRESS RUN_NONE
 #define RUN_MODE_KEY check_mode_keys
 #define RUN_UNDEFINED_HOST check_undefined_host
 #define RUN_UNDEFINED_NETWORK check_undefined_network
 #define RUN_UNDEFINED_INTERFACE check_interfaces
+#define RUN_UNDEFINED_DOMAIN check_undefined_domain
 #define RUN_INFERRED_INTERFACE RUN_NONE        /* check_interfaces */
 #define RUN_ENSLAVED_INTERFACE RUN_NONE        /* check_interfaces */
 #define RUN_SHARED_UPLINK check_shared_uplink
@@ -57,6 +62,10 @@ static void check_unused_network(struct compilation *c);
 #define RUN_MAC_COLLISION RUN_NONE             /* lower.c, while deriving */
 #define RUN_NAME_COLLISION RUN_NONE            /* lower.c, while deriving */
 #define RUN_RANDOM_MAC RUN_NONE                /* check_macs */
+#define RUN_PV_IOEMU check_vif_more
+#define RUN_IGNORED_MODEL RUN_NONE             /* check_vif_more */
+#define RUN_VIF_SCRIPT RUN_NONE                /* check_vif_more */
+#define RUN_VIF_MTU RUN_NONE                   /* check_vif_more */
 #define RUN_ROUTE_IP check_route_ip
 #define RUN_IP_SUBNET check_ips
 #define RUN_IP_IS_GATEWAY RUN_NONE             /* check_ips */
@@ -286,16 +295,161 @@ static void check_mode_keys(struct compilation *c)
 	}
 }
 
+/* An ip of @v that is IPv6 (@text as written, at @pos). */
+static void ip6_error(struct compilation *c, const struct ir_vif *v, const struct ir_str *text)
+{
+	const char *ip = diag_quote(A(c), text->s, text->len);
+
+	if (v->net && v->net->mode == MODE_ROUTE)
+		diag_report(D(c), CHECK_ROUTE_IP, &text->pos,
+			    "ip '%s' of %s is IPv6; vif-route routes IPv4 addresses only", ip,
+			    vif_label(c, v));
+	else
+		diag_report(D(c), CHECK_ADDRESS, &text->pos,
+			    "ip '%s' of %s is IPv6; a vif's ip is an IPv4 address", ip, vif_label(c, v));
+}
+
 static void check_route_ip(struct compilation *c)
 {
 	const struct ir_vif *v;
+	const struct ir_vif_ip *it;
 
-	IR_FOREACH_VIF(v, &c->ir->vifs)
-		if (v->net && v->net->mode == MODE_ROUTE && !v->ip_s.s)
+	IR_FOREACH_VIF(v, &c->ir->vifs) {
+		const struct ir_vif_more *m = v->more;
+		bool route = v->net && v->net->mode == MODE_ROUTE;
+
+		if (route && !v->ip_s.s && !m->ip_list)
 			diag_report(D(c), CHECK_ROUTE_IP, &v->pos,
 				    "%s is on route network '%s' and needs 'ip' "
 				    "(vif-route routes that address to it)",
 				    vif_label(c, v), v->net->name.s);
+		if (m->ip_list && v->net && !route) {
+			diag_report(D(c), CHECK_ROUTE_IP, &m->ips_pos,
+				    "'ip' of %s is a list, but %s network '%s' takes one address: "
+				    "only a route vif takes a list (vif-route routes each item)",
+				    vif_label(c, v), net_mode_name(v->net->mode), v->net->name.s);
+			continue;
+		}
+		if (m->ip_list) {
+			IR_FOREACH(const struct ir_vif_ip *, it, &m->ips)
+				if (it->cidr.addr.family == 6)
+					ip6_error(c, v, &it->s);
+		} else if (v->ip_s.s && !v->has_ip && v->ip.family == 6) {
+			ip6_error(c, v, &v->ip_s);
+		}
+	}
+}
+
+/* ---- what libxl and the hotplug scripts make of a vif's keys ---- */
+
+static bool str_is(const struct ir_str *s, const char *word)
+{
+	return s->s && s->len == strlen(word) && memcmp(s->s, word, s->len) == 0;
+}
+
+/* A stock Xen hotplug script (by its base name) on a network it cannot
+ * serve.  Others (a site's own wrappers) are not netc's to judge. */
+static void check_vif_script(struct compilation *c, const struct ir_vif *v)
+{
+	const struct ir_str *sc = &v->more->script;
+	const struct ir_network *n = v->net;
+	const char *slash = memrchr(sc->s, '/', sc->len);
+	struct ir_str base = *sc;
+	const char *why = NULL;
+
+	if (slash) {
+		base.s = slash + 1;
+		base.len = sc->len - (size_t)(base.s - sc->s);
+	}
+	if (str_is(&base, "vif-openvswitch"))
+		why = net_mode_has_bridge(n->mode)
+			      ? "it needs an Open vSwitch bridge, and netc's bridges are Linux bridges"
+			      : "it needs an Open vSwitch bridge, and a route network has none";
+	else if (str_is(&base, "vif-bridge") && !net_mode_has_bridge(n->mode))
+		why = "it enslaves the vif to a bridge, and a route network has none (its script is vif-route)";
+	else if (str_is(&base, "vif-route") && net_mode_has_bridge(n->mode))
+		why = "it routes the vif instead of enslaving it to the network's bridge (its script is vif-bridge)";
+	if (why)
+		diag_report(D(c), CHECK_VIF_SCRIPT, &sc->pos,
+			    "script '%s' of %s cannot serve %s network '%s': %s",
+			    diag_quote(A(c), sc->s, sc->len), vif_label(c, v), net_mode_name(n->mode),
+			    n->name.s, why);
+}
+
+static void check_vif_more(struct compilation *c)
+{
+	const struct ir_vif *v;
+
+	IR_FOREACH_VIF(v, &c->ir->vifs) {
+		const struct ir_vif_more *m = v->more;
+		const struct ir_network *n = v->net;
+		bool hvm, ioemu;
+
+		if (m == &ir_vif_none)          /* nearly every vif: its domain is not read */
+			continue;
+		hvm = v->domain->type == DOM_HVM;
+		ioemu = str_is(&m->type, "ioemu");
+		if (ioemu && !hvm)
+			diag_report(D(c), CHECK_PV_IOEMU, &m->type.pos,
+				    "%s has type ioemu, but %s domain '%s' has no emulated NIC: "
+				    "libxl refuses to create it", vif_label(c, v),
+				    dom_type_name(v->domain->type), v->domain->name.s);
+		if (m->model.s && !hvm)
+			diag_report(D(c), CHECK_IGNORED_MODEL, &m->model.pos,
+				    "model of %s is ignored: %s domain '%s' has no emulated NIC",
+				    vif_label(c, v), dom_type_name(v->domain->type), v->domain->name.s);
+		else if (m->model.s && m->type.s && !ioemu)
+			diag_report(D(c), CHECK_IGNORED_MODEL, &m->model.pos,
+				    "model of %s is ignored: with type vif the guest has no emulated NIC",
+				    vif_label(c, v));
+		if (m->script.s && n)
+			check_vif_script(c, v);
+		if (m->mtu.set && n && n->mtu.set && m->mtu.v > n->mtu.v) {
+			diag_report(D(c), CHECK_VIF_MTU, &m->mtu.pos,
+				    "mtu %lld of %s is above the mtu %lld of network '%s': the bridge "
+				    "drops the guest's larger frames", m->mtu.v, vif_label(c, v), n->mtu.v,
+				    n->name.s);
+			diag_note(D(c), &n->mtu.pos, "network '%s' sets its mtu here", n->name.s);
+		}
+	}
+}
+
+/* A vif's backend: a driver domain of the topology, on the vif's host. */
+static void check_undefined_domain(struct compilation *c)
+{
+	const struct ir_topology *t = c->ir;
+	const struct ir_vif *v;
+	const char *const *doms = NULL;
+
+	IR_FOREACH_VIF(v, &t->vifs) {
+		const struct ir_str *b = &v->more->backend;
+		const struct ir_domain *d;
+
+		if (!b->s)
+			continue;
+		d = strmap_get(&t->dom_by_name, b->s, b->len);
+		if (!d) {
+			diag_report(D(c), CHECK_UNDEFINED_DOMAIN, &b->pos,
+				    "backend '%s' of %s is not a domain of the topology", b->s,
+				    vif_label(c, v));
+			if (str_is(b, "Domain-0") || str_is(b, "0")) {
+				diag_note(D(c), &b->pos, "dom0 serves every vif without 'backend': drop it");
+			} else if (diag_suggesting(D(c))) {
+				if (!doms)
+					doms = names_of(c, &t->domains);
+				suggest(c, &b->pos, b, doms);
+			}
+		} else if (d == v->domain) {
+			diag_report(D(c), CHECK_UNDEFINED_DOMAIN, &b->pos,
+				    "backend of %s is its own domain '%s': a driver domain serves "
+				    "other domains' vifs", vif_label(c, v), d->name.s);
+		} else if (d->host && v->domain->host && d->host != v->domain->host) {
+			diag_report(D(c), CHECK_UNDEFINED_DOMAIN, &b->pos,
+				    "backend '%s' of %s runs on host '%s', not on host '%s' with "
+				    "domain '%s'", d->name.s, vif_label(c, v), d->host->name.s,
+				    v->domain->host->name.s, v->domain->name.s);
+		}
+	}
 }
 
 /* ---- interfaces ---- */
@@ -706,14 +860,7 @@ static void check_vif_ip(struct compilation *c, const struct ir_network *n, cons
 {
 	const void *first;
 
-	if (n->mode == MODE_ROUTE) {
-		if (v->ip_prefix >= 0 && v->ip_prefix != 32) {
-			diag_report(D(c), CHECK_IP_SUBNET, &v->ip_s.pos,
-				    "ip of routed %s has prefix /%d; vif-route routes a single "
-				    "address (/32)", vif_label(c, v), v->ip_prefix);
-			return;
-		}
-	} else if (n->has_subnet) {
+	if (n->has_subnet) {
 		struct ip_addr last = ip_last(&n->subnet, n->subnet_prefix);
 
 		if (!ip_in_subnet(&v->ip, &n->subnet, n->subnet_prefix)) {
@@ -759,6 +906,100 @@ static void check_vif_ip(struct compilation *c, const struct ir_network *n, cons
 	}
 }
 
+/* Who has an address (or prefix) of a route network: a vif's item, or dom0
+ * (@v NULL) on gatewaydev. */
+struct route_owner {
+	const struct ir_vif *v;
+	const struct srcpos *pos;
+};
+
+/*
+ * A route vif's ip items are what vif-route hands to `ip route add ADDR dev
+ * VIF`: the first is the guest's own address (DHCP and the lab use it), the
+ * others addresses or prefixes routed to the guest too.  Each is routed
+ * once on the host's one table: no two alike, none dom0's own.
+ */
+static void check_route_item(struct compilation *c, const struct ir_network *n,
+			     const struct ir_vif *v, const struct ir_str *text,
+			     const struct ip_cidr *ip, bool first, struct strmap *used)
+{
+	bool host = ip->prefix < 0 || ip->prefix == 32;
+	struct route_owner *o, *prev;
+	char *key;
+
+	if (ip->addr.family != 4)
+		return;         /* check_route_ip's */
+	if (first && !host) {
+		diag_report(D(c), CHECK_IP_SUBNET, &text->pos,
+			    "the first ip of routed %s is the prefix %s; the first is the guest's "
+			    "own address (without a prefix, or /32), prefixes follow it",
+			    vif_label(c, v), subnet_text(c, &ip->addr, ip->prefix));
+		return;
+	}
+	if (!host) {
+		struct ip_addr net = ip_network(&ip->addr, ip->prefix);
+
+		if (!ip_equal(&net, &ip->addr)) {
+			diag_report(D(c), CHECK_IP_SUBNET, &text->pos,
+				    "ip %s of routed %s is not a prefix: `ip route add` in vif-route "
+				    "refuses host bits; write %s",
+				    subnet_text(c, &ip->addr, ip->prefix), vif_label(c, v),
+				    subnet_text(c, &net, ip->prefix));
+			return;
+		}
+	}
+	/* The key: the 4 address bytes, and the prefix length for a prefix. */
+	key = arena_alloc(A(c), 5);
+	memcpy(key, ip->addr.b, 4);
+	key[4] = (char)ip->prefix;
+	o = arena_new(A(c), struct route_owner);
+	o->v = v;
+	o->pos = &text->pos;
+	prev = strmap_put(used, key, host ? 4 : 5, o);
+	if (!prev)
+		return;
+	if (!prev->v) {
+		diag_report(D(c), CHECK_IP_IS_GATEWAY, &text->pos,
+			    "ip %s of %s is dom0's own address on network '%s'", ip_text(c, &ip->addr),
+			    vif_label(c, v), n->name.s);
+		if (prev->pos)
+			diag_note(D(c), prev->pos, "dom0's address comes from here");
+		return;
+	}
+	diag_report(D(c), CHECK_DUPLICATE_IP, &text->pos, "ip %s of %s is already %s on network '%s'",
+		    host ? ip_text(c, &ip->addr) : subnet_text(c, &ip->addr, ip->prefix), vif_label(c, v),
+		    prev->v == v ? "in its list" : arena_printf(A(c), "used by %s", vif_label(c, prev->v)),
+		    n->name.s);
+	diag_note(D(c), prev->pos, "%s has it here", vif_label(c, prev->v));
+}
+
+static void check_route_ips(struct compilation *c, const struct ir_network *n)
+{
+	struct strmap used;
+	const struct ir_vif *v;
+	const struct ir_vif_ip *it;
+
+	strmap_init(&used);
+	strmap_reserve(&used, n->vifs.len + 1);
+	if (n->gateway.family) {
+		struct route_owner *o = arena_new(A(c), struct route_owner);
+
+		o->pos = gateway_pos(c->ir, n);
+		strmap_put(&used, IP_KEY(&n->gateway), o);
+	}
+	IR_FOREACH_VIF(v, &n->vifs) {
+		if (v->more->ip_list) {
+			IR_FOREACH(const struct ir_vif_ip *, it, &v->more->ips)
+				check_route_item(c, n, v, &it->s, &it->cidr, it_i == 0, &used);
+		} else if (v->has_ip) {
+			struct ip_cidr ip = { v->ip, v->ip_prefix };
+
+			check_route_item(c, n, v, &v->ip_s, &ip, true, &used);
+		}
+	}
+	strmap_free(&used);
+}
+
 static void check_ips(struct compilation *c)
 {
 	const struct ir_network *n;
@@ -766,8 +1007,12 @@ static void check_ips(struct compilation *c)
 
 	IR_FOREACH(const struct ir_network *, n, &c->ir->networks) {
 		struct strmap used;
-		bool has_gateway = n->has_subnet || (n->mode == MODE_ROUTE && n->gateway.family);
+		bool has_gateway = n->has_subnet;
 
+		if (n->mode == MODE_ROUTE) {
+			check_route_ips(c, n);
+			continue;
+		}
 		strmap_init(&used);
 		strmap_reserve(&used, n->vifs.len + 1);
 		if (has_gateway)
