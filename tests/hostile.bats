@@ -533,7 +533,7 @@ long_word() {
 			cmp got want || fail "$1: got $(od -An -c got)"
 		}
 		same name 'evil'
-		same 'vif[0]' 'mac=00:16:3e:f0:27:a3,bridge=xenbr0,ip=10.0.1.7,vifname=vif7.0'
+		same 'vif[0]' 'mac=00:16:3e:f0:27:a3,bridge=xenbr0,script=vif-bridge,ip=10.0.1.7,vifname=vif7.0'
 		same kernel '$(touch p)'
 		same ramdisk '`touch p`'
 		same extra "x'; touch p; '"
