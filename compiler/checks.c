@@ -414,7 +414,8 @@ static void check_vif_more(struct compilation *c)
 	}
 }
 
-/* A vif's backend: a driver domain of the topology, on the vif's host. */
+/* A vif's backend: dom0 (Domain-0), or a driver domain of the topology on
+ * the vif's host (a domain id would depend on the order domains start). */
 static void check_undefined_domain(struct compilation *c)
 {
 	const struct ir_topology *t = c->ir;
@@ -425,15 +426,16 @@ static void check_undefined_domain(struct compilation *c)
 		const struct ir_str *b = &v->more->backend;
 		const struct ir_domain *d;
 
-		if (!b->s)
+		/* dom0 by the name xl gives it: what no backend means. */
+		if (!b->s || str_is(b, "Domain-0"))
 			continue;
 		d = strmap_get(&t->dom_by_name, b->s, b->len);
 		if (!d) {
 			diag_report(D(c), CHECK_UNDEFINED_DOMAIN, &b->pos,
 				    "backend '%s' of %s is not a domain of the topology", b->s,
 				    vif_label(c, v));
-			if (str_is(b, "Domain-0") || str_is(b, "0")) {
-				diag_note(D(c), &b->pos, "dom0 serves every vif without 'backend': drop it");
+			if (str_is(b, "0")) {
+				diag_note(D(c), &b->pos, "dom0 is 'Domain-0', the default: write that, or drop 'backend'");
 			} else if (diag_suggesting(D(c))) {
 				if (!doms)
 					doms = names_of(c, &t->domains);

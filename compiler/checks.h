@@ -59,7 +59,7 @@ struct compilation;
 	X(UNDEFINED_INTERFACE, "undefined-interface", ERROR,                   \
 	  "uplink, outbound and gatewaydev name a NIC of the host or a bridge of the topology") \
 	X(UNDEFINED_DOMAIN, "undefined-domain", ERROR,                         \
-	  "a vif's backend names another domain of the topology on its host")  \
+	  "a vif's backend is Domain-0 or another domain of the topology on its host") \
 	X(INFERRED_INTERFACE, "inferred-interface", WARNING,                   \
 	  "outbound or gatewaydev names a NIC declared nowhere (taken as named)") \
 	X(ENSLAVED_INTERFACE, "enslaved-interface", ERROR,                     \

@@ -220,7 +220,7 @@ EOF2
 	assert_equal "${stderr_lines[3]}" "tests/bad/undefined-domain.yaml:9:18: note: did you mean 'netdom'?"
 }
 
-@test "undefined-domain: dom0 by name, the vif's own domain, another host's" {
+@test "undefined-domain: a domain id, the vif's own domain, another host's; Domain-0 is dom0" {
 	cd "$TOP"
 	f=$(topo backend.yaml <<'EOF2'
 version: 1
@@ -234,18 +234,20 @@ domains:
   web:
     host: xen1
     vifs:
-      - backend: Domain-0
+      - backend: "0"
       - backend: web
       - backend: netdom
+      - backend: Domain-0
 EOF2
 )
 	run --separate-stderr "$NETC" --check "$f"
 	assert_equal "$status" 1
 	run grep -E ': (error|note): ' <<<"$stderr"
-	assert_line -n 0 "$f:12:18: error: backend 'Domain-0' of vif 0 of domain 'web' is not a domain of the topology"
-	assert_line -n 1 "$f:12:18: note: dom0 serves every vif without 'backend': drop it"
+	assert_line -n 0 "$f:12:18: error: backend '0' of vif 0 of domain 'web' is not a domain of the topology"
+	assert_line -n 1 "$f:12:18: note: dom0 is 'Domain-0', the default: write that, or drop 'backend'"
 	assert_line -n 2 "$f:13:18: error: backend of vif 1 of domain 'web' is its own domain 'web': a driver domain serves other domains' vifs"
 	assert_line -n 3 "$f:14:18: error: backend 'netdom' of vif 2 of domain 'web' runs on host 'xen2', not on host 'xen1' with domain 'web'"
+	# Domain-0, xl's name for dom0, is what no backend means
 	assert_equal "${#lines[@]}" 4
 }
 
