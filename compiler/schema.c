@@ -485,6 +485,10 @@ static void read_vif_ip(struct schema *s, const struct ast_entry *e, void *obj)
 		v->has_ip = first->cidr.addr.family == 4;
 		return;
 	}
+	if (e->value->kind != AST_SCALAR) {
+		type_error(s, e, "an address or a list of addresses");
+		return;
+	}
 	if (!read_string(s, e, &v->ip_s))
 		return;
 	if (!cidr_parse(v->ip_s.s, v->ip_s.len, &cidr)) {
