@@ -20,9 +20,7 @@ static void check_duplicate_interface(struct compilation *c);
 static void check_vifname_length(struct compilation *c);
 static void check_duplicate_id(struct compilation *c);
 static void check_macs(struct compilation *c);
-static void check_undefined_domain(struct compilation *c);
-static void check_vif_more(struct compilation *c);
-static void check_route_ip(struct compilation *c);
+static void check_vif_keys(struct compilation *c);
 static void check_ips(struct compilation *c);
 static void check_dhcp_range(struct compilation *c);
 static void check_subnet_overlap(struct compilation *c);
@@ -51,7 +49,7 @@ static void check_unused_network(struct compilation *c);
 #define RUN_UNDEFINED_HOST check_undefined_host
 #define RUN_UNDEFINED_NETWORK check_undefined_network
 #define RUN_UNDEFINED_INTERFACE check_interfaces
-#define RUN_UNDEFINED_DOMAIN check_undefined_domain
+#define RUN_UNDEFINED_DOMAIN RUN_NONE          /* check_vif_keys */
 #define RUN_INFERRED_INTERFACE RUN_NONE        /* check_interfaces */
 #define RUN_ENSLAVED_INTERFACE RUN_NONE        /* check_interfaces */
 #define RUN_SHARED_UPLINK check_shared_uplink
@@ -62,11 +60,11 @@ static void check_unused_network(struct compilation *c);
 #define RUN_MAC_COLLISION RUN_NONE             /* lower.c, while deriving */
 #define RUN_NAME_COLLISION RUN_NONE            /* lower.c, while deriving */
 #define RUN_RANDOM_MAC RUN_NONE                /* check_macs */
-#define RUN_PV_IOEMU check_vif_more
-#define RUN_IGNORED_MODEL RUN_NONE             /* check_vif_more */
-#define RUN_VIF_SCRIPT RUN_NONE                /* check_vif_more */
-#define RUN_VIF_MTU RUN_NONE                   /* check_vif_more */
-#define RUN_ROUTE_IP check_route_ip
+#define RUN_PV_IOEMU RUN_NONE                  /* check_vif_keys */
+#define RUN_IGNORED_MODEL RUN_NONE             /* check_vif_keys */
+#define RUN_VIF_SCRIPT RUN_NONE                /* check_vif_keys */
+#define RUN_VIF_MTU RUN_NONE                   /* check_vif_keys */
+#define RUN_ROUTE_IP check_vif_keys
 #define RUN_IP_SUBNET check_ips
 #define RUN_IP_IS_GATEWAY RUN_NONE             /* check_ips */
 #define RUN_DUPLICATE_IP RUN_NONE              /* check_ips */
@@ -309,34 +307,30 @@ static void ip6_error(struct compilation *c, const struct ir_vif *v, const struc
 			    "ip '%s' of %s is IPv6; a vif's ip is an IPv4 address", ip, vif_label(c, v));
 }
 
-static void check_route_ip(struct compilation *c)
+static void check_route_ip(struct compilation *c, const struct ir_vif *v)
 {
-	const struct ir_vif *v;
+	const struct ir_vif_more *m = v->more;
 	const struct ir_vif_ip *it;
+	bool route = v->net && v->net->mode == MODE_ROUTE;
 
-	IR_FOREACH_VIF(v, &c->ir->vifs) {
-		const struct ir_vif_more *m = v->more;
-		bool route = v->net && v->net->mode == MODE_ROUTE;
-
-		if (route && !v->ip_s.s && !m->ip_list)
-			diag_report(D(c), CHECK_ROUTE_IP, &v->pos,
-				    "%s is on route network '%s' and needs 'ip' "
-				    "(vif-route routes that address to it)",
-				    vif_label(c, v), v->net->name.s);
-		if (m->ip_list && v->net && !route) {
-			diag_report(D(c), CHECK_ROUTE_IP, &m->ips_pos,
-				    "'ip' of %s is a list, but %s network '%s' takes one address: "
-				    "only a route vif takes a list (vif-route routes each item)",
-				    vif_label(c, v), net_mode_name(v->net->mode), v->net->name.s);
-			continue;
-		}
-		if (m->ip_list) {
-			IR_FOREACH(const struct ir_vif_ip *, it, &m->ips)
-				if (it->cidr.addr.family == 6)
-					ip6_error(c, v, &it->s);
-		} else if (v->ip_s.s && !v->has_ip && v->ip.family == 6) {
-			ip6_error(c, v, &v->ip_s);
-		}
+	if (route && !v->ip_s.s && !m->ip_list)
+		diag_report(D(c), CHECK_ROUTE_IP, &v->pos,
+			    "%s is on route network '%s' and needs 'ip' "
+			    "(vif-route routes that address to it)",
+			    vif_label(c, v), v->net->name.s);
+	if (m->ip_list && v->net && !route) {
+		diag_report(D(c), CHECK_ROUTE_IP, &m->ips_pos,
+			    "'ip' of %s is a list, but %s network '%s' takes one address: "
+			    "only a route vif takes a list (vif-route routes each item)",
+			    vif_label(c, v), net_mode_name(v->net->mode), v->net->name.s);
+		return;
+	}
+	if (m->ip_list) {
+		IR_FOREACH(const struct ir_vif_ip *, it, &m->ips)
+			if (it->cidr.addr.family == 6)
+				ip6_error(c, v, &it->s);
+	} else if (v->ip_s.s && !v->has_ip && v->ip.family == 6) {
+		ip6_error(c, v, &v->ip_s);
 	}
 }
 
@@ -376,81 +370,89 @@ static void check_vif_script(struct compilation *c, const struct ir_vif *v)
 			    n->name.s, why);
 }
 
-static void check_vif_more(struct compilation *c)
+static void check_vif_more(struct compilation *c, const struct ir_vif *v)
 {
-	const struct ir_vif *v;
+	const struct ir_vif_more *m = v->more;
+	const struct ir_network *n = v->net;
+	bool hvm = v->domain->type == DOM_HVM, ioemu = str_is(&m->type, "ioemu");
 
-	IR_FOREACH_VIF(v, &c->ir->vifs) {
-		const struct ir_vif_more *m = v->more;
-		const struct ir_network *n = v->net;
-		bool hvm, ioemu;
-
-		if (m == &ir_vif_none)          /* nearly every vif: its domain is not read */
-			continue;
-		hvm = v->domain->type == DOM_HVM;
-		ioemu = str_is(&m->type, "ioemu");
-		if (ioemu && !hvm)
-			diag_report(D(c), CHECK_PV_IOEMU, &m->type.pos,
-				    "%s has type ioemu, but %s domain '%s' has no emulated NIC: "
-				    "libxl refuses to create it", vif_label(c, v),
-				    dom_type_name(v->domain->type), v->domain->name.s);
-		if (m->model.s && !hvm)
-			diag_report(D(c), CHECK_IGNORED_MODEL, &m->model.pos,
-				    "model of %s is ignored: %s domain '%s' has no emulated NIC",
-				    vif_label(c, v), dom_type_name(v->domain->type), v->domain->name.s);
-		else if (m->model.s && m->type.s && !ioemu)
-			diag_report(D(c), CHECK_IGNORED_MODEL, &m->model.pos,
-				    "model of %s is ignored: with type vif the guest has no emulated NIC",
-				    vif_label(c, v));
-		if (m->script.s && n)
-			check_vif_script(c, v);
-		if (m->mtu.set && n && n->mtu.set && m->mtu.v > n->mtu.v) {
-			diag_report(D(c), CHECK_VIF_MTU, &m->mtu.pos,
-				    "mtu %lld of %s is above the mtu %lld of network '%s': the bridge "
-				    "drops the guest's larger frames", m->mtu.v, vif_label(c, v), n->mtu.v,
-				    n->name.s);
-			diag_note(D(c), &n->mtu.pos, "network '%s' sets its mtu here", n->name.s);
-		}
+	if (ioemu && !hvm)
+		diag_report(D(c), CHECK_PV_IOEMU, &m->type.pos,
+			    "%s has type ioemu, but %s domain '%s' has no emulated NIC: "
+			    "libxl refuses to create it", vif_label(c, v),
+			    dom_type_name(v->domain->type), v->domain->name.s);
+	if (m->model.s && !hvm)
+		diag_report(D(c), CHECK_IGNORED_MODEL, &m->model.pos,
+			    "model of %s is ignored: %s domain '%s' has no emulated NIC",
+			    vif_label(c, v), dom_type_name(v->domain->type), v->domain->name.s);
+	else if (m->model.s && m->type.s && !ioemu)
+		diag_report(D(c), CHECK_IGNORED_MODEL, &m->model.pos,
+			    "model of %s is ignored: with type vif the guest has no emulated NIC",
+			    vif_label(c, v));
+	if (m->script.s && n)
+		check_vif_script(c, v);
+	if (m->mtu.set && n && n->mtu.set && m->mtu.v > n->mtu.v) {
+		diag_report(D(c), CHECK_VIF_MTU, &m->mtu.pos,
+			    "mtu %lld of %s is above the mtu %lld of network '%s': the bridge "
+			    "drops the guest's larger frames", m->mtu.v, vif_label(c, v), n->mtu.v,
+			    n->name.s);
+		diag_note(D(c), &n->mtu.pos, "network '%s' sets its mtu here", n->name.s);
 	}
 }
 
 /* A vif's backend: dom0 (Domain-0), or a driver domain of the topology on
  * the vif's host (a domain id would depend on the order domains start). */
-static void check_undefined_domain(struct compilation *c)
+static void check_backend(struct compilation *c, const struct ir_vif *v, const char *const **doms)
 {
 	const struct ir_topology *t = c->ir;
+	const struct ir_str *b = &v->more->backend;
+	const struct ir_domain *d;
+
+	/* dom0 by the name xl gives it: what no backend means. */
+	if (!b->s || str_is(b, "Domain-0"))
+		return;
+	d = strmap_get(&t->dom_by_name, b->s, b->len);
+	if (!d) {
+		diag_report(D(c), CHECK_UNDEFINED_DOMAIN, &b->pos,
+			    "backend '%s' of %s is not a domain of the topology", b->s,
+			    vif_label(c, v));
+		if (str_is(b, "0")) {
+			diag_note(D(c), &b->pos, "dom0 is 'Domain-0', the default: write that, or drop 'backend'");
+		} else if (diag_suggesting(D(c))) {
+			if (!*doms)
+				*doms = names_of(c, &t->domains);
+			suggest(c, &b->pos, b, *doms);
+		}
+	} else if (d == v->domain) {
+		diag_report(D(c), CHECK_UNDEFINED_DOMAIN, &b->pos,
+			    "backend of %s is its own domain '%s': a driver domain serves "
+			    "other domains' vifs", vif_label(c, v), d->name.s);
+	} else if (d->host && v->domain->host && d->host != v->domain->host) {
+		diag_report(D(c), CHECK_UNDEFINED_DOMAIN, &b->pos,
+			    "backend '%s' of %s runs on host '%s', not on host '%s' with "
+			    "domain '%s'", d->name.s, vif_label(c, v), d->host->name.s,
+			    v->domain->host->name.s, v->domain->name.s);
+	}
+}
+
+/*
+ * One pass over every vif for the checks of its own keys: route-ip, and
+ * for the few vifs with any of the rarer keys (the rest share
+ * ir_vif_none, and their domain is not read) pv-ioemu, ignored-model,
+ * vif-script, vif-mtu and undefined-domain.
+ */
+static void check_vif_keys(struct compilation *c)
+{
 	const struct ir_vif *v;
 	const char *const *doms = NULL;
 
-	IR_FOREACH_VIF(v, &t->vifs) {
-		const struct ir_str *b = &v->more->backend;
-		const struct ir_domain *d;
-
-		/* dom0 by the name xl gives it: what no backend means. */
-		if (!b->s || str_is(b, "Domain-0"))
+	IR_FOREACH_VIF(v, &c->ir->vifs) {
+		if (v->ip_s.s || v->more->ip_list || (v->net && v->net->mode == MODE_ROUTE))
+			check_route_ip(c, v);
+		if (v->more == &ir_vif_none)
 			continue;
-		d = strmap_get(&t->dom_by_name, b->s, b->len);
-		if (!d) {
-			diag_report(D(c), CHECK_UNDEFINED_DOMAIN, &b->pos,
-				    "backend '%s' of %s is not a domain of the topology", b->s,
-				    vif_label(c, v));
-			if (str_is(b, "0")) {
-				diag_note(D(c), &b->pos, "dom0 is 'Domain-0', the default: write that, or drop 'backend'");
-			} else if (diag_suggesting(D(c))) {
-				if (!doms)
-					doms = names_of(c, &t->domains);
-				suggest(c, &b->pos, b, doms);
-			}
-		} else if (d == v->domain) {
-			diag_report(D(c), CHECK_UNDEFINED_DOMAIN, &b->pos,
-				    "backend of %s is its own domain '%s': a driver domain serves "
-				    "other domains' vifs", vif_label(c, v), d->name.s);
-		} else if (d->host && v->domain->host && d->host != v->domain->host) {
-			diag_report(D(c), CHECK_UNDEFINED_DOMAIN, &b->pos,
-				    "backend '%s' of %s runs on host '%s', not on host '%s' with "
-				    "domain '%s'", d->name.s, vif_label(c, v), d->host->name.s,
-				    v->domain->host->name.s, v->domain->name.s);
-		}
+		check_vif_more(c, v);
+		check_backend(c, v, &doms);
 	}
 }
 
