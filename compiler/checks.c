@@ -293,7 +293,7 @@ static void check_mode_keys(struct compilation *c)
 	}
 }
 
-/* An ip of @v that is IPv6 (@text as written, at @pos). */
+/* An ip of @v that is IPv6: @text, as written and where. */
 static void ip6_error(struct compilation *c, const struct ir_vif *v, const struct ir_str *text)
 {
 	const char *ip = diag_quote(A(c), text->s, text->len);

@@ -462,6 +462,7 @@ static void read_vif_ip(struct schema *s, const struct ast_entry *e, void *obj)
 
 	if (e->value->kind == AST_LIST) {
 		struct ir_vif_more *m = vif_more(s, v);
+		const struct ir_vif_ip *first;
 
 		m->ip_list = true;
 		m->ips_pos = e->value->pos;
@@ -476,7 +477,7 @@ static void read_vif_ip(struct schema *s, const struct ast_entry *e, void *obj)
 			read_vif_ip_item(s, it, e->spelling, ip);
 			vec_push(s->a, &m->ips, ip);
 		}
-		const struct ir_vif_ip *first = m->ips.items[0];
+		first = m->ips.items[0];
 		if (!first->s.s)
 			return;
 		v->ip_s = first->s;
