@@ -1075,12 +1075,21 @@ static void check_dhcp_range(struct compilation *c)
 
 /* ---- subnets on one host ---- */
 
+/* @routed_on: the route network of a prefix routed to a vif, else NULL. */
 struct block {
 	struct ip_addr start, end;
 	int prefix;
 	const char *what;
 	const struct srcpos *pos;
+	const struct ir_network *routed_on;
 };
+
+/* The same prefix routed twice on one route network: duplicate-ip's. */
+static bool same_route(const struct block *a, const struct block *b)
+{
+	return a->routed_on && a->routed_on == b->routed_on && a->prefix == b->prefix &&
+	       ip_equal(&a->start, &b->start);
+}
 
 static int block_cmp(const void *pa, const void *pb)
 {
@@ -1092,14 +1101,61 @@ static int block_cmp(const void *pa, const void *pb)
 	return a->prefix - b->prefix;       /* the larger block first */
 }
 
+/*
+ * The prefixes route vifs have routed to them (the items of an ip list
+ * after the first that are not host addresses), as blocks of their host:
+ * a route to one sits in dom0's table beside its networks' and NICs', and
+ * an overlap makes one of them lose its traffic.  @per_host: a vec of
+ * struct block * per host index.  One pass over the route networks' vifs.
+ */
+static void route_prefix_blocks(struct compilation *c, struct vec *per_host)
+{
+	const struct ir_network *n;
+	const struct ir_vif *v;
+	const struct ir_vif_ip *it;
+
+	IR_FOREACH(const struct ir_network *, n, &c->ir->networks) {
+		if (n->mode != MODE_ROUTE)
+			continue;
+		IR_FOREACH_VIF(v, &n->vifs) {
+			if (!v->more->ip_list || !v->domain->host)
+				continue;
+			IR_FOREACH(const struct ir_vif_ip *, it, &v->more->ips) {
+				const struct ip_cidr *ip = &it->cidr;
+				struct ip_addr net;
+				struct block *b;
+
+				if (!it_i || ip->addr.family != 4 || ip->prefix < 0 || ip->prefix == 32)
+					continue;
+				net = ip_network(&ip->addr, ip->prefix);
+				if (!ip_equal(&net, &ip->addr))
+					continue;       /* ip-subnet's */
+				b = arena_new(A(c), struct block);
+				b->start = net;
+				b->end = ip_last(&net, ip->prefix);
+				b->prefix = ip->prefix;
+				b->what = arena_printf(A(c), "the route to %s", vif_label(c, v));
+				b->pos = &it->s.pos;
+				b->routed_on = n;
+				vec_push(A(c), &per_host[v->domain->host->index], b);
+			}
+		}
+	}
+}
+
 static void check_subnet_overlap(struct compilation *c)
 {
 	const struct ir_host *h;
 	const struct ir_network *n;
 	const struct ir_nic *nic;
+	const struct block *rb;
+	size_t nhosts = c->ir->hosts.len;
+	struct vec *routed = xcalloc(nhosts ? nhosts : 1, sizeof(*routed));
 
+	route_prefix_blocks(c, routed);
 	IR_FOREACH(const struct ir_host *, h, &c->ir->hosts) {
-		size_t cap = h->networks.len + h->nics.len, k = 0;
+		const struct vec *extra = &routed[h->index];
+		size_t cap = h->networks.len + h->nics.len + extra->len, k = 0;
 		struct block *b = xcalloc(cap ? cap : 1, sizeof(*b));
 		const struct block *cur = NULL;
 
@@ -1109,7 +1165,7 @@ static void check_subnet_overlap(struct compilation *c)
 			b[k] = (struct block){ n->subnet, ip_last(&n->subnet, n->subnet_prefix),
 					       n->subnet_prefix,
 					       arena_printf(A(c), "network '%s'", n->name.s),
-					       gateway_pos(c->ir, n) };
+					       gateway_pos(c->ir, n), NULL };
 			k++;
 		}
 		IR_FOREACH(const struct ir_nic *, nic, &h->nics) {
@@ -1122,10 +1178,12 @@ static void check_subnet_overlap(struct compilation *c)
 			b[k].pos = &nic->address.pos;
 			k++;
 		}
+		IR_FOREACH(const struct block *, rb, extra)
+			b[k++] = *rb;
 		qsort(b, k, sizeof(*b), block_cmp);
 		for (size_t i = 0; i < k; i++) {
 			if (cur && cur->start.family == b[i].start.family &&
-			    ip_cmp(&b[i].start, &cur->end) <= 0) {
+			    ip_cmp(&b[i].start, &cur->end) <= 0 && !same_route(cur, &b[i])) {
 				/* Report at whichever of the two comes later in the file. */
 				const struct block *late = &b[i], *early = cur;
 
@@ -1147,6 +1205,7 @@ static void check_subnet_overlap(struct compilation *c)
 		}
 		free(b);
 	}
+	free(routed);
 }
 
 static void check_vxlan(struct compilation *c)

@@ -394,6 +394,35 @@ EOF2
 	check_error subnet-overlap.yaml "tests/bad/subnet-overlap.yaml:8:14: error: subnet 10.0.2.0/24 of network 'lab1' overlaps subnet 10.0.0.0/16 of network 'lab0'"
 }
 
+@test "subnet-overlap: prefixes routed to route vifs sit in the host's table too" {
+	cd "$TOP"
+	f=$(topo overlap.yaml <<'EOF2'
+version: 1
+hosts:
+  xen1:
+    nics: { eth0: 203.0.113.10/24, eth1: 198.51.100.10/24 }
+networks:
+  routed: { mode: route, gatewaydev: eth0 }
+  hostonly: { mode: isolated, address: 10.0.1.1/24 }
+domains:
+  www:
+    vifs:
+      - { network: routed, ip: [203.0.113.21, 10.0.1.128/25, 192.0.2.0/26] }
+  smtp:
+    vifs:
+      - { network: routed, ip: [203.0.113.22, 192.0.2.32/27, 203.0.113.64/26, 192.0.2.200] }
+EOF2
+)
+	run --separate-stderr "$NETC" --check "$f"
+	assert_equal "$status" 1
+	run grep -E ': (error|note): ' <<<"$stderr"
+	assert_line -n 0 "$f:11:47: error: subnet 10.0.1.128/25 of the route to vif 0 of domain 'www' overlaps subnet 10.0.1.0/24 of network 'hostonly' on host 'xen1'"
+	assert_line -n 2 "$f:14:47: error: subnet 192.0.2.32/27 of the route to vif 0 of domain 'smtp' overlaps subnet 192.0.2.0/26 of the route to vif 0 of domain 'www' on host 'xen1'"
+	assert_line -n 4 "$f:14:62: error: subnet 203.0.113.64/26 of the route to vif 0 of domain 'smtp' overlaps subnet 203.0.113.0/24 of NIC 'eth0' on host 'xen1'"
+	# a routed host address is no subnet: the guests' own are on eth0's LAN
+	assert_equal "${#lines[@]}" 6
+}
+
 @test "vxlan" {
 	check_error vxlan.yaml "tests/bad/vxlan.yaml:5:3: error: host 'xen2' carries VXLAN network 'overlay' but has no 'address' for the tunnel"
 }
