@@ -933,11 +933,18 @@ static void check_route_item(struct compilation *c, const struct ir_network *n,
 
 	if (ip->addr.family != 4)
 		return;         /* check_route_ip's */
-	if (first && !host) {
+	if (first && !host && v->more->ip_list) {
 		diag_report(D(c), CHECK_IP_SUBNET, &text->pos,
 			    "the first ip of routed %s is the prefix %s; the first is the guest's "
 			    "own address (without a prefix, or /32), prefixes follow it",
 			    vif_label(c, v), subnet_text(c, &ip->addr, ip->prefix));
+		return;
+	}
+	if (first && !host) {
+		diag_report(D(c), CHECK_IP_SUBNET, &text->pos,
+			    "ip %s of routed %s has a prefix; it is the guest's own address "
+			    "(without a prefix, or /32), and prefixes routed to the guest follow "
+			    "it in a list", subnet_text(c, &ip->addr, ip->prefix), vif_label(c, v));
 		return;
 	}
 	if (!host) {

@@ -378,6 +378,25 @@ EOF2
 	check_error ip-subnet-route.yaml "tests/bad/ip-subnet-route.yaml:13:28: error: ip 198.51.100.7/28 of routed vif 0 of domain 'www' is not a prefix: \`ip route add\` in vif-route refuses host bits; write 198.51.100.0/28"
 }
 
+@test "ip-subnet: a route vif's one ip with a prefix" {
+	cd "$TOP"
+	f=$(topo routeprefix.yaml <<'EOF2'
+version: 1
+hosts: { xen1: { nics: { eth0: 203.0.113.10/24 } } }
+networks: { routed: { mode: route, gatewaydev: eth0 } }
+domains:
+  www:
+    vifs:
+      - ip: 203.0.113.21/24
+      - ip: 203.0.113.22/32
+EOF2
+)
+	run --separate-stderr "$NETC" --check "$f"
+	assert_equal "$status" 1
+	assert_equal "${stderr_lines[0]}" "$f:7:13: error: ip 203.0.113.21/24 of routed vif 0 of domain 'www' has a prefix; it is the guest's own address (without a prefix, or /32), and prefixes routed to the guest follow it in a list"
+	assert_equal "$(grep -c 'error:' <<<"$stderr")" 1
+}
+
 @test "ip-is-gateway" {
 	check_error ip-is-gateway.yaml "tests/bad/ip-is-gateway.yaml:9:13: error: ip 10.0.1.1 of vif 0 of domain 'app' is dom0's own address on network 'hostonly'"
 }
