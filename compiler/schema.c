@@ -575,10 +575,10 @@ static const char *interval_text(struct schema *s, uint64_t usecs)
 }
 
 /*
- * netback sends nothing while a vif's credit is short of a frame, and the
- * credit is what xl makes of the rate per interval: below one 1500-byte
- * frame (1b/s is 0 bytes) the guest hardly sends or not at all.  xl's
- * parser takes it, so this is netc's check.
+ * netback gives a vif the bytes per interval xl makes of its rate as
+ * credit, and holds a frame until the credit covers it: at 0 bytes (1b/s)
+ * no frame ever leaves, below one 1500-byte frame each waits for several
+ * intervals' credit.  xl's parser takes both, so this is netc's check.
  */
 enum { RATE_FRAME = 1500 };
 
