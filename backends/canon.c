@@ -78,7 +78,16 @@ static struct ast_node *canon_vif(struct canon *c, const struct ir_vif *v)
 
 	put_str(c, m, "network", &v->network);
 	put_str(c, m, "mac", &v->mac_s);
-	put_str(c, m, "ip", &v->ip_s);
+	if (v->more->ip_list) {
+		struct ast_node *l = ast_list(c->a, NULL);
+		const struct ir_vif_ip *it;
+
+		IR_FOREACH(const struct ir_vif_ip *, it, &v->more->ips)
+			ast_list_add(l, str_node(c, it->s.s, it->s.len));
+		put(c, m, "ip", l);
+	} else {
+		put_str(c, m, "ip", &v->ip_s);
+	}
 	put_str(c, m, "name", &v->name);
 	put_str(c, m, "rate", &v->more->rate);
 	put_int(c, m, "mtu", &v->more->mtu);

@@ -259,6 +259,10 @@ static const char *const name_sources[] = { "derived", "explicit" };
 
 static void json_vif(struct json *j, const struct ir_vif *v)
 {
+	const struct ir_vif_ip *it;
+	const char *script;
+	size_t script_len = 0;
+	long long mtu;
 	char buf[64];
 
 	json_sep(j);
@@ -273,11 +277,36 @@ static void json_vif(struct json *j, const struct ir_vif *v)
 	kv_str(j, "name", v->backend_name);
 	kv_str(j, "name-source", name_sources[v->name_source]);
 	kv_str(j, "ip", v->has_ip ? cidr_format(&(struct ip_cidr){ v->ip, v->ip_prefix }, buf) : NULL);
+	/* What vif-route routes to the guest: its ip, and the rest of a list. */
+	json_key(j, "routes");
+	if (v->net && v->net->mode == MODE_ROUTE && v->has_ip) {
+		json_open(j, '[');
+		if (v->more->ip_list) {
+			IR_FOREACH(const struct ir_vif_ip *, it, &v->more->ips)
+				item_str(j, cidr_format(&(struct ip_cidr){ it->cidr.addr,
+					it->cidr.prefix < 0 ? 32 : it->cidr.prefix }, buf));
+		} else {
+			item_str(j, cidr_format(&(struct ip_cidr){ v->ip, 32 }, buf));
+		}
+		json_close(j, ']');
+	} else {
+		strbuf_adds(j->sb, "null");
+	}
 	kv_irstr(j, "rate", &v->more->rate);
-	kv_int(j, "mtu", &v->more->mtu);
+	mtu = ir_vif_mtu(v);
+	json_key(j, "mtu");
+	if (mtu)
+		strbuf_add_ll(j->sb, mtu);
+	else
+		strbuf_adds(j->sb, "null");
 	kv_irstr(j, "model", &v->more->model);
 	kv_irstr(j, "type", &v->more->type);
-	kv_irstr(j, "script", &v->more->script);
+	script = ir_vif_script(v, &script_len);
+	json_key(j, "script");
+	if (script)
+		json_string(j->sb, script, script_len);
+	else
+		strbuf_adds(j->sb, "null");
 	kv_irstr(j, "backend", &v->more->backend);
 	json_close(j, '}');
 }

@@ -1268,6 +1268,19 @@ static void add_vif(struct lab *l, struct strbuf *sb, const struct ir_vif *v,
 		strbuf_add_ll(sb, x->prefix);
 	else
 		strbuf_addc(sb, '-');
+	/* vif-route routes every item of the list: the first is the guest's
+	 * own (IP above), the others follow, only where there are any. */
+	if (n->mode == MODE_ROUTE && v->more->ips.len > 1) {
+		const struct ir_vif_ip *it;
+
+		IR_FOREACH(const struct ir_vif_ip *, it, &v->more->ips) {
+			if (!it_i)
+				continue;
+			strbuf_addc(sb, it_i == 1 ? ' ' : ',');
+			strbuf_adds(sb, cidr_format(&(struct ip_cidr){ it->cidr.addr,
+				it->cidr.prefix < 0 ? 32 : it->cidr.prefix }, addr));
+		}
+	}
 	strbuf_addc(sb, '\n');
 	records_done(l, sb);
 }
@@ -1341,7 +1354,8 @@ static void add_records(struct lab *l, struct strbuf *sb)
 		"#   nic HOST NIC LAN PORT ADDRESS GATEWAY         a NIC: veth to port PORT\n"
 		"#   lanroute N SUBNET VIA                        the LAN's way to a subnet\n"
 		"#   host HOST I                                  its host script: number I\n"
-		"#   vif DOMAIN DEVID HOST BACKEND MODE ATTACH MAC MTU IP GATEWAY DEFAULT DHCP\n"
+		"#   vif DOMAIN DEVID HOST BACKEND MODE ATTACH MAC MTU IP GATEWAY DEFAULT DHCP [ROUTES]\n"
+		"#     ROUTES: the rest of a route vif's ip list, comma-separated\n"
 		"#   row ping|lease|skip ...                      a row of check's table\n"
 		"# ---------------------------------------------------------------------------\n"
 		"lab_topology() {\n"

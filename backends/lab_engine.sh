@@ -272,6 +272,10 @@ lab_vif_up() {
 		echo 1 | ip netns exec "$v_d0" tee "/proc/sys/net/ipv4/conf/$v_be/proxy_arp" \
 			"/proc/sys/net/ipv4/conf/$v_be/forwarding" >/dev/null || return 1
 		ip -n "$v_d0" route replace "${v_ip%/*}" dev "$v_be" src "$v_main" metric 2 || return 1
+		# The rest of the vif's ip list: vif-route routes each item alike.
+		for v_r in $(printf '%s\n' "${v_routes:-}" | tr , ' '); do
+			ip -n "$v_d0" route replace "$v_r" dev "$v_be" src "$v_main" metric 2 || return 1
+		done
 		;;
 	esac
 	ip -n "$v_gu" link set dev "$v_eth" up || return 1
@@ -368,11 +372,11 @@ lab_up() {
 			exit 1
 		fi
 	done <"$LAB_W/r.host"
-	while read -r _ v_dom v_devid v_host v_be v_mode v_attach v_mac v_mtu v_ip v_gw v_def v_dhcp; do
+	while read -r _ v_dom v_devid v_host v_be v_mode v_attach v_mac v_mtu v_ip v_gw v_def v_dhcp v_routes; do
 		lab_do "vif $v_be of $v_dom (eth$v_devid), on dom0 $v_host" lab_vif_up
 	done <"$LAB_W/r.vif"
 	lab_wait_stp
-	while read -r _ v_dom v_devid v_host v_be v_mode v_attach v_mac v_mtu v_ip v_gw v_def v_dhcp; do
+	while read -r _ v_dom v_devid v_host v_be v_mode v_attach v_mac v_mtu v_ip v_gw v_def v_dhcp v_routes; do
 		[ "$v_dhcp" = - ] || lab_do "DHCP for eth$v_devid of $v_dom" lab_vif_dhcp
 	done <"$LAB_W/r.vif"
 	echo "$LAB_PROG: lab $LAB_TAG is up:"
@@ -546,6 +550,11 @@ $1 == "vif" {
 			if (FW[d0, be] != 1) diff(w ": forwarding is " FW[d0, be] ", want 1")
 			g = ip; sub(/\/.*/, "", g)
 			if (!((d0 SUBSEP g SUBSEP be) in RT)) diff(w ": no route to " g " (vif-route)")
+			nr = split($14, R, ",")
+			for (i = 1; i <= nr; i++) {
+				g = R[i]; sub(/\/32$/, "", g)
+				if (!((d0 SUBSEP g SUBSEP be) in RT)) diff(w ": no route to " g " (vif-route)")
+			}
 		}
 	}
 	if (!(gu in have)) next

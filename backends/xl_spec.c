@@ -78,29 +78,56 @@ static void spec_irstr(struct spec *sp, const char *key, const struct ir_str *s)
 	strbuf_add(sp->sb, s->s, s->len);
 }
 
+/* A route vif's ip list, as vif-route loops over it: space-separated, each
+ * address alone (a host route), each prefix as ADDR/LEN. */
+static void spec_ip_list(struct spec *sp, const struct ir_vif *v)
+{
+	const struct ir_vif_ip *it;
+	char buf[64];
+
+	spec_key(sp, "ip");
+	IR_FOREACH(const struct ir_vif_ip *, it, &v->more->ips) {
+		if (it_i)
+			strbuf_addc(sp->sb, ' ');
+		if (it->cidr.prefix < 0 || it->cidr.prefix == 32)
+			strbuf_adds(sp->sb, ip_format(&it->cidr.addr, buf));
+		else
+			strbuf_adds(sp->sb, cidr_format(&it->cidr, buf));
+	}
+}
+
 /*
- * Key order: identity first (mac), then where the vif attaches (bridge, or
- * the route mode's script, ip and gatewaydev together), the backend name,
- * then the pass-through keys.
+ * Key order: identity first (mac), then where the vif attaches (bridge, the
+ * script, and the route mode's ip and gatewaydev), the backend name, then
+ * the pass-through keys.  Whatever xl.conf could default (vif.default.script,
+ * vif.default.bridge) is written, so that no host's xl.conf re-routes a vif;
+ * so is mtu= on a network with an mtu: libxl then writes the frontend's
+ * (its own default is 1500, whatever the bridge's).
  */
 void xl_vif_spec(struct strbuf *sb, const struct ir_vif *v)
 {
 	struct spec sp = { sb, true };
 	bool route = v->net && v->net->mode == MODE_ROUTE;
+	const char *script;
+	size_t script_len = 0;
+	long long mtu = ir_vif_mtu(v);
 	char buf[64];
 
 	if (v->mac_source != MAC_RANDOM)
 		spec_str(&sp, "mac", mac_format(v->mac, buf));
 	spec_str(&sp, "bridge", v->bridge);
-	/* An explicit script wins over vif-route: a site's wrapper around it
-	 * still gets ip= and gatewaydev= (docs/xl.md). */
-	if (v->more->script.s)
-		spec_irstr(&sp, "script", &v->more->script);
-	else if (route)
-		spec_str(&sp, "script", "vif-route");
-	/* The address alone: the hotplug scripts take ip= as one address
-	 * (vif-route routes exactly it; the anti-spoofing rules match it). */
-	if (v->has_ip)
+	/* An explicit script wins over the default: a site's wrapper around
+	 * vif-route still gets ip= and gatewaydev= (docs/xl.md). */
+	script = ir_vif_script(v, &script_len);
+	if (script) {
+		spec_key(&sp, "script");
+		strbuf_add(sb, script, script_len);
+	}
+	/* The address alone: the hotplug scripts take ip= as addresses
+	 * (vif-route routes exactly them; the anti-spoofing rules match them). */
+	if (route && v->more->ip_list)
+		spec_ip_list(&sp, v);
+	else if (v->has_ip)
 		spec_str(&sp, "ip", ip_format(&v->ip, buf));
 	if (route)
 		spec_irstr(&sp, "gatewaydev", &v->net->gatewaydev.name);
@@ -108,9 +135,9 @@ void xl_vif_spec(struct strbuf *sb, const struct ir_vif *v)
 	spec_irstr(&sp, "type", &v->more->type);
 	spec_irstr(&sp, "model", &v->more->model);
 	spec_irstr(&sp, "rate", &v->more->rate);
-	if (v->more->mtu.set) {
+	if (mtu) {
 		spec_key(&sp, "mtu");
-		strbuf_addf(sb, "%lld", v->more->mtu.v);
+		strbuf_addf(sb, "%lld", mtu);
 	}
 	spec_irstr(&sp, "backend", &v->more->backend);
 }

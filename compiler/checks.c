@@ -19,7 +19,7 @@ static void check_shared_uplink(struct compilation *c);
 static void check_duplicate_interface(struct compilation *c);
 static void check_vifname_length(struct compilation *c);
 static void check_macs(struct compilation *c);
-static void check_route_ip(struct compilation *c);
+static void check_vif_keys(struct compilation *c);
 static void check_ips(struct compilation *c);
 static void check_dhcp_range(struct compilation *c);
 static void check_subnet_overlap(struct compilation *c);
@@ -42,11 +42,14 @@ static void check_unused_network(struct compilation *c);
 #define RUN_NAME RUN_NONE
 #define RUN_VALUE RUN_NONE
 #define RUN_MAC RUN_NONE
+#define RUN_NETBACK_MAC RUN_NONE               /* schema.c */
+#define RUN_RATE_INTERVAL RUN_NONE             /* schema.c */
 #define RUN_ADDRESS RUN_NONE
 #define RUN_MODE_KEY check_mode_keys
 #define RUN_UNDEFINED_HOST check_undefined_host
 #define RUN_UNDEFINED_NETWORK check_undefined_network
 #define RUN_UNDEFINED_INTERFACE check_interfaces
+#define RUN_UNDEFINED_DOMAIN RUN_NONE          /* check_vif_keys */
 #define RUN_INFERRED_INTERFACE RUN_NONE        /* check_interfaces */
 #define RUN_ENSLAVED_INTERFACE RUN_NONE        /* check_interfaces */
 #define RUN_SHARED_UPLINK check_shared_uplink
@@ -58,7 +61,11 @@ static void check_unused_network(struct compilation *c);
 #define RUN_MAC_COLLISION RUN_NONE             /* lower.c, while deriving */
 #define RUN_NAME_COLLISION RUN_NONE            /* lower.c, while deriving */
 #define RUN_RANDOM_MAC RUN_NONE                /* check_macs */
-#define RUN_ROUTE_IP check_route_ip
+#define RUN_PV_IOEMU RUN_NONE                  /* check_vif_keys */
+#define RUN_IGNORED_MODEL RUN_NONE             /* check_vif_keys */
+#define RUN_VIF_SCRIPT RUN_NONE                /* check_vif_keys */
+#define RUN_VIF_MTU RUN_NONE                   /* check_vif_keys */
+#define RUN_ROUTE_IP check_vif_keys
 #define RUN_IP_SUBNET check_ips
 #define RUN_IP_IS_GATEWAY RUN_NONE             /* check_ips */
 #define RUN_DUPLICATE_IP RUN_NONE              /* check_ips */
@@ -287,16 +294,167 @@ static void check_mode_keys(struct compilation *c)
 	}
 }
 
-static void check_route_ip(struct compilation *c)
+/* An ip of @v that is IPv6: @text, as written and where. */
+static void ip6_error(struct compilation *c, const struct ir_vif *v, const struct ir_str *text)
+{
+	const char *ip = diag_quote(A(c), text->s, text->len);
+
+	if (v->net && v->net->mode == MODE_ROUTE)
+		diag_report(D(c), CHECK_ROUTE_IP, &text->pos,
+			    "ip '%s' of %s is IPv6; vif-route routes IPv4 addresses only", ip,
+			    vif_label(c, v));
+	else
+		diag_report(D(c), CHECK_ADDRESS, &text->pos,
+			    "ip '%s' of %s is IPv6; a vif's ip is an IPv4 address", ip, vif_label(c, v));
+}
+
+static void check_route_ip(struct compilation *c, const struct ir_vif *v)
+{
+	const struct ir_vif_more *m = v->more;
+	const struct ir_vif_ip *it;
+	bool route = v->net && v->net->mode == MODE_ROUTE;
+
+	if (route && !v->ip_s.s && !m->ip_list)
+		diag_report(D(c), CHECK_ROUTE_IP, &v->pos,
+			    "%s is on route network '%s' and needs 'ip' "
+			    "(vif-route routes that address to it)",
+			    vif_label(c, v), v->net->name.s);
+	if (m->ip_list && v->net && !route) {
+		diag_report(D(c), CHECK_ROUTE_IP, &m->ips_pos,
+			    "'ip' of %s is a list, but %s network '%s' takes one address: "
+			    "only a route vif takes a list (vif-route routes each item)",
+			    vif_label(c, v), net_mode_name(v->net->mode), v->net->name.s);
+		return;
+	}
+	if (m->ip_list) {
+		IR_FOREACH(const struct ir_vif_ip *, it, &m->ips)
+			if (it->cidr.addr.family == 6)
+				ip6_error(c, v, &it->s);
+	} else if (v->ip_s.s && !v->has_ip && v->ip.family == 6) {
+		ip6_error(c, v, &v->ip_s);
+	}
+}
+
+/* ---- what libxl and the hotplug scripts make of a vif's keys ---- */
+
+static bool str_is(const struct ir_str *s, const char *word)
+{
+	return s->s && s->len == strlen(word) && memcmp(s->s, word, s->len) == 0;
+}
+
+/* A stock Xen hotplug script (by its base name) on a network it cannot
+ * serve.  Others (a site's own wrappers) are not netc's to judge. */
+static void check_vif_script(struct compilation *c, const struct ir_vif *v)
+{
+	const struct ir_str *sc = &v->more->script;
+	const struct ir_network *n = v->net;
+	const char *slash = memrchr(sc->s, '/', sc->len);
+	struct ir_str base = *sc;
+	const char *why = NULL;
+
+	if (slash) {
+		base.s = slash + 1;
+		base.len = sc->len - (size_t)(base.s - sc->s);
+	}
+	if (str_is(&base, "vif-openvswitch"))
+		why = net_mode_has_bridge(n->mode)
+			      ? "it needs an Open vSwitch bridge, and netc's bridges are Linux bridges"
+			      : "it needs an Open vSwitch bridge, and a route network has none";
+	else if (str_is(&base, "vif-bridge") && !net_mode_has_bridge(n->mode))
+		why = "it enslaves the vif to a bridge, and a route network has none (its script is vif-route)";
+	else if (str_is(&base, "vif-route") && net_mode_has_bridge(n->mode))
+		why = "it routes the vif instead of enslaving it to the network's bridge (its script is vif-bridge)";
+	if (why)
+		diag_report(D(c), CHECK_VIF_SCRIPT, &sc->pos,
+			    "script '%s' of %s cannot serve %s network '%s': %s",
+			    diag_quote(A(c), sc->s, sc->len), vif_label(c, v), net_mode_name(n->mode),
+			    n->name.s, why);
+}
+
+static void check_vif_more(struct compilation *c, const struct ir_vif *v)
+{
+	const struct ir_vif_more *m = v->more;
+	const struct ir_network *n = v->net;
+	bool hvm = v->domain->type == DOM_HVM, ioemu = str_is(&m->type, "ioemu");
+
+	if (ioemu && !hvm)
+		diag_report(D(c), CHECK_PV_IOEMU, &m->type.pos,
+			    "%s has type ioemu, but %s domain '%s' has no emulated NIC: "
+			    "libxl refuses to create it", vif_label(c, v),
+			    dom_type_name(v->domain->type), v->domain->name.s);
+	if (m->model.s && !hvm)
+		diag_report(D(c), CHECK_IGNORED_MODEL, &m->model.pos,
+			    "model of %s is ignored: %s domain '%s' has no emulated NIC",
+			    vif_label(c, v), dom_type_name(v->domain->type), v->domain->name.s);
+	else if (m->model.s && m->type.s && !ioemu)
+		diag_report(D(c), CHECK_IGNORED_MODEL, &m->model.pos,
+			    "model of %s is ignored: with type vif the guest has no emulated NIC",
+			    vif_label(c, v));
+	if (m->script.s && n)
+		check_vif_script(c, v);
+	if (m->mtu.set && n && n->mtu.set && m->mtu.v > n->mtu.v) {
+		diag_report(D(c), CHECK_VIF_MTU, &m->mtu.pos,
+			    "mtu %lld of %s is above the mtu %lld of network '%s': the bridge "
+			    "drops the guest's larger frames", m->mtu.v, vif_label(c, v), n->mtu.v,
+			    n->name.s);
+		diag_note(D(c), &n->mtu.pos, "network '%s' sets its mtu here", n->name.s);
+	}
+}
+
+/* A vif's backend: dom0 (Domain-0), or a driver domain of the topology on
+ * the vif's host (a domain id would depend on the order domains start). */
+static void check_backend(struct compilation *c, const struct ir_vif *v, const char *const **doms)
+{
+	const struct ir_topology *t = c->ir;
+	const struct ir_str *b = &v->more->backend;
+	const struct ir_domain *d;
+
+	/* dom0 by the name xl gives it: what no backend means. */
+	if (!b->s || str_is(b, "Domain-0"))
+		return;
+	d = strmap_get(&t->dom_by_name, b->s, b->len);
+	if (!d) {
+		diag_report(D(c), CHECK_UNDEFINED_DOMAIN, &b->pos,
+			    "backend '%s' of %s is not a domain of the topology", b->s,
+			    vif_label(c, v));
+		if (str_is(b, "0")) {
+			diag_note(D(c), &b->pos, "dom0 is 'Domain-0', the default: write that, or drop 'backend'");
+		} else if (diag_suggesting(D(c))) {
+			if (!*doms)
+				*doms = names_of(c, &t->domains);
+			suggest(c, &b->pos, b, *doms);
+		}
+	} else if (d == v->domain) {
+		diag_report(D(c), CHECK_UNDEFINED_DOMAIN, &b->pos,
+			    "backend of %s is its own domain '%s': a driver domain serves "
+			    "other domains' vifs", vif_label(c, v), d->name.s);
+	} else if (d->host && v->domain->host && d->host != v->domain->host) {
+		diag_report(D(c), CHECK_UNDEFINED_DOMAIN, &b->pos,
+			    "backend '%s' of %s runs on host '%s', not on host '%s' with "
+			    "domain '%s'", d->name.s, vif_label(c, v), d->host->name.s,
+			    v->domain->host->name.s, v->domain->name.s);
+	}
+}
+
+/*
+ * One pass over every vif for the checks of its own keys: route-ip, and
+ * for the few vifs with any of the rarer keys (the rest share
+ * ir_vif_none, and their domain is not read) pv-ioemu, ignored-model,
+ * vif-script, vif-mtu and undefined-domain.
+ */
+static void check_vif_keys(struct compilation *c)
 {
 	const struct ir_vif *v;
+	const char *const *doms = NULL;
 
-	IR_FOREACH_VIF(v, &c->ir->vifs)
-		if (v->net && v->net->mode == MODE_ROUTE && !v->ip_s.s)
-			diag_report(D(c), CHECK_ROUTE_IP, &v->pos,
-				    "%s is on route network '%s' and needs 'ip' "
-				    "(vif-route routes that address to it)",
-				    vif_label(c, v), v->net->name.s);
+	IR_FOREACH_VIF(v, &c->ir->vifs) {
+		if (v->ip_s.s || v->more->ip_list || (v->net && v->net->mode == MODE_ROUTE))
+			check_route_ip(c, v);
+		if (v->more == &ir_vif_none)
+			continue;
+		check_vif_more(c, v);
+		check_backend(c, v, &doms);
+	}
 }
 
 /* ---- interfaces ---- */
@@ -632,14 +790,7 @@ static void check_vif_ip(struct compilation *c, const struct ir_network *n, cons
 {
 	const void *first;
 
-	if (n->mode == MODE_ROUTE) {
-		if (v->ip_prefix >= 0 && v->ip_prefix != 32) {
-			diag_report(D(c), CHECK_IP_SUBNET, &v->ip_s.pos,
-				    "ip of routed %s has prefix /%d; vif-route routes a single "
-				    "address (/32)", vif_label(c, v), v->ip_prefix);
-			return;
-		}
-	} else if (n->has_subnet) {
+	if (n->has_subnet) {
 		struct ip_addr last = ip_last(&n->subnet, n->subnet_prefix);
 
 		if (!ip_in_subnet(&v->ip, &n->subnet, n->subnet_prefix)) {
@@ -685,6 +836,107 @@ static void check_vif_ip(struct compilation *c, const struct ir_network *n, cons
 	}
 }
 
+/* Who has an address (or prefix) of a route network: a vif's item, or dom0
+ * (@v NULL) on gatewaydev. */
+struct route_owner {
+	const struct ir_vif *v;
+	const struct srcpos *pos;
+};
+
+/*
+ * A route vif's ip items are what vif-route hands to `ip route add ADDR dev
+ * VIF`: the first is the guest's own address (DHCP and the lab use it), the
+ * others addresses or prefixes routed to the guest too.  Each is routed
+ * once on the host's one table: no two alike, none dom0's own.
+ */
+static void check_route_item(struct compilation *c, const struct ir_network *n,
+			     const struct ir_vif *v, const struct ir_str *text,
+			     const struct ip_cidr *ip, bool first, struct strmap *used)
+{
+	bool host = ip->prefix < 0 || ip->prefix == 32;
+	struct route_owner *o, *prev;
+	char *key;
+
+	if (ip->addr.family != 4)
+		return;         /* check_route_ip's */
+	if (first && !host && v->more->ip_list) {
+		diag_report(D(c), CHECK_IP_SUBNET, &text->pos,
+			    "the first ip of routed %s is the prefix %s; the first is the guest's "
+			    "own address (without a prefix, or /32), prefixes follow it",
+			    vif_label(c, v), subnet_text(c, &ip->addr, ip->prefix));
+		return;
+	}
+	if (first && !host) {
+		diag_report(D(c), CHECK_IP_SUBNET, &text->pos,
+			    "ip %s of routed %s has a prefix; it is the guest's own address "
+			    "(without a prefix, or /32), and prefixes routed to the guest follow "
+			    "it in a list", subnet_text(c, &ip->addr, ip->prefix), vif_label(c, v));
+		return;
+	}
+	if (!host) {
+		struct ip_addr net = ip_network(&ip->addr, ip->prefix);
+
+		if (!ip_equal(&net, &ip->addr)) {
+			diag_report(D(c), CHECK_IP_SUBNET, &text->pos,
+				    "ip %s of routed %s is not a prefix: `ip route add` in vif-route "
+				    "refuses host bits; write %s",
+				    subnet_text(c, &ip->addr, ip->prefix), vif_label(c, v),
+				    subnet_text(c, &net, ip->prefix));
+			return;
+		}
+	}
+	/* The key: the 4 address bytes, and the prefix length for a prefix. */
+	key = arena_alloc(A(c), 5);
+	memcpy(key, ip->addr.b, 4);
+	key[4] = (char)ip->prefix;
+	o = arena_new(A(c), struct route_owner);
+	o->v = v;
+	o->pos = &text->pos;
+	prev = strmap_put(used, key, host ? 4 : 5, o);
+	if (!prev)
+		return;
+	if (!prev->v) {
+		diag_report(D(c), CHECK_IP_IS_GATEWAY, &text->pos,
+			    "ip %s of %s is dom0's own address on network '%s'", ip_text(c, &ip->addr),
+			    vif_label(c, v), n->name.s);
+		if (prev->pos)
+			diag_note(D(c), prev->pos, "dom0's address comes from here");
+		return;
+	}
+	diag_report(D(c), CHECK_DUPLICATE_IP, &text->pos, "ip %s of %s is already %s on network '%s'",
+		    host ? ip_text(c, &ip->addr) : subnet_text(c, &ip->addr, ip->prefix), vif_label(c, v),
+		    prev->v == v ? "in its list" : arena_printf(A(c), "used by %s", vif_label(c, prev->v)),
+		    n->name.s);
+	diag_note(D(c), prev->pos, "%s has it here", vif_label(c, prev->v));
+}
+
+static void check_route_ips(struct compilation *c, const struct ir_network *n)
+{
+	struct strmap used;
+	const struct ir_vif *v;
+	const struct ir_vif_ip *it;
+
+	strmap_init(&used);
+	strmap_reserve(&used, n->vifs.len + 1);
+	if (n->gateway.family) {
+		struct route_owner *o = arena_new(A(c), struct route_owner);
+
+		o->pos = gateway_pos(c->ir, n);
+		strmap_put(&used, IP_KEY(&n->gateway), o);
+	}
+	IR_FOREACH_VIF(v, &n->vifs) {
+		if (v->more->ip_list) {
+			IR_FOREACH(const struct ir_vif_ip *, it, &v->more->ips)
+				check_route_item(c, n, v, &it->s, &it->cidr, it_i == 0, &used);
+		} else if (v->has_ip) {
+			struct ip_cidr ip = { v->ip, v->ip_prefix };
+
+			check_route_item(c, n, v, &v->ip_s, &ip, true, &used);
+		}
+	}
+	strmap_free(&used);
+}
+
 static void check_ips(struct compilation *c)
 {
 	const struct ir_network *n;
@@ -692,8 +944,12 @@ static void check_ips(struct compilation *c)
 
 	IR_FOREACH(const struct ir_network *, n, &c->ir->networks) {
 		struct strmap used;
-		bool has_gateway = n->has_subnet || (n->mode == MODE_ROUTE && n->gateway.family);
+		bool has_gateway = n->has_subnet;
 
+		if (n->mode == MODE_ROUTE) {
+			check_route_ips(c, n);
+			continue;
+		}
 		strmap_init(&used);
 		strmap_reserve(&used, n->vifs.len + 1);
 		if (has_gateway)
@@ -752,12 +1008,21 @@ static void check_dhcp_range(struct compilation *c)
 
 /* ---- subnets on one host ---- */
 
+/* @routed_on: the route network of a prefix routed to a vif, else NULL. */
 struct block {
 	struct ip_addr start, end;
 	int prefix;
 	const char *what;
 	const struct srcpos *pos;
+	const struct ir_network *routed_on;
 };
+
+/* The same prefix routed twice on one route network: duplicate-ip's. */
+static bool same_route(const struct block *a, const struct block *b)
+{
+	return a->routed_on && a->routed_on == b->routed_on && a->prefix == b->prefix &&
+	       ip_equal(&a->start, &b->start);
+}
 
 static int block_cmp(const void *pa, const void *pb)
 {
@@ -769,14 +1034,61 @@ static int block_cmp(const void *pa, const void *pb)
 	return a->prefix - b->prefix;       /* the larger block first */
 }
 
+/*
+ * The prefixes route vifs have routed to them (the items of an ip list
+ * after the first that are not host addresses), as blocks of their host:
+ * a route to one sits in dom0's table beside its networks' and NICs', and
+ * an overlap makes one of them lose its traffic.  @per_host: a vec of
+ * struct block * per host index.  One pass over the route networks' vifs.
+ */
+static void route_prefix_blocks(struct compilation *c, struct vec *per_host)
+{
+	const struct ir_network *n;
+	const struct ir_vif *v;
+	const struct ir_vif_ip *it;
+
+	IR_FOREACH(const struct ir_network *, n, &c->ir->networks) {
+		if (n->mode != MODE_ROUTE)
+			continue;
+		IR_FOREACH_VIF(v, &n->vifs) {
+			if (!v->more->ip_list || !v->domain->host)
+				continue;
+			IR_FOREACH(const struct ir_vif_ip *, it, &v->more->ips) {
+				const struct ip_cidr *ip = &it->cidr;
+				struct ip_addr net;
+				struct block *b;
+
+				if (!it_i || ip->addr.family != 4 || ip->prefix < 0 || ip->prefix == 32)
+					continue;
+				net = ip_network(&ip->addr, ip->prefix);
+				if (!ip_equal(&net, &ip->addr))
+					continue;       /* ip-subnet's */
+				b = arena_new(A(c), struct block);
+				b->start = net;
+				b->end = ip_last(&net, ip->prefix);
+				b->prefix = ip->prefix;
+				b->what = arena_printf(A(c), "the route to %s", vif_label(c, v));
+				b->pos = &it->s.pos;
+				b->routed_on = n;
+				vec_push(A(c), &per_host[v->domain->host->index], b);
+			}
+		}
+	}
+}
+
 static void check_subnet_overlap(struct compilation *c)
 {
 	const struct ir_host *h;
 	const struct ir_network *n;
 	const struct ir_nic *nic;
+	const struct block *rb;
+	size_t nhosts = c->ir->hosts.len;
+	struct vec *routed = xcalloc(nhosts ? nhosts : 1, sizeof(*routed));
 
+	route_prefix_blocks(c, routed);
 	IR_FOREACH(const struct ir_host *, h, &c->ir->hosts) {
-		size_t cap = h->networks.len + h->nics.len, k = 0;
+		const struct vec *extra = &routed[h->index];
+		size_t cap = h->networks.len + h->nics.len + extra->len, k = 0;
 		struct block *b = xcalloc(cap ? cap : 1, sizeof(*b));
 		const struct block *cur = NULL;
 
@@ -786,7 +1098,7 @@ static void check_subnet_overlap(struct compilation *c)
 			b[k] = (struct block){ n->subnet, ip_last(&n->subnet, n->subnet_prefix),
 					       n->subnet_prefix,
 					       arena_printf(A(c), "network '%s'", n->name.s),
-					       gateway_pos(c->ir, n) };
+					       gateway_pos(c->ir, n), NULL };
 			k++;
 		}
 		IR_FOREACH(const struct ir_nic *, nic, &h->nics) {
@@ -799,10 +1111,12 @@ static void check_subnet_overlap(struct compilation *c)
 			b[k].pos = &nic->address.pos;
 			k++;
 		}
+		IR_FOREACH(const struct block *, rb, extra)
+			b[k++] = *rb;
 		qsort(b, k, sizeof(*b), block_cmp);
 		for (size_t i = 0; i < k; i++) {
 			if (cur && cur->start.family == b[i].start.family &&
-			    ip_cmp(&b[i].start, &cur->end) <= 0) {
+			    ip_cmp(&b[i].start, &cur->end) <= 0 && !same_route(cur, &b[i])) {
 				/* Report at whichever of the two comes later in the file. */
 				const struct block *late = &b[i], *early = cur;
 
@@ -824,6 +1138,7 @@ static void check_subnet_overlap(struct compilation *c)
 		}
 		free(b);
 	}
+	free(routed);
 }
 
 static void check_vxlan(struct compilation *c)

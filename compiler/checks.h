@@ -46,6 +46,10 @@ struct compilation;
 	  "strings have their key's form (mac-prefix, rate, model, script, backend, dhcp range, xl keys)") \
 	X(MAC, "mac", ERROR,                                                   \
 	  "MACs are six hex octets, unicast and not all-zero")                 \
+	X(NETBACK_MAC, "netback-mac", ERROR,                                   \
+	  "no MAC or mac-prefix can be fe:ff:ff:ff:ff:ff, netback's own")      \
+	X(RATE_INTERVAL, "rate-interval", ERROR,                               \
+	  "a vif's rate lets at least one 1500-byte frame through per interval") \
 	X(ADDRESS, "address", ERROR,                                           \
 	  "addresses are valid IPv4/IPv6, with a prefix where a subnet is meant") \
 	X(MODE_KEY, "mode-key", ERROR,                                         \
@@ -56,6 +60,8 @@ struct compilation;
 	  "every vif resolves to a network that exists on its domain's host")  \
 	X(UNDEFINED_INTERFACE, "undefined-interface", ERROR,                   \
 	  "uplink, outbound and gatewaydev name a NIC of the host or a bridge of the topology") \
+	X(UNDEFINED_DOMAIN, "undefined-domain", ERROR,                         \
+	  "a vif's backend is Domain-0 or another domain of the topology on its host") \
 	X(INFERRED_INTERFACE, "inferred-interface", WARNING,                   \
 	  "outbound or gatewaydev names a NIC declared nowhere (taken as named)") \
 	X(ENSLAVED_INTERFACE, "enslaved-interface", ERROR,                     \
@@ -78,8 +84,16 @@ struct compilation;
 	  "a derived backend vif name was taken and was derived again")        \
 	X(RANDOM_MAC, "random-mac", WARNING,                                   \
 	  "mac: random makes Xen pick a new MAC at every start")               \
+	X(PV_IOEMU, "pv-ioemu", ERROR,                                         \
+	  "type: ioemu only on hvm guests (libxl refuses it on pv and pvh)")   \
+	X(IGNORED_MODEL, "ignored-model", WARNING,                             \
+	  "model only where an emulated NIC uses it (hvm, not type: vif)")     \
+	X(VIF_SCRIPT, "vif-script", ERROR,                                     \
+	  "a stock Xen hotplug script fits its vif's network (no vif-openvswitch, ...)") \
+	X(VIF_MTU, "vif-mtu", ERROR,                                           \
+	  "a vif's mtu is not above its network's")                            \
 	X(ROUTE_IP, "route-ip", ERROR,                                         \
-	  "vifs on route networks have an ip")                                 \
+	  "route vifs have an IPv4 ip or list of them; only they take a list") \
 	X(IP_SUBNET, "ip-subnet", ERROR,                                       \
 	  "vif ips lie inside their network's subnet and are usable host addresses") \
 	X(IP_IS_GATEWAY, "ip-is-gateway", ERROR,                               \

@@ -64,3 +64,27 @@ bool ir_network_on_host(const struct ir_network *n, const struct ir_host *h)
 			return true;
 	return false;
 }
+
+long long ir_vif_mtu(const struct ir_vif *v)
+{
+	if (v->more->mtu.set)
+		return v->more->mtu.v;
+	if (v->net && v->net->mtu.set)
+		return v->net->mtu.v;
+	return 0;
+}
+
+const char *ir_vif_script(const struct ir_vif *v, size_t *len)
+{
+	const char *s;
+
+	if (v->more->script.s) {
+		*len = v->more->script.len;
+		return v->more->script.s;
+	}
+	if (!v->net)
+		return NULL;
+	s = v->net->mode == MODE_ROUTE ? "vif-route" : "vif-bridge";
+	*len = strlen(s);
+	return s;
+}

@@ -238,9 +238,22 @@ struct ir_domain {
 };
 
 /**
+ * struct ir_vif_ip - one item of a vif's ip list: as written, and parsed
+ * (@cidr.prefix -1 when the text had none; @cidr.addr.family 0 when it did
+ * not parse, which the schema reported).
+ */
+struct ir_vif_ip {
+	struct ir_str s;
+	struct ip_cidr cidr;
+};
+
+/**
  * struct ir_vif_more - the keys of a vif that few vifs have (SPEC §4.4),
  * out of line: a vif without any (nearly every vif of a big host) points at
  * the shared, empty ir_vif_none and is 192 bytes smaller for it.
+ * @ip_list:  ip was written as a list (only a route vif may; vif-route routes
+ *            each item); @ips holds its items (struct ir_vif_ip *), the
+ *            first of which is also the vif's @ip, and @ips_pos the list.
  */
 struct ir_vif_more {
 	struct ir_str rate;
@@ -249,6 +262,9 @@ struct ir_vif_more {
 	struct ir_str type;
 	struct ir_str script;
 	struct ir_str backend;
+	bool ip_list;
+	struct srcpos ips_pos;
+	struct vec ips;
 };
 
 extern const struct ir_vif_more ir_vif_none;
@@ -258,7 +274,9 @@ extern const struct ir_vif_more ir_vif_none;
  * @domain, @devid: whose it is (devid: its place in the domain's list).
  * @net:        resolved network (NULL after an error).
  * @mac:        resolved MAC (meaningless for MAC_RANDOM).
- * @has_ip, @ip, @ip_prefix: parsed @ip_s (prefix -1 when not written).
+ * @has_ip, @ip, @ip_prefix: parsed @ip_s (prefix -1 when not written); for
+ *              a list, its first item.  An IPv6 @ip_s leaves @has_ip false
+ *              and @ip of family 6, for checks to say why it cannot be.
  * @backend_name: resolved backend interface name (vifname=).
  * @bridge:     the bridge xl's vif-bridge enslaves it to; NULL in route mode.
  * @pos:        the vif's map (its `{` or `-`).
@@ -365,5 +383,14 @@ bool ir_network_on_host(const struct ir_network *n, const struct ir_host *h);
 bool net_mode_has_bridge(enum net_mode m);
 /* Does backend name @s start like Xen's own names, "vif" and a digit? */
 bool ir_vifname_reserved(const char *s, size_t len);
+
+/*
+ * What xl's vif spec says for @v where the topology leaves a default to xl
+ * (docs/xl.md): the MTU, the vif's own else its network's (0: neither has
+ * one); the hotplug script, the vif's own else vif-route for a route vif,
+ * vif-bridge for the others (NULL while the network is unresolved).
+ */
+long long ir_vif_mtu(const struct ir_vif *v);
+const char *ir_vif_script(const struct ir_vif *v, size_t *len);
 
 #endif

@@ -231,6 +231,9 @@ static int vif_canonical_cmp(const void *pa, const void *pb)
 /* Marker value in @taken for names that are not a vif's (NICs, bridges). */
 static char derive_claimed;
 
+/* The MAC Linux's netback gives every backend vif (checks: netback-mac). */
+static const uint8_t netback_mac[6] = { 0xfe, 0xff, 0xff, 0xff, 0xff, 0xff };
+
 #define DERIVE_AHEAD 8
 
 /*
@@ -725,6 +728,8 @@ static void lower_each_vif(struct compilation *c, struct ir_topology *t)
 	else if (t->networks.len == 1)
 		t->default_network = t->networks.items[0];
 	strmap_init(&macs_taken);
+	/* netback's own MAC (a local prefix can derive it): never derived. */
+	strmap_put(&macs_taken, (const char *)netback_mac, 6, &derive_claimed);
 	todo_reserve(&macs, t->vifs.len);
 	names_claimed(c, t, names_taken, claims);
 	IR_FOREACH_VIF(v, &t->vifs) {

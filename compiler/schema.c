@@ -379,6 +379,10 @@ static void read_named(struct schema *s, const struct ast_entry *outer, struct s
 
 static const char *const vif_types[] = { "vif", "ioemu", NULL };
 
+/* The MAC Linux's netback gives every backend vif, so that no bridge takes
+ * it for its own (and vif-bridge sets it again). */
+static const uint8_t netback_mac[6] = { 0xfe, 0xff, 0xff, 0xff, 0xff, 0xff };
+
 static void read_vif_mac(struct schema *s, const struct ast_entry *e, void *obj)
 {
 	struct ir_vif *v = obj;
@@ -400,6 +404,11 @@ static void read_vif_mac(struct schema *s, const struct ast_entry *e, void *obj)
 	} else if (!(v->mac[0] | v->mac[1] | v->mac[2] | v->mac[3] | v->mac[4] | v->mac[5])) {
 		diag_report(s->d, CHECK_MAC, &v->mac_s.pos, "MAC '%s' is all zeros",
 			    diag_quote(s->a, v->mac_s.s, v->mac_s.len));
+	} else if (memcmp(v->mac, netback_mac, 6) == 0) {
+		diag_report(s->d, CHECK_NETBACK_MAC, &v->mac_s.pos,
+			    "MAC '%s' is the one netback gives every backend vif (fe:ff:ff:ff:ff:ff): "
+			    "the guest's would clash with its own backend's",
+			    diag_quote(s->a, v->mac_s.s, v->mac_s.len));
 	} else {
 		v->mac_source = MAC_EXPLICIT;
 		return;
@@ -407,22 +416,91 @@ static void read_vif_mac(struct schema *s, const struct ast_entry *e, void *obj)
 	v->mac_s.s = NULL;      /* reported; derive one so later checks stay quiet */
 }
 
+/* The vif's struct ir_vif_more, made when the first of its keys is read. */
+static void *vif_more(struct schema *s, void *obj)
+{
+	struct ir_vif *v = obj;
+
+	if (v->more == &ir_vif_none)
+		v->more = arena_new(s->a, struct ir_vif_more);
+	return (void *)v->more;
+}
+
+/*
+ * One address of a vif's ip, with or without a prefix.  An IPv6 one parses
+ * (family 6) without a word here: only checks know the network, and so
+ * what to say about it (vif-route routes IPv4 only).
+ */
+static bool read_vif_ip_item(struct schema *s, const struct ast_node *n, const char *key,
+			     struct ir_vif_ip *out)
+{
+	if (n->kind != AST_SCALAR) {
+		diag_report(s->d, CHECK_TYPE, &n->pos, "an item of '%s' must be an address, not %s",
+			    key, describe(s, n));
+		return false;
+	}
+	out->s.s = n->text;
+	out->s.len = n->len;
+	out->s.pos = n->pos;
+	if (mem_has_byte(n->text, n->len, 0) || !cidr_parse(n->text, n->len, &out->cidr)) {
+		diag_report(s->d, CHECK_ADDRESS, &n->pos,
+			    "invalid IPv4 address '%s' in '%s'; expected e.g. 10.0.5.7 or 10.0.5.0/24",
+			    diag_quote(s->a, n->text, n->len), key);
+		out->cidr.addr.family = 0;
+		return false;
+	}
+	return true;
+}
+
+/* ip: an IPv4 address, optionally with the network's prefix; or (route
+ * vifs, which checks.c makes sure of) a list of IPv4 addresses and
+ * prefixes, the first the guest's own. */
 static void read_vif_ip(struct schema *s, const struct ast_entry *e, void *obj)
 {
 	struct ir_vif *v = obj;
 	struct ip_cidr cidr;
 
+	if (e->value->kind == AST_LIST) {
+		struct ir_vif_more *m = vif_more(s, v);
+		const struct ir_vif_ip *first;
+
+		m->ip_list = true;
+		m->ips_pos = e->value->pos;
+		if (!e->value->items) {
+			diag_report(s->d, CHECK_ADDRESS, value_pos(e),
+				    "'ip' is an empty list; give the guest's own address first");
+			return;
+		}
+		for (const struct ast_node *it = e->value->items; it; it = it->next) {
+			struct ir_vif_ip *ip = arena_new(s->a, struct ir_vif_ip);
+
+			read_vif_ip_item(s, it, e->spelling, ip);
+			vec_push(s->a, &m->ips, ip);
+		}
+		first = m->ips.items[0];
+		if (!first->s.s)
+			return;
+		v->ip_s = first->s;
+		v->ip = first->cidr.addr;
+		v->ip_prefix = first->cidr.prefix;
+		v->has_ip = first->cidr.addr.family == 4;
+		return;
+	}
+	if (e->value->kind != AST_SCALAR) {
+		type_error(s, e, "an address or a list of addresses");
+		return;
+	}
 	if (!read_string(s, e, &v->ip_s))
 		return;
-	if (!cidr_parse(v->ip_s.s, v->ip_s.len, &cidr) || cidr.addr.family != 4) {
+	if (!cidr_parse(v->ip_s.s, v->ip_s.len, &cidr)) {
 		diag_report(s->d, CHECK_ADDRESS, &v->ip_s.pos,
 			    "invalid IPv4 address '%s'; expected e.g. 10.0.1.10 or 10.0.1.10/24",
 			    diag_quote(s->a, v->ip_s.s, v->ip_s.len));
 		return;
 	}
-	v->has_ip = true;
 	v->ip = cidr.addr;
 	v->ip_prefix = cidr.prefix;
+	v->has_ip = cidr.addr.family == 4;
 }
 
 /* A decimal in [1, UINT32_MAX] without leading zeros, as xl's
@@ -449,12 +527,15 @@ static bool rate_number(const char *p, size_t len, size_t *i, uint64_t *out)
 /* xl's rate syntax (xl-network-configuration(5)): RATE/s or RATE/s@INTERVAL,
  * RATE a number with optional K/M/G and B (bytes) or b (bits), INTERVAL a
  * number with s, ms or us (default 50ms), within the bounds xl itself
- * checks: no zero, nothing past 32 bits, and bytes per interval within 64. */
-static bool rate_ok(const char *p, size_t len)
+ * checks: no zero, nothing past 32 bits, and bytes per interval within 64.
+ * @bps and @usecs get what xlu_vif_parse_rate makes of it: bytes per
+ * second (bits divided by 8 after the K/M/G) and the interval. */
+static bool rate_parse(const char *p, size_t len, uint64_t *bps, uint64_t *usecs)
 {
-	uint64_t n, bytes, usecs = 50000;
+	uint64_t n, bytes;
 	size_t i = 0;
 
+	*usecs = 50000;
 	if (!rate_number(p, len, &i, &n))
 		return false;
 	bytes = n;
@@ -468,40 +549,85 @@ static bool rate_ok(const char *p, size_t len)
 		return false;
 	i += 2;
 	if (i < len) {
-		if (p[i++] != '@' || !rate_number(p, len, &i, &usecs))
+		if (p[i++] != '@' || !rate_number(p, len, &i, usecs))
 			return false;
 		if (len - i == 1 && p[i] == 's')
-			usecs *= 1000000;
+			*usecs *= 1000000;
 		else if (len - i == 2 && p[i + 1] == 's' && p[i] == 'm')
-			usecs *= 1000;
+			*usecs *= 1000;
 		else if (!(len - i == 2 && p[i + 1] == 's' && p[i] == 'u'))
 			return false;
-		if (usecs > UINT32_MAX)
+		if (*usecs > UINT32_MAX)
 			return false;
 	}
-	return !bytes || bytes <= UINT64_MAX / usecs;
+	*bps = bytes;
+	return !bytes || bytes <= UINT64_MAX / *usecs;
 }
 
-/* The vif's struct ir_vif_more, made when the first of its keys is read. */
-static void *vif_more(struct schema *s, void *obj)
+/* An interval in xl's units: the largest that says it exactly. */
+static const char *interval_text(struct schema *s, uint64_t usecs)
 {
-	struct ir_vif *v = obj;
+	if (usecs % 1000000 == 0)
+		return arena_printf(s->a, "%llus", (unsigned long long)(usecs / 1000000));
+	if (usecs % 1000 == 0)
+		return arena_printf(s->a, "%llums", (unsigned long long)(usecs / 1000));
+	return arena_printf(s->a, "%lluus", (unsigned long long)usecs);
+}
 
-	if (v->more == &ir_vif_none)
-		v->more = arena_new(s->a, struct ir_vif_more);
-	return (void *)v->more;
+/*
+ * netback gives a vif the bytes per interval xl makes of its rate as
+ * credit, and holds a frame until the credit covers it: at 0 bytes (1b/s)
+ * no frame ever leaves, below one 1500-byte frame each waits for several
+ * intervals' credit.  xl's parser takes both, so this is netc's check.
+ */
+enum { RATE_FRAME = 1500 };
+
+static void check_rate_interval(struct schema *s, const struct ir_str *rate, uint64_t bps,
+				uint64_t usecs)
+{
+	uint64_t per = bps * usecs / 1000000, need;
+	const char *at = memchr(rate->s, '@', rate->len), *sug;
+	size_t head = at ? (size_t)(at - rate->s) : rate->len;
+
+	if (per >= RATE_FRAME)
+		return;
+	diag_report(s->d, CHECK_RATE_INTERVAL, &rate->pos,
+		    "rate '%s' gives %llu bytes per %s interval, less than one %d-byte frame",
+		    diag_quote(s->a, rate->s, rate->len), (unsigned long long)per,
+		    interval_text(s, usecs), RATE_FRAME);
+	if (bps == 0) {
+		diag_note(s->d, &rate->pos, "xl rounds it down to 0 bytes per second: raise the rate");
+		return;
+	}
+	need = ((uint64_t)RATE_FRAME * 1000000 + bps - 1) / bps;
+	if (need >= 1000000)
+		need = (need + 999999) / 1000000 * 1000000;
+	else if (need >= 1000)
+		need = (need + 999) / 1000 * 1000;
+	if (need > UINT32_MAX) {
+		diag_note(s->d, &rate->pos, "no interval xl takes (at most 4294967295us) is long enough: raise the rate");
+		return;
+	}
+	sug = arena_printf(s->a, "%.*s@%s", (int)head, rate->s, interval_text(s, need));
+	diag_note(s->d, &rate->pos, "a longer interval lets a frame through, e.g. '%s'",
+		  diag_quote(s->a, sug, strlen(sug)));
 }
 
 static void read_vif_rate(struct schema *s, const struct ast_entry *e, void *obj)
 {
 	struct ir_vif_more *m = obj;
+	uint64_t bps, usecs;
 
-	if (read_string(s, e, &m->rate) && !rate_ok(m->rate.s, m->rate.len)) {
+	if (!read_string(s, e, &m->rate))
+		return;
+	if (!rate_parse(m->rate.s, m->rate.len, &bps, &usecs)) {
 		diag_report(s->d, CHECK_VALUE, &m->rate.pos,
 			    "invalid rate '%s'; expected e.g. 10Mb/s or 1MB/s@20ms (numbers 1-4294967295, no leading zeros)",
 			    diag_quote(s->a, m->rate.s, m->rate.len));
 		m->rate.s = NULL;
+		return;
 	}
+	check_rate_interval(s, &m->rate, bps, usecs);
 }
 
 static void read_word_value(struct schema *s, const struct ast_entry *e, struct ir_str *out,
@@ -1032,6 +1158,11 @@ static void read_mac_prefix(struct schema *s, const struct ast_entry *e, void *o
 		memcpy(buf + 8, ":00:00:00", 10);
 		if (mac_parse(buf, 17, m) && !(m[0] & 1)) {
 			memcpy(t->mac_prefix, m, 3);
+			if (memcmp(m, netback_mac, 3) == 0)
+				diag_report(s->d, CHECK_NETBACK_MAC, &p->pos,
+					    "mac-prefix '%s' could derive fe:ff:ff:ff:ff:ff, the MAC netback "
+					    "gives every backend vif; choose another prefix",
+					    diag_quote(s->a, p->s, p->len));
 			return;
 		}
 	}

@@ -92,6 +92,46 @@ check_warning() {   # check_warning FILE LINE [options]: exit 0, first line LINE
 	check_error mac.yaml "tests/bad/mac.yaml:7:14: error: invalid MAC '00:16:3e:00:00'; expected six hex octets like 00:16:3e:00:00:01, or 'random'"
 }
 
+@test "netback-mac" {
+	check_error netback-mac.yaml "tests/bad/netback-mac.yaml:7:14: error: MAC 'fe:ff:ff:ff:ff:ff' is the one netback gives every backend vif (fe:ff:ff:ff:ff:ff): the guest's would clash with its own backend's"
+}
+
+@test "netback-mac: a mac-prefix that could derive it" {
+	check_error netback-mac-prefix.yaml "tests/bad/netback-mac-prefix.yaml:3:15: error: mac-prefix 'FE:FF:FF' could derive fe:ff:ff:ff:ff:ff, the MAC netback gives every backend vif; choose another prefix"
+}
+
+@test "rate-interval" {
+	check_error rate-interval.yaml "tests/bad/rate-interval.yaml:7:15: error: rate '100Kb/s@10ms' gives 125 bytes per 10ms interval, less than one 1500-byte frame"
+	# 12500 bytes a second: 120 ms hold 1500 bytes, as xl computes them
+	assert_equal "${stderr_lines[3]}" "tests/bad/rate-interval.yaml:7:15: note: a longer interval lets a frame through, e.g. '100Kb/s@120ms'"
+}
+
+@test "rate-interval: xl's default interval is 50 ms; a rate xl rounds to nothing" {
+	cd "$TOP"
+	f=$(topo rate.yaml <<'EOF2'
+version: 1
+networks:
+  xenbr0: {}
+domains:
+  a:
+    vifs:
+      - rate: 239Kb/s
+      - rate: 240Kb/s
+      - rate: 7b/s
+      - rate: 1KB/s@1500s
+EOF2
+)
+	run --separate-stderr "$NETC" --check "$f"
+	assert_equal "$status" 1
+	run grep -E ': (error|note): ' <<<"$stderr"
+	# 239Kb/s is 29875 B/s: 1493 bytes in 50 ms; 240Kb/s gives 1500
+	assert_line -n 0 "$f:7:15: error: rate '239Kb/s' gives 1493 bytes per 50ms interval, less than one 1500-byte frame"
+	assert_line -n 1 "$f:7:15: note: a longer interval lets a frame through, e.g. '239Kb/s@51ms'"
+	assert_line -n 2 "$f:9:15: error: rate '7b/s' gives 0 bytes per 50ms interval, less than one 1500-byte frame"
+	assert_line -n 3 "$f:9:15: note: xl rounds it down to 0 bytes per second: raise the rate"
+	assert_equal "${#lines[@]}" 4
+}
+
 @test "address" {
 	check_error address.yaml "tests/bad/address.yaml:5:14: error: invalid address '10.0.1.1'; expected dom0's address with a prefix, e.g. 10.0.1.1/24"
 }
@@ -213,12 +253,186 @@ check_warning() {   # check_warning FILE LINE [options]: exit 0, first line LINE
 	check_warning random-mac.yaml "tests/bad/random-mac.yaml:7:14: warning: vif 0 of domain 'web' has mac: random: Xen picks a new MAC at every start, so the guest sees a new NIC and loses its DHCP reservation [-Wrandom-mac]"
 }
 
+@test "undefined-domain" {
+	check_error undefined-domain.yaml "tests/bad/undefined-domain.yaml:9:18: error: backend 'netdmo' of vif 0 of domain 'web' is not a domain of the topology"
+	assert_equal "${stderr_lines[3]}" "tests/bad/undefined-domain.yaml:9:18: note: did you mean 'netdom'?"
+}
+
+@test "undefined-domain: a domain id, the vif's own domain, another host's; Domain-0 is dom0" {
+	cd "$TOP"
+	f=$(topo backend.yaml <<'EOF2'
+version: 1
+hosts:
+  xen1: {}
+  xen2: {}
+networks:
+  xenbr0: {}
+domains:
+  netdom: { host: xen2 }
+  web:
+    host: xen1
+    vifs:
+      - backend: "0"
+      - backend: web
+      - backend: netdom
+      - backend: Domain-0
+EOF2
+)
+	run --separate-stderr "$NETC" --check "$f"
+	assert_equal "$status" 1
+	run grep -E ': (error|note): ' <<<"$stderr"
+	assert_line -n 0 "$f:12:18: error: backend '0' of vif 0 of domain 'web' is not a domain of the topology"
+	assert_line -n 1 "$f:12:18: note: dom0 is 'Domain-0', the default: write that, or drop 'backend'"
+	assert_line -n 2 "$f:13:18: error: backend of vif 1 of domain 'web' is its own domain 'web': a driver domain serves other domains' vifs"
+	assert_line -n 3 "$f:14:18: error: backend 'netdom' of vif 2 of domain 'web' runs on host 'xen2', not on host 'xen1' with domain 'web'"
+	# Domain-0, xl's name for dom0, is what no backend means
+	assert_equal "${#lines[@]}" 4
+}
+
+@test "pv-ioemu" {
+	check_error pv-ioemu.yaml "tests/bad/pv-ioemu.yaml:8:15: error: vif 0 of domain 'web' has type ioemu, but pvh domain 'web' has no emulated NIC: libxl refuses to create it"
+}
+
+@test "ignored-model" {
+	check_warning ignored-model.yaml "tests/bad/ignored-model.yaml:7:16: warning: model of vif 0 of domain 'web' is ignored: pv domain 'web' has no emulated NIC [-Wignored-model]"
+}
+
+@test "ignored-model: an hvm vif of type vif has no emulated NIC either; ioemu and none do" {
+	cd "$TOP"
+	f=$(topo model.yaml <<'EOF2'
+version: 1
+networks:
+  xenbr0: {}
+domains:
+  win:
+    type: hvm
+    vifs:
+      - { type: vif, model: e1000 }
+      - { type: ioemu, model: e1000 }
+      - { model: e1000 }
+EOF2
+)
+	run --separate-stderr "$NETC" --check "$f"
+	assert_success
+	assert_equal "${stderr_lines[0]}" "$f:8:29: warning: model of vif 0 of domain 'win' is ignored: with type vif the guest has no emulated NIC [-Wignored-model]"
+	assert_equal "$(grep -c 'warning:' <<<"$stderr")" 1
+}
+
+@test "vif-script" {
+	check_error vif-script.yaml "tests/bad/vif-script.yaml:7:17: error: script 'vif-openvswitch' of vif 0 of domain 'web' cannot serve isolated network 'xenbr0': it needs an Open vSwitch bridge, and netc's bridges are Linux bridges"
+}
+
+@test "vif-script: stock scripts by base name on the wrong kind of network; a wrapper passes" {
+	cd "$TOP"
+	f=$(topo script.yaml <<'EOF2'
+version: 1
+hosts:
+  xen1:
+    nics: { eth0: 203.0.113.10/24, eth1: null }
+networks:
+  xenbr0: { uplink: eth1 }
+  routed: { mode: route, gatewaydev: eth0 }
+domains:
+  web:
+    vifs:
+      - { network: xenbr0, script: /etc/xen/scripts/vif-route }
+      - { network: routed, ip: 203.0.113.21, script: vif-bridge }
+      - { network: routed, ip: 203.0.113.22, script: vif-openvswitch }
+      - { network: routed, ip: 203.0.113.23, script: /usr/local/lib/xen/vif-route-log }
+      - { network: xenbr0, script: vif-bridge }
+EOF2
+)
+	run --separate-stderr "$NETC" --check "$f"
+	assert_equal "$status" 1
+	run grep -E ': (error|note): ' <<<"$stderr"
+	assert_line -n 0 "$f:11:36: error: script '/etc/xen/scripts/vif-route' of vif 0 of domain 'web' cannot serve bridge network 'xenbr0': it routes the vif instead of enslaving it to the network's bridge (its script is vif-bridge)"
+	assert_line -n 1 "$f:12:54: error: script 'vif-bridge' of vif 1 of domain 'web' cannot serve route network 'routed': it enslaves the vif to a bridge, and a route network has none (its script is vif-route)"
+	assert_line -n 2 "$f:13:54: error: script 'vif-openvswitch' of vif 2 of domain 'web' cannot serve route network 'routed': it needs an Open vSwitch bridge, and a route network has none"
+	assert_equal "${#lines[@]}" 3
+}
+
+@test "vif-mtu" {
+	check_error vif-mtu.yaml "tests/bad/vif-mtu.yaml:9:14: error: mtu 9000 of vif 0 of domain 'web' is above the mtu 1500 of network 'xenbr0': the bridge drops the guest's larger frames"
+	assert_equal "${stderr_lines[3]}" "tests/bad/vif-mtu.yaml:5:10: note: network 'xenbr0' sets its mtu here"
+}
+
 @test "route-ip" {
 	check_error route-ip.yaml "tests/bad/route-ip.yaml:13:9: error: vif 0 of domain 'www' is on route network 'routed' and needs 'ip' (vif-route routes that address to it)"
 }
 
+@test "route-ip: a list on a network that is not route" {
+	check_error route-ip-list.yaml "tests/bad/route-ip-list.yaml:7:13: error: 'ip' of vif 0 of domain 'web' is a list, but isolated network 'xenbr0' takes one address: only a route vif takes a list (vif-route routes each item)"
+}
+
+@test "route-ip: IPv6 on a route vif" {
+	check_error route-ip-ipv6.yaml "tests/bad/route-ip-ipv6.yaml:13:28: error: ip '2001:db8:5::/48' of vif 0 of domain 'www' is IPv6; vif-route routes IPv4 addresses only"
+}
+
+@test "route-ip: a route vif's list, item by item" {
+	cd "$TOP"
+	f=$(topo routelist.yaml <<'EOF2'
+version: 1
+defaults: { network: routed }
+hosts:
+  xen1:
+    nics: { eth0: 203.0.113.10/24 }
+networks:
+  routed: { mode: route, gatewaydev: eth0 }
+  hostonly: { mode: isolated, address: 10.0.1.1/24 }
+domains:
+  www:
+    vifs:
+      - ip: [203.0.113.21, 198.51.100.0/28, 198.51.100.0/28, 203.0.113.10, 192.0.2.7/32]
+      - ip: 2001:db8::5
+      - { network: hostonly, ip: 2001:db8::6 }
+  smtp:
+    vifs:
+      - ip: [198.51.100.0/24]
+      - ip: [203.0.113.22, 192.0.2.7]
+      - ip: []
+EOF2
+)
+	run --separate-stderr "$NETC" --check "$f"
+	assert_equal "$status" 1
+	run grep -E ': (error|note): ' <<<"$stderr"
+	assert_line -n 0 "$f:12:45: error: ip 198.51.100.0/28 of vif 0 of domain 'www' is already in its list on network 'routed'"
+	assert_line -n 1 "$f:12:28: note: vif 0 of domain 'www' has it here"
+	assert_line -n 2 "$f:12:62: error: ip 203.0.113.10 of vif 0 of domain 'www' is dom0's own address on network 'routed'"
+	assert_line -n 3 "$f:5:19: note: dom0's address comes from here"
+	assert_line -n 4 "$f:13:13: error: ip '2001:db8::5' of vif 1 of domain 'www' is IPv6; vif-route routes IPv4 addresses only"
+	assert_line -n 5 "$f:14:34: error: ip '2001:db8::6' of vif 2 of domain 'www' is IPv6; a vif's ip is an IPv4 address"
+	assert_line -n 6 "$f:17:14: error: the first ip of routed vif 0 of domain 'smtp' is the prefix 198.51.100.0/24; the first is the guest's own address (without a prefix, or /32), prefixes follow it"
+	assert_line -n 7 "$f:18:28: error: ip 192.0.2.7 of vif 1 of domain 'smtp' is already used by vif 0 of domain 'www' on network 'routed'"
+	assert_line -n 8 "$f:12:76: note: vif 0 of domain 'www' has it here"
+	assert_line -n 9 "$f:19:13: error: 'ip' is an empty list; give the guest's own address first"
+	assert_equal "${#lines[@]}" 10
+}
+
 @test "ip-subnet" {
 	check_error ip-subnet.yaml "tests/bad/ip-subnet.yaml:9:13: error: ip 10.0.2.11 of vif 0 of domain 'app' is outside subnet 10.0.1.0/24 of network 'hostonly'"
+}
+
+@test "ip-subnet: a routed prefix with host bits" {
+	check_error ip-subnet-route.yaml "tests/bad/ip-subnet-route.yaml:13:28: error: ip 198.51.100.7/28 of routed vif 0 of domain 'www' is not a prefix: \`ip route add\` in vif-route refuses host bits; write 198.51.100.0/28"
+}
+
+@test "ip-subnet: a route vif's one ip with a prefix" {
+	cd "$TOP"
+	f=$(topo routeprefix.yaml <<'EOF2'
+version: 1
+hosts: { xen1: { nics: { eth0: 203.0.113.10/24 } } }
+networks: { routed: { mode: route, gatewaydev: eth0 } }
+domains:
+  www:
+    vifs:
+      - ip: 203.0.113.21/24
+      - ip: 203.0.113.22/32
+EOF2
+)
+	run --separate-stderr "$NETC" --check "$f"
+	assert_equal "$status" 1
+	assert_equal "${stderr_lines[0]}" "$f:7:13: error: ip 203.0.113.21/24 of routed vif 0 of domain 'www' has a prefix; it is the guest's own address (without a prefix, or /32), and prefixes routed to the guest follow it in a list"
+	assert_equal "$(grep -c 'error:' <<<"$stderr")" 1
 }
 
 @test "ip-is-gateway" {
@@ -235,6 +449,35 @@ check_warning() {   # check_warning FILE LINE [options]: exit 0, first line LINE
 
 @test "subnet-overlap" {
 	check_error subnet-overlap.yaml "tests/bad/subnet-overlap.yaml:8:14: error: subnet 10.0.2.0/24 of network 'lab1' overlaps subnet 10.0.0.0/16 of network 'lab0'"
+}
+
+@test "subnet-overlap: prefixes routed to route vifs sit in the host's table too" {
+	cd "$TOP"
+	f=$(topo overlap.yaml <<'EOF2'
+version: 1
+hosts:
+  xen1:
+    nics: { eth0: 203.0.113.10/24, eth1: 198.51.100.10/24 }
+networks:
+  routed: { mode: route, gatewaydev: eth0 }
+  hostonly: { mode: isolated, address: 10.0.1.1/24 }
+domains:
+  www:
+    vifs:
+      - { network: routed, ip: [203.0.113.21, 10.0.1.128/25, 192.0.2.0/26] }
+  smtp:
+    vifs:
+      - { network: routed, ip: [203.0.113.22, 192.0.2.32/27, 203.0.113.64/26, 192.0.2.200] }
+EOF2
+)
+	run --separate-stderr "$NETC" --check "$f"
+	assert_equal "$status" 1
+	run grep -E ': (error|note): ' <<<"$stderr"
+	assert_line -n 0 "$f:11:47: error: subnet 10.0.1.128/25 of the route to vif 0 of domain 'www' overlaps subnet 10.0.1.0/24 of network 'hostonly' on host 'xen1'"
+	assert_line -n 2 "$f:14:47: error: subnet 192.0.2.32/27 of the route to vif 0 of domain 'smtp' overlaps subnet 192.0.2.0/26 of the route to vif 0 of domain 'www' on host 'xen1'"
+	assert_line -n 4 "$f:14:62: error: subnet 203.0.113.64/26 of the route to vif 0 of domain 'smtp' overlaps subnet 203.0.113.0/24 of NIC 'eth0' on host 'xen1'"
+	# a routed host address is no subnet: the guests' own are on eth0's LAN
+	assert_equal "${#lines[@]}" 6
 }
 
 @test "vxlan" {

@@ -303,7 +303,7 @@ OBSOLETE_ID="warning: 'id' is obsolete and does nothing: xl cannot choose a doma
 		"types.yaml:18:9: error: vif 1 of domain 'mail' has no network to attach to: the topology defines none" \
 		"types.yaml:18:18: error: 'network' must be a string, not a list" \
 		"types.yaml:19:14: error: 'mac' must be a string, not a map" \
-		"types.yaml:20:13: error: 'ip' must be a string, not a list" \
+		"types.yaml:20:13: error: 'ip' must be an address or a list of addresses, not a map" \
 		"types.yaml:22:15: error: 'rate' must be a string, not a map" \
 		"types.yaml:23:14: error: 'mtu' must be an integer, not '1500'" \
 		"types.yaml:24:19: error: xl value of 'memory' must be a string, number, boolean or a list of them, not a map" \
@@ -325,9 +325,9 @@ OBSOLETE_ID="warning: 'id' is obsolete and does nothing: xl cannot choose a doma
 		"types.netc:15:5: error: vif 0 of domain 'mail' has no network to attach to: the topology defines none" \
 		"types.netc:15:19: error: 'network' must be a string, not a list" \
 		"types.netc:15:35: error: 'mac' must be a string, not a map" \
-		"types.netc:15:47: error: 'ip' must be a string, not a list" \
-		"types.netc:15:75: error: 'rate' must be a string, not a map" \
-		"types.netc:15:88: error: 'mtu' must be an integer, not '1500'" \
+		"types.netc:15:47: error: 'ip' must be an address or a list of addresses, not a map" \
+		"types.netc:15:70: error: 'rate' must be a string, not a map" \
+		"types.netc:15:83: error: 'mtu' must be an integer, not '1500'" \
 		"types.netc:16:17: error: xl value of 'memory' must be a string, number, boolean or a list of them, not a map"
 }
 
@@ -559,7 +559,7 @@ long_word() {
 			cmp got want || fail "$1: got $(od -An -c got)"
 		}
 		same name 'evil'
-		same 'vif[0]' 'mac=00:16:3e:f0:27:a3,bridge=xenbr0,ip=10.0.1.7,vifname=evil-0'
+		same 'vif[0]' 'mac=00:16:3e:f0:27:a3,bridge=xenbr0,script=vif-bridge,ip=10.0.1.7,vifname=evil-0'
 		same kernel '$(touch p)'
 		same ramdisk '`touch p`'
 		same extra "x'; touch p; '"

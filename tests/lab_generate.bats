@@ -41,7 +41,8 @@ records() {
 @test "lab route: the records, checked by hand" {
 	# eth0 203.0.113.10/24: LAN 0 is 203.0.113.0/24 and holds its first
 	# free address, .1, dom0's default gateway.  Routed vifs: vifD.N, /32,
-	# gateway dom0's eth0 address (vif-route).
+	# gateway dom0's eth0 address (vif-route); www's ip list goes on: the
+	# prefix vif-route routes to it too.
 	run records samples/route.yaml
 	assert_output - <<'EOF'
 ns lan 0
@@ -51,7 +52,7 @@ ns domu smtp
 lan 0 203.0.113.1/24 xen1:eth0
 nic xen1 eth0 0 p0 203.0.113.10/24 203.0.113.1
 host xen1 1
-vif www 0 xen1 www-0 route eth0 00:16:3e:f2:b8:2e - 203.0.113.21/32 203.0.113.10 1 -
+vif www 0 xen1 www-0 route eth0 00:16:3e:f2:b8:2e - 203.0.113.21/32 203.0.113.10 1 - 198.51.100.0/28
 vif smtp 0 xen1 smtp-0 route eth0 00:16:3e:cc:b0:cd - 203.0.113.22/32 203.0.113.10 1 -
 row ping dom0 xen1 - dom0(xen1) lan(xen1:eth0) 203.0.113.1 reach dom0's NIC on the LAN
 row ping domu www eth0 www:eth0 dom0(xen1) 203.0.113.10 reach its gateway: dom0's eth0 (vif-route)

@@ -61,7 +61,7 @@ reject() {
 	assert_output --partial "$2"
 }
 
-GOOD_VIF="'mac=00:16:3e:00:00:01,bridge=xenbr0,vifname=web-0'"
+GOOD_VIF="'mac=00:16:3e:00:00:01,bridge=xenbr0,script=vif-bridge,vifname=web-0'"
 
 @test "xlcheck: accepts a good file" {
 	printf 'name = "t"\ntype = "pv"\nvif = [ %s ]\n' "$GOOD_VIF" > "$BATS_TEST_TMPDIR/t.cfg"
@@ -134,6 +134,13 @@ vif = [ '$1' ]" "t.cfg: vif 0: $2" "${3:-}"
 	reject_vif 'mac=00:16:3e:00:00:01,bridge=xenbr0,vifname=v,mtu=67' "mtu '67': not a number in 68-65535"
 	reject_vif 'mac=00:16:3e:00:00:01,bridge=xenbr0,vifname=v,mtu=1500x' "mtu '1500x'"
 	reject_vif 'mac=00:16:3e:00:00:01,bridge=xenbr0,vifname=v,ip=10.0.0.1/24' "ip '10.0.0.1/24': not one IPv4 address"
+	reject_vif 'mac=00:16:3e:00:00:01,bridge=xenbr0,vifname=v,ip=10.0.0.1 10.0.0.2' "ip '10.0.0.1 10.0.0.2': not one IPv4 address (a list only with gatewaydev=)"
+	reject_vif 'mac=fe:ff:ff:ff:ff:ff,bridge=xenbr0,vifname=v' "mac 'fe:ff:ff:ff:ff:ff': netback's own"
+	# xl's own arithmetic: 239Kb/s is 1493 bytes per 50 ms, 240Kb/s 1500
+	reject_vif 'mac=00:16:3e:00:00:01,bridge=xenbr0,vifname=v,rate=239Kb/s' "rate '239Kb/s': 1493 bytes per 50000 us interval, less than one 1500-byte frame"
+	reject_vif 'mac=00:16:3e:00:00:01,bridge=xenbr0,vifname=v,rate=1b/s' "rate '1b/s': 0 bytes per 50000 us interval"
+	reject_vif 'mac=00:16:3e:00:00:01,bridge=xenbr0,vifname=v,type=ioemu' "type 'ioemu' on a pv or pvh domain"
+	TYPE=pvh reject_vif 'mac=00:16:3e:00:00:01,bridge=xenbr0,vifname=v,type=ioemu' "type 'ioemu' on a pv or pvh domain"
 	reject_vif 'mac=00:16:3e:00:00:01,bridge=xenbr0,vifname=abcdefghijklmnop' "vifname 'abcdefghijklmnop'"
 	reject_vif 'mac=00:16:3e:00:00:01,bridge=xenbr0,vifname=a.b.c' "vifname 'a.b.c': a '.' (Xen's set_mtu splits the name there)"
 	reject_vif 'mac=00:16:3e:00:00:01,bridge=xenbr0,vifname=vif3.0' "vifname 'vif3.0': Xen's own name for another domain's vif"
@@ -150,9 +157,33 @@ vif = [ '$1' ]" "t.cfg: vif 0: $2" "${3:-}"
 	reject_vif 'mac=00:16:3e:00:00:01,ip=10.0.0.1,gatewaydev=eth0,vifname=v' "a routed vif needs script= and ip= with gatewaydev="
 	reject_vif 'mac=00:16:3e:00:00:01,script=vif-route,gatewaydev=eth0,vifname=v' "a routed vif needs script= and ip= with gatewaydev="
 	reject_vif 'mac=00:16:3e:00:00:01,bridge=xenbr0' "no vifname= (netc names every backend)"
+	reject_vif 'mac=00:16:3e:00:00:01,bridge=xenbr0,vifname=v' "no script= (netc writes one, so that vif.default.script cannot change it)"
+	reject_vif 'mac=00:16:3e:00:00:01,bridge=xenbr0,script=vif-openvswitch,vifname=v' "script 'vif-openvswitch': netc makes no Open vSwitch bridges"
+	reject_vif 'mac=00:16:3e:00:00:01,bridge=xenbr0,script=/etc/xen/scripts/vif-route,vifname=v' "script '/etc/xen/scripts/vif-route' on a bridged vif"
+	reject_vif 'mac=00:16:3e:00:00:01,script=vif-bridge,ip=10.0.0.1,gatewaydev=eth0,vifname=v' "script 'vif-bridge' on a routed vif"
+	# a routed vif's list: what vif-route loops over
+	reject_vif 'mac=00:16:3e:00:00:01,script=vif-route,ip=10.0.5.0/24 10.0.0.1,gatewaydev=eth0,vifname=v' "ip '10.0.5.0/24 10.0.0.1': the first item is the guest's own address, not a prefix"
+	reject_vif 'mac=00:16:3e:00:00:01,script=vif-route,ip=10.0.0.1 10.0.5.1/24,gatewaydev=eth0,vifname=v' "ip '10.0.0.1 10.0.5.1/24': '10.0.5.1/24' has host bits (ip route refuses it)"
+	reject_vif 'mac=00:16:3e:00:00:01,script=vif-route,ip=10.0.0.1 2001:db8::/48,gatewaydev=eth0,vifname=v' "ip '10.0.0.1 2001:db8::/48': '2001:db8::/48' is not an IPv4 address or prefix"
+	reject_vif 'mac=00:16:3e:00:00:01,script=vif-route,ip=10.0.0.1  10.0.5.0/24,gatewaydev=eth0,vifname=v' "spaces or empty items in"
+	reject_vif 'mac=00:16:3e:00:00:01,script=vif-route,ip=10.0.0.1 ,gatewaydev=eth0,vifname=v' "spaces or empty items in"
+	reject_vif 'mac=00:16:3e:00:00:01,script=vif-route,ip=10.0.0.1,gatewaydev=eth0,vifname=v w' "spaces or empty items in"
 	# --allow-random lifts only the mac= rule.
-	printf "name = \"t\"\ntype = \"pv\"\nvif = [ 'bridge=xenbr0,vifname=v' ]\n" > "$BATS_TEST_TMPDIR/t.cfg"
+	printf "name = \"t\"\ntype = \"pv\"\nvif = [ 'bridge=xenbr0,script=vif-bridge,vifname=v' ]\n" > "$BATS_TEST_TMPDIR/t.cfg"
 	run "$XLCHECK" --allow-random "$BATS_TEST_TMPDIR/t.cfg"
+	assert_success
+}
+
+@test "xlcheck: accepts a routed vif's list, and ioemu where the type is hvm or unknown" {
+	printf "name = \"t\"\ntype = \"pv\"\nvif = [ 'mac=00:16:3e:00:00:01,script=vif-route,ip=10.0.0.1 10.0.5.0/24 10.0.6.7 10.0.7.8/32,gatewaydev=eth0,vifname=v' ]\n" > "$BATS_TEST_TMPDIR/t.cfg"
+	run "$XLCHECK" "$BATS_TEST_TMPDIR/t.cfg"
+	assert_success
+	assert_output ""
+	printf "name = \"t\"\ntype = \"hvm\"\nvif = [ 'mac=00:16:3e:00:00:01,bridge=xenbr0,script=vif-bridge,vifname=v,type=ioemu' ]\n" > "$BATS_TEST_TMPDIR/t.cfg"
+	run "$XLCHECK" "$BATS_TEST_TMPDIR/t.cfg"
+	assert_success
+	printf "vif = [ 'mac=00:16:3e:00:00:01,bridge=xenbr0,script=vif-bridge,vifname=v,type=ioemu' ]\n" > "$BATS_TEST_TMPDIR/f"
+	run "$XLCHECK" --fragment "$BATS_TEST_TMPDIR/f"
 	assert_success
 }
 
@@ -177,7 +208,7 @@ vif = [ '$1' ]" "t.cfg: vif 0: $2" "${3:-}"
 
 @test "xlcheck: xl rate forms netc accepts are read by xlu_vif_parse_rate" {
 	local r t
-	for r in 10Mb/s 250KB/s 1MB/s@20ms 1Gb/s@500us 5b/s@1s 4294967295b/s; do
+	for r in 10Mb/s 250KB/s 1MB/s@20ms 1Gb/s@500us 12000b/s@1s 240Kb/s 4294967295b/s; do
 		t=$(printf 'version: 1\nnetworks: { xenbr0: {} }\ndomains:\n  r: { vifs: [ { rate: "%s" } ] }\n' "$r" | topo r.yaml)
 		rm -rf "$OUT"
 		"$NETC" -q -t xl "$t" -o "$OUT"
@@ -190,7 +221,7 @@ vif = [ '$1' ]" "t.cfg: vif 0: $2" "${3:-}"
 
 @test "xlcheck: rates xl rejects or misreads are refused by netc" {
 	local r t
-	for r in 0Mb/s 08Mb/s 010Mb/s 5000000000b/s 10Mb/s@0ms 10Mb/s@5000s 4294967295GB/s@1s; do
+	for r in 0Mb/s 08Mb/s 010Mb/s 5000000000b/s 10Mb/s@0ms 10Mb/s@5000s 4294967295GB/s@1s 5b/s@1s 239Kb/s; do
 		t=$(printf 'version: 1\nnetworks: { xenbr0: {} }\ndomains:\n  r: { vifs: [ { rate: "%s" } ] }\n' "$r" | topo r.yaml)
 		run --separate-stderr "$NETC" -t xl "$t" -o "$OUT"
 		assert_failure 1

@@ -93,6 +93,8 @@ static const char *mac_problem(const char *s)
 		return "multicast";
 	if (!(oct[0] | oct[1] | oct[2] | oct[3] | oct[4] | oct[5]))
 		return "all zeros";
+	if (strcmp(s, "fe:ff:ff:ff:ff:ff") == 0)
+		return "netback's own (every backend vif has it)";
 	return NULL;
 }
 
@@ -133,6 +135,9 @@ static const char *const xl_nic_keys[] = {
 struct vif_ctx {
 	const char *where;      /* "FILE: vif N" */
 	bool hvm;               /* the domain is hvm: vifname <= 11 bytes */
+	bool typed;             /* the file says the domain's type (not a fragment) */
+	const char *ip;         /* ip='s value, checked once the spec is read */
+	const char *script;     /* script='s value */
 };
 
 static int key_index(const char *key)
@@ -155,6 +160,8 @@ static void check_value(struct vif_ctx *vc, const char *key, const char *val)
 	} else if (strcmp(key, "type") == 0) {
 		if (strcmp(val, "vif") != 0 && strcmp(val, "ioemu") != 0)
 			problem(vc->where, "type '%s': xl takes vif or ioemu", val);
+		else if (vc->typed && !vc->hvm && strcmp(val, "ioemu") == 0)
+			problem(vc->where, "type 'ioemu' on a pv or pvh domain: libxl refuses an emulated NIC there");
 	} else if (strcmp(key, "rate") == 0) {
 		/* xl's own parser, printing its own message; it only sets the
 		 * nic's two rate fields, so no libxl initialisation is needed. */
@@ -170,15 +177,16 @@ static void check_value(struct vif_ctx *vc, const char *key, const char *val)
 			problem(vc->where, "rate '%s': xlu_vif_parse_rate rejects it", val);
 		else if (leading_zero(val))
 			problem(vc->where, "rate '%s': xl reads a number with a leading 0 as octal", val);
+		else if (nic.rate_bytes_per_interval < 1500)
+			problem(vc->where, "rate '%s': %llu bytes per %u us interval, less than one 1500-byte frame",
+				val, (unsigned long long)nic.rate_bytes_per_interval,
+				(unsigned)nic.rate_interval_usecs);
 		xlu_cfg_destroy(rcfg);
 	} else if (strcmp(key, "mtu") == 0) {
 		if (!decimal_in(val, 68, 65535))
 			problem(vc->where, "mtu '%s': not a number in 68-65535", val);
 	} else if (strcmp(key, "ip") == 0) {
-		struct in_addr a;
-
-		if (inet_pton(AF_INET, val, &a) != 1)
-			problem(vc->where, "ip '%s': not one IPv4 address", val);
+		vc->ip = val;           /* its form depends on gatewaydev= */
 	} else if (strcmp(key, "vifname") == 0) {
 		if (!ifname_ok(val, vc->hvm ? 11 : 15))
 			problem(vc->where, "vifname '%s': not an interface name of at most %d bytes%s",
@@ -195,12 +203,103 @@ static void check_value(struct vif_ctx *vc, const char *key, const char *val)
 		if (!ifname_ok(val, 15))
 			problem(vc->where, "%s '%s': not an interface name", key, val);
 	} else if (strcmp(key, "script") == 0) {
+		vc->script = val;
 		if (!charset(val, "_./-"))
 			problem(vc->where, "script '%s': not a script name or path", val);
 	} else if (strcmp(key, "model") == 0 || strcmp(key, "backend") == 0) {
 		if (!charset(val, "_.-"))
 			problem(vc->where, "%s '%s': not a name", key, val);
 	}
+}
+
+/* Spaces anywhere but singly between the words of the ip= value. */
+static bool spec_spaces_bad(const char *spec)
+{
+	for (const char *p = spec; (p = strchr(p, ' ')); p++) {
+		const char *item = p;
+
+		while (item > spec && item[-1] != ',')
+			item--;
+		if (strncmp(item, "ip=", 3) != 0 || p == item + 3 || p[1] == ' ' || p[1] == ',' ||
+		    !p[1])
+			return true;
+	}
+	return false;
+}
+
+/* A dotted quad, optionally /LEN (0-32, decimal without leading zeros). */
+static bool ipv4_item(const char *s, struct in_addr *a, int *prefix)
+{
+	char buf[64];
+	const char *slash = strchr(s, '/');
+	size_t n = slash ? (size_t)(slash - s) : strlen(s);
+
+	if (n >= sizeof(buf))
+		return false;
+	memcpy(buf, s, n);
+	buf[n] = '\0';
+	if (inet_pton(AF_INET, buf, a) != 1)
+		return false;
+	*prefix = -1;
+	if (!slash)
+		return true;
+	if (!decimal_in(slash + 1, 0, 32))
+		return false;
+	*prefix = atoi(slash + 1);
+	return true;
+}
+
+/*
+ * ip=: one IPv4 address, or on a routed vif what vif-route loops over:
+ * space-separated addresses and prefixes, the first the guest's own (no
+ * prefix, or /32), the prefixes without host bits (ip route refuses them).
+ */
+static void check_ip(struct vif_ctx *vc, bool routed)
+{
+	char *copy = strdup(vc->ip), *tok, *save = NULL;
+	int i = 0;
+
+	if (!copy) {
+		perror("xlcheck");
+		exit(2);
+	}
+	for (tok = strtok_r(copy, " ", &save); tok; tok = strtok_r(NULL, " ", &save), i++) {
+		struct in_addr a;
+		int prefix;
+
+		if (!routed && (i > 0 || strchr(tok, '/'))) {
+			problem(vc->where, "ip '%s': not one IPv4 address (a list only with gatewaydev=)",
+				vc->ip);
+			break;
+		}
+		if (!ipv4_item(tok, &a, &prefix)) {
+			problem(vc->where, "ip '%s': '%s' is not an IPv4 address or prefix", vc->ip, tok);
+			continue;
+		}
+		if (i == 0 && prefix >= 0 && prefix != 32)
+			problem(vc->where, "ip '%s': the first item is the guest's own address, not a prefix",
+				vc->ip);
+		else if (prefix > 0 && prefix < 32 &&
+			 (ntohl(a.s_addr) & (0xffffffffu >> prefix)) != 0)
+			problem(vc->where, "ip '%s': '%s' has host bits (ip route refuses it)", vc->ip, tok);
+		else if (prefix == 0)
+			problem(vc->where, "ip '%s': '%s' would route everything to the guest", vc->ip, tok);
+	}
+	free(copy);
+}
+
+/* A stock Xen script on the kind of vif it cannot serve. */
+static void check_script(struct vif_ctx *vc, bool routed)
+{
+	const char *base = strrchr(vc->script, '/');
+
+	base = base ? base + 1 : vc->script;
+	if (strcmp(base, "vif-openvswitch") == 0)
+		problem(vc->where, "script '%s': netc makes no Open vSwitch bridges", vc->script);
+	else if (strcmp(base, "vif-route") == 0 && !routed)
+		problem(vc->where, "script '%s' on a bridged vif", vc->script);
+	else if (strcmp(base, "vif-bridge") == 0 && routed)
+		problem(vc->where, "script '%s' on a routed vif", vc->script);
 }
 
 static void check_vif_spec(struct vif_ctx *vc, const char *spec)
@@ -214,8 +313,9 @@ static void check_vif_spec(struct vif_ctx *vc, const char *spec)
 	}
 	if (!*spec)
 		problem(vc->where, "empty vif spec (netc always writes its keys)");
-	if (strchr(spec, ' ') || strstr(spec, ",,") || spec[0] == ',' ||
-	    (*spec && spec[strlen(spec) - 1] == ','))
+	/* A space only between the items of a routed vif's ip list. */
+	if (strstr(spec, ",,") || spec[0] == ',' || (*spec && spec[strlen(spec) - 1] == ',') ||
+	    spec_spaces_bad(spec))
 		problem(vc->where, "spaces or empty items in '%s'", spec);
 	/* xl splits with strtok(",") and skips leading spaces (parse_config_data). */
 	for (tok = strtok_r(copy, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
@@ -260,6 +360,14 @@ static void check_vif_spec(struct vif_ctx *vc, const char *spec)
 		problem(vc->where, "needs exactly one of bridge= and gatewaydev=");
 	if (seen[key_index("gatewaydev")] && !(seen[key_index("script")] && seen[key_index("ip")]))
 		problem(vc->where, "a routed vif needs script= and ip= with gatewaydev=");
+	/* Whatever xl.conf could default is written (vif.default.script,
+	 * vif.default.bridge): a host's xl.conf cannot re-route netc's vifs. */
+	if (!seen[key_index("script")])
+		problem(vc->where, "no script= (netc writes one, so that vif.default.script cannot change it)");
+	if (vc->ip)
+		check_ip(vc, seen[key_index("gatewaydev")]);
+	if (vc->script)
+		check_script(vc, seen[key_index("gatewaydev")]);
 	if (!seen[key_index("vifname")])
 		problem(vc->where, "no vifname= (netc names every backend)");
 }
@@ -331,7 +439,7 @@ static char *slurp(const char *path)
 	return buf;
 }
 
-static void check_vif_list(XLU_Config *cfg, const char *source, bool hvm)
+static void check_vif_list(XLU_Config *cfg, const char *source, bool typed, bool hvm)
 {
 	XLU_ConfigList *list;
 	int n;
@@ -343,7 +451,7 @@ static void check_vif_list(XLU_Config *cfg, const char *source, bool hvm)
 	}
 	for (int i = 0; i < n; i++) {
 		const char *spec = xlu_cfg_get_listitem(list, i);
-		struct vif_ctx vc = { where, hvm };
+		struct vif_ctx vc = { where, hvm, typed, NULL, NULL };
 
 		snprintf(where, sizeof(where), "%s: vif %d", source, i);
 		if (!spec)
@@ -432,7 +540,7 @@ static void check_file(const char *path, bool fragment)
 			problem(path, "builder is deprecated; netc writes type");
 	}
 	check_keys(cfg, path, text);
-	check_vif_list(cfg, path, hvm);
+	check_vif_list(cfg, path, !fragment && type, hvm);
 	config_close(&c);
 	free(text);
 }
@@ -457,7 +565,7 @@ static void check_vif_lines(const char *path)
 			continue;
 		}
 		if (config_open(&c, where, NULL, colon + 2)) {
-			check_vif_list(c.cfg, where, false);
+			check_vif_list(c.cfg, where, false, false);
 			config_close(&c);
 		}
 	}
