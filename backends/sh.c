@@ -157,9 +157,21 @@ static void add_network(const struct emit_ctx *e, struct strbuf *sb, const char 
 		if (n->mtu.set)
 			strbuf_addf(sb, " mtu=%lld", n->mtu.v);
 	}
-	if (n->dhcp.set && n->dhcp.valid)
+	if (n->dhcp.set && n->dhcp.valid) {
+		const struct ir_dns *d;
+
 		strbuf_addf(sb, " dhcp=%s,%s", fmt_ip(e->arena, &n->dhcp.first),
 			    fmt_ip(e->arena, &n->dhcp.last));
+		if (n->dhcp.lease.set)
+			strbuf_addf(sb, " lease=%lld", n->dhcp.lease.v);
+		if (n->dhcp.dns_self)
+			strbuf_adds(sb, " dns=self");
+		first = true;
+		IR_FOREACH(const struct ir_dns *, d, &n->dhcp.dns) {
+			strbuf_addf(sb, "%s%s", first ? " dns=" : ",", ip_format(&d->addr, buf));
+			first = false;
+		}
+	}
 	if (n->vxlan.set && n->vxlan_dev) {
 		strbuf_addf(sb, " vxlan=%s vni=%lld dstport=%lld", n->vxlan_dev, n->vxlan.vni.v,
 			    n->vxlan.port.set ? n->vxlan.port.v : 4789LL);

@@ -1216,17 +1216,28 @@ function sysctls(   i, n, fwd, f, gw, seen) {
 	if (fwd) print "net/ipv4/ip_forward 1" > f
 }
 
-function dnsmasq_conf(n,   f, i) {
-	f = work "/dnsmasq." n ".conf"
+# DNS: without a dns key, none (port=0, and dnsmasq then hands out no
+# server); dns=A,B hands those out; dns=self answers on the address of the
+# bridge (0.0.0.0 in an option: the address of dnsmasq there) and forwards
+# to the resolvers of dom0, without serving the /etc/hosts of dom0.
+function dnsmasq_conf(n,   f, i, dns, lease) {
+	f = work "/dnsmasq." n ".conf"; dns = kv(n, "dns"); lease = kv(n, "lease")
 	print "# dnsmasq for network " n " of host " host ", written by the netc host script" > f
-	print "# DHCP only (port=0: no DNS), on this bridge only." > f
-	print "port=0" > f
+	if (dns == "self") {
+		print "# DHCP, and DNS forwarded to the resolvers of dom0; on this bridge only." > f
+		print "no-hosts" > f
+	} else {
+		print "# DHCP only (port=0: no DNS), on this bridge only." > f
+		print "port=0" > f
+	}
 	print "interface=" n > f
 	print "bind-interfaces" > f
 	print "except-interface=lo" > f
-	print "dhcp-range=" kv(n, "dhcp") > f
+	print "dhcp-range=" kv(n, "dhcp") (lease != "" ? "," lease : "") > f
 	print "dhcp-authoritative" > f
 	if (mode[n] != "nat") print "dhcp-option=option:router" > f
+	if (dns == "self") print "dhcp-option=option:dns-server,0.0.0.0" > f
+	else if (dns != "") print "dhcp-option=option:dns-server," dns > f
 	for (i = 1; i <= nleases[n]; i++) print "dhcp-host=" lease[n, i] > f
 	print "dhcp-leasefile=" state "/dnsmasq/" n ".leases" > f
 	print "pid-file=" state "/dnsmasq/" n ".pid" > f

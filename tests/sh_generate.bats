@@ -74,9 +74,10 @@ hosts_of() {
 }
 
 # samples/vlan-dhcp.yaml: xenbr10 (line 16) enslaves eth0.10; lab0 (line 20)
-# serves 10.0.3.100-199 with a static lease for client's first vif (line 36,
-# MAC derived: the json target shows it) and none for its second (no ip).
-@test "sh: vlan-dhcp sample: vlan port, dhcp range, static lease with the derived MAC" {
+# serves 10.0.3.100-199 for an hour and DNS (dns: self) with a static lease
+# for client's first vif (line 38, MAC derived: the json target shows it) and
+# none for its second (no ip).
+@test "sh: vlan-dhcp sample: vlan port, dhcp range, lease time, dns, static lease with the derived MAC" {
 	cd "$TOP"
 	local mac
 	mac=$("$NETC" -t json samples/vlan-dhcp.yaml | awk -F'"' '/"mac":/ { n++; if (n == 2) print $4 }')
@@ -85,8 +86,8 @@ hosts_of() {
 	assert_line "# samples/vlan-dhcp.yaml:16 network xenbr10"
 	assert_line "net xenbr10 bridge uplink=eth0 port=eth0.10 vlan=10 stp=0"
 	assert_line "# samples/vlan-dhcp.yaml:20 network lab0"
-	assert_line "net lab0 nat address=10.0.3.1/24 subnet=10.0.3.0/24 outbound=eth0 stp=0 dhcp=10.0.3.100,10.0.3.199"
-	assert_line "# samples/vlan-dhcp.yaml:36 domain client vif 0 (vubv46rbal7)"
+	assert_line "net lab0 nat address=10.0.3.1/24 subnet=10.0.3.0/24 outbound=eth0 stp=0 dhcp=10.0.3.100,10.0.3.199 lease=3600 dns=self"
+	assert_line "# samples/vlan-dhcp.yaml:38 domain client vif 0 (vubv46rbal7)"
 	assert_line "lease lab0 $mac 10.0.3.50"
 	assert_line --partial "domain client vif 1 (vbksgakk3ch): no ip, takes an address from the range"
 }
