@@ -11,6 +11,9 @@
  *                                         "NAME: vif = [ ... ]" per line
  *   xlcheck --get KEY FILE                print KEY's string value, exactly
  *   xlcheck --get 'KEY[N]' FILE           print item N of list KEY, exactly
+ *   xlcheck --rate RATE                   print "BYTES,USECS", what libxl
+ *                                         writes to a vif backend's rate
+ *                                         node for a vif spec's rate=RATE
  *
  * Exit: 0 all good, 1 something was rejected (each problem printed as
  * "FILE[:LINE]: problem"), 2 usage.
@@ -490,10 +493,33 @@ static int get_value(const char *spec, const char *path)
 	return rc;
 }
 
+/* --rate RATE: xl's own parse (xlu_vif_parse_rate), printed the way
+ * libxl__set_xenstore_nic writes it; the Xen test bed (tests/lib/xen.bash)
+ * fills its xenstore with it. */
+static int print_rate(const char *rate)
+{
+	XLU_Config *cfg = xlu_cfg_init(stderr, "rate");
+	libxl_device_nic nic;
+	int rc;
+
+	if (!cfg) {
+		perror("xlcheck");
+		return 2;
+	}
+	memset(&nic, 0, sizeof(nic));
+	rc = xlu_vif_parse_rate(cfg, rate, &nic);
+	if (rc == 0)
+		printf("%llu,%u\n", (unsigned long long)nic.rate_bytes_per_interval,
+		       (unsigned)nic.rate_interval_usecs);
+	xlu_cfg_destroy(cfg);
+	return rc == 0 ? 0 : 1;
+}
+
 static int usage(void)
 {
 	fputs("usage: xlcheck [--allow-random] [--fragment | --vif-lines] FILE...\n"
-	      "       xlcheck --get KEY|KEY[N] FILE\n",
+	      "       xlcheck --get KEY|KEY[N] FILE\n"
+	      "       xlcheck --rate RATE\n",
 	      stderr);
 	return 2;
 }
@@ -512,6 +538,8 @@ int main(int argc, char **argv)
 			vif_lines = true;
 		else if (strcmp(argv[i], "--get") == 0 && i + 3 == argc)
 			return get_value(argv[i + 1], argv[i + 2]);
+		else if (strcmp(argv[i], "--rate") == 0 && i + 2 == argc)
+			return print_rate(argv[i + 1]);
 		else
 			return usage();
 	}
