@@ -1220,8 +1220,8 @@ function sysctls(   i, n, fwd, f, gw, seen) {
 # server); dns=A,B hands those out; dns=self answers on the address of the
 # bridge (0.0.0.0 in an option: the address of dnsmasq there) and forwards
 # to the resolvers of dom0, without serving the /etc/hosts of dom0.
-function dnsmasq_conf(n,   f, i, dns, lease) {
-	f = work "/dnsmasq." n ".conf"; dns = kv(n, "dns"); lease = kv(n, "lease")
+function dnsmasq_conf(n,   f, i, dns, lt) {
+	f = work "/dnsmasq." n ".conf"; dns = kv(n, "dns"); lt = kv(n, "lease")
 	print "# dnsmasq for network " n " of host " host ", written by the netc host script" > f
 	if (dns == "self") {
 		print "# DHCP, and DNS forwarded to the resolvers of dom0; on this bridge only." > f
@@ -1233,7 +1233,7 @@ function dnsmasq_conf(n,   f, i, dns, lease) {
 	print "interface=" n > f
 	print "bind-interfaces" > f
 	print "except-interface=lo" > f
-	print "dhcp-range=" kv(n, "dhcp") (lease != "" ? "," lease : "") > f
+	print "dhcp-range=" kv(n, "dhcp") (lt != "" ? "," lt : "") > f
 	print "dhcp-authoritative" > f
 	if (mode[n] != "nat") print "dhcp-option=option:router" > f
 	if (dns == "self") print "dhcp-option=option:dns-server,0.0.0.0" > f
