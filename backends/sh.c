@@ -59,13 +59,21 @@ static void add_header(const struct emit_ctx *e, struct strbuf *sb, const char *
 	strbuf_adds(sb, "# Do not edit: change the topology and run netc again.\n#\n");
 	if (front == SH_FRONT_XEN) {
 		strbuf_adds(sb,
-			"# usage: network-bridge start|stop|status [bridge=NAME] [netdev=NIC] [VAR=VAL...]\n"
+			"# usage: network-bridge start|stop|status [bridge=NAME] [netdev=NIC] [vifnum=N]\n"
+			"#                       [antispoof=no] [VAR=VAL...]\n"
 			"#   start   bring up every network of the host, or the one bridge= names\n"
-			"#           (netdev=: the networks with that uplink, outbound or gatewaydev)\n"
+			"#           (netdev=: the networks with that uplink, outbound or gatewaydev;\n"
+			"#           vifnum=N: xenbrN, or else the networks on ethN)\n"
 			"#   stop    undo exactly what start did for them\n"
 			"#   status  print what differs from the topology; exit 1 if anything does\n"
-			"# Other VAR=VAL arguments are accepted and ignored.  A bridge or netdev the\n"
-			"# topology does not have: exit 1.\n");
+			"# bridge=null does nothing; antispoof=yes is refused (exit 2): netc does not\n"
+			"# install Xen's iptables anti-spoofing.  Other VAR=VAL arguments are accepted\n"
+			"# and ignored.  A bridge, netdev or vifnum the topology does not have: exit 1.\n"
+			"# Naming differs from Xen's own network-bridge: the bridge is the topology's\n"
+			"# network (xenbr0), it takes the NIC's MAC and dom0's addresses and routes\n"
+			"# (dom0's address is on xenbr0), and the NIC keeps its name: no peth0 (Xen\n"
+			"# 4.x renamed eth0 to peth0 and called the bridge eth0; Xen 3.x also moved\n"
+			"# dom0's address onto a veth0 renamed eth0).\n");
 	} else {
 		strbuf_adds(sb,
 			"# usage: setup.sh [up|down|status|plan]        (no argument: up)\n"

@@ -121,3 +121,61 @@ l2_ready() {
 	run dom0_run down
 	assert_success
 }
+
+# dom0's eth0 on a DHCP lease of 30 s from busybox udhcpd in the LAN,
+# renewed by busybox udhcpc on eth0 (the script of tests/lib: the address
+# with the lease's lifetime, as a DHCP client daemon sets it).  Both keep
+# running through up: the address must not expire on the bridge.
+@test "dhcp uplink: up makes the leased address permanent on the bridge, says so, and dom0 still reaches the LAN after twice the lease" {
+	local t0 udhcpd udhcpc
+	nsx dom0 ip -4 addr flush dev eth0
+	cat >"$BATS_TEST_TMPDIR/udhcpd.conf" <<CONF
+start 192.0.2.100
+end 192.0.2.110
+interface lan0
+option subnet 255.255.255.0
+option router 192.0.2.1
+option lease 30
+lease_file $BATS_TEST_TMPDIR/udhcpd.leases
+pidfile $BATS_TEST_TMPDIR/udhcpd.pid
+CONF
+	: >"$BATS_TEST_TMPDIR/udhcpd.leases"
+	nsx lan busybox udhcpd "$BATS_TEST_TMPDIR/udhcpd.conf" >/dev/null 2>&1
+	UDHCPC_OUT="$BATS_TEST_TMPDIR/dom0.lease" nsx dom0 busybox udhcpc -B -i eth0 -n -t 5 -T 1 \
+		-s "$UDHCPC_SCRIPT" -p "$BATS_TEST_TMPDIR/udhcpc.pid" >"$BATS_TEST_TMPDIR/udhcpc.log" 2>&1
+	t0=$(date +%s)
+	run cat "$BATS_TEST_TMPDIR/dom0.lease"
+	assert_output --regexp "^bound ip=192\.0\.2\.1(0[0-9]|10) mask=24 router=192\.0\.2\.1 dns= lease=30$"
+	run nsx dom0 ip -o -4 addr show dev eth0
+	assert_output --regexp "inet 192\.0\.2\.1[0-9]+/24 .* dynamic eth0"
+	udhcpd=$(cat "$BATS_TEST_TMPDIR/udhcpd.pid")
+	udhcpc=$(cat "$BATS_TEST_TMPDIR/udhcpc.pid")
+	sh_script "$TESTDATA/bridge.yaml"
+
+	run on_dom0 plan
+	assert_line --regexp "^# note: 192\.0\.2\.1[0-9]+/24 on eth0 is a DHCP lease \(valid_lft [0-9]+ preferred_lft [0-9]+\): on xenbr0 it is permanent, so that it cannot expire; down puts it back on eth0 with that lifetime$"
+	run on_dom0 up
+	assert_success
+	assert_line --regexp "^setup\.sh: note: 192\.0\.2\.1[0-9]+/24 on eth0 is a DHCP lease"
+	assert_line 'setup.sh: note: run the DHCP client on xenbr0, not on eth0: ifupdown `iface xenbr0 inet dhcp` with `bridge_ports eth0`, systemd-networkd `DHCP=yes` in the .network of xenbr0 (docs/host-script.md)'
+	run nsx dom0 ip -o -4 addr show dev xenbr0
+	assert_output --regexp "inet 192\.0\.2\.1[0-9]+/24 .*valid_lft forever preferred_lft forever"
+	refute_output --partial dynamic
+	run nsx dom0 ip -4 route show default
+	assert_output --regexp "^default via 192\.0\.2\.1 dev xenbr0 proto dhcp *$"
+
+	# twice the lease, the server and the client still running
+	sleep $((t0 + 61 - $(date +%s)))
+	kill -0 "$udhcpd"
+	kill -0 "$udhcpc"
+	ns_ping dom0 192.0.2.1
+	run nsx dom0 ip -o -4 addr show dev xenbr0
+	assert_output --regexp "inet 192\.0\.2\.1[0-9]+/24 "
+
+	run on_dom0 down
+	assert_success
+	run nsx dom0 ip -o -4 addr show dev eth0
+	assert_output --regexp "inet 192\.0\.2\.1[0-9]+/24 .* dynamic eth0"
+	run nsx dom0 ip -4 route show default
+	assert_output --partial "default via 192.0.2.1 dev eth0 proto dhcp"
+}
