@@ -929,6 +929,7 @@ function parse_addr(   dev, a, i, t, attrs, scope, lbl, lifes, v, p, movable) {
 		}
 	}
 	hasaddr[dev, a] = 1
+	v = a; sub(/\/.*/, "", v); addrdev[v] = dev
 	naddr[dev]++; p = naddr[dev]
 	addr[dev, p] = a; aattr[dev, p] = " scope " scope attrs; alife[dev, p] = lifes; alabel[dev, p] = lbl
 	amove[dev, p] = movable && scope == "global"
@@ -1051,6 +1052,8 @@ function preflight(n,   br, up_, port, vlan, vx) {
 	br = n; up_ = kv(n, "uplink"); port = kv(n, "port"); vlan = kv(n, "vlan"); vx = kv(n, "vxlan")
 	need_iface(n, "outbound", kv(n, "outbound"))
 	need_iface(n, "gatewaydev", kv(n, "gatewaydev"))
+	# the vif-route of Xen brings each routed vif up with ifconfig (net-tools)
+	if (mode[n] == "route") need("ifconfig", "the vif-route of Xen runs it for every guest on " n "; install net-tools")
 	if (mode[n] == "route") return
 	need_iface(n, "uplink", up_)
 	if (has_link(br) && lkind[br] != "bridge")
@@ -1063,9 +1066,22 @@ function preflight(n,   br, up_, port, vlan, vx) {
 		miss("network " n ": " vx " exists and is not VXLAN " kv(n, "vni"))
 	if (vx != "" && has_link(vx) && lmaster[vx] != "" && lmaster[vx] != br)
 		miss("network " n ": " vx " is already a port of " lmaster[vx])
+	if (vx != "") vxlan_mtu(n, vx)
 	if (mode[n] == "isolated" || mode[n] == "nat") need("nft", "for the firewall rules of " n)
 	if (kv(n, "dhcp") != "") need("dnsmasq", "for DHCP on " n)
 	if (kv(n, "remote") != "") need("bridge", "for the VXLAN flood entries of " n)
+}
+
+# A VXLAN frame is the frame of the guest plus 50 bytes of headers over IPv4
+# (70 over IPv6): the interface that holds the underlay address must carry
+# the mtu of the network plus that, or big frames vanish without an error.
+function vxlan_mtu(n, vx,   loc, dev, over, mtu) {
+	loc = kv(n, "local"); mtu = kv(n, "mtu")
+	if (loc == "") return
+	if (!(loc in addrdev)) { miss("network " n ": no interface holds the underlay address " loc " of host " host " (" vx " sends from it)"); return }
+	dev = addrdev[loc]; over = index(loc, ":") ? 70 : 50
+	if (mtu != "" && mtu + over > lmtu[dev])
+		miss("network " n ": mtu " mtu " + " over " (VXLAN over IPv" (over == 70 ? 6 : 4) ") is " mtu + over ", above the mtu " lmtu[dev] " of " dev ", which holds the underlay address " loc " (raise the mtu of " dev " to " mtu + over ", or lower that of " n " to " lmtu[dev] - over ")")
 }
 
 # --- the link work of one network, in the order it must happen ---
@@ -1145,12 +1161,13 @@ function plan_net(n,   lease4, br, up_, port, vlan, stp, fd, mtu, mac, newbr, ne
 	vx = kv(n, "vxlan")
 	if (vx != "") {
 		if (!has_link(vx)) {
-			s = "link add name " vx " type vxlan id " kv(n, "vni")
+			s = "link add name " vx (mtu != "" ? " mtu " mtu : "") " type vxlan id " kv(n, "vni")
 			if (kv(n, "local") != "") s = s " local " kv(n, "local")
 			s = s " dstport " kv(n, "dstport")
 			step(n, s, "link del " vx, vx ": VXLAN device missing" gone_since(vx))
 			newvx = 1
-		}
+		} else if (mtu != "" && lmtu[vx] != mtu)
+			step(n, "link set " vx " mtu " mtu, "link set " vx " mtu " lmtu[vx], vx ": mtu " lmtu[vx] ", want " mtu)
 		if (lmaster[vx] != br)
 			step(n, "link set " vx " master " br, "link set " vx " nomaster", newvx ? "" : vx ": not a port of " br)
 		if (newvx || !lup[vx])
