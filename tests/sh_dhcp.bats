@@ -163,6 +163,8 @@ CONF
 	refute_output --partial dynamic
 	run nsx dom0 ip -4 route show default
 	assert_output --regexp "^default via 192\.0\.2\.1 dev xenbr0 proto dhcp *$"
+	run on_dom0 status
+	assert_success
 
 	# twice the lease, the server and the client still running
 	sleep $((t0 + 61 - $(date +%s)))

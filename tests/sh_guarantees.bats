@@ -341,6 +341,9 @@ EOF
 	ino2=$(nsx dom0b ls -iL /proc/self/ns/net | awk '{ print $1 }')
 	DEFAULT_STATE="/run/netc/ns-$ino1 /run/netc/ns-$ino2"
 	sh_script "$TESTDATA/vxlan.yaml" --host xen1
+	# the underlay address VXLAN sends from (the preflight wants it)
+	nsx dom0 ip addr add 198.18.0.1/32 dev lo
+	nsx dom0b ip addr add 198.18.0.1/32 dev lo
 	on_dom0 up
 	nsx dom0b sh "$SCRIPT" up
 	[ -s "/run/netc/ns-$ino1/nets" ]
