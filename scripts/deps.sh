@@ -10,7 +10,7 @@ set -eu
 build="gcc make flex bison libyaml-dev pkg-config"
 check="$build bats bats-support bats-assert shellcheck graphviz iproute2 nftables
        dnsmasq-base busybox libxen-dev valgrind procps time parallel
-       clang libclang-rt-14-dev"
+       clang libclang-rt-14-dev net-tools"
 bench="$build hyperfine valgrind iproute2"
 fuzz="$build clang libclang-rt-14-dev"
 docs="$build graphviz"
