@@ -828,6 +828,8 @@ netc_xen_main() {
 #   missing          preflight problems, one a line: nothing may change
 #   usage            network-bridge arguments that name nothing
 #   needs            "command why": the commands the plan needs
+#   notes            what up says besides its result (a DHCP lease made
+#                    permanent on a bridge)
 #   ip.do, ip.undo   the ip batch and, line for line, "ip TAB NET TAB undo"
 #   fdb.do, fdb.undo the same for `bridge -batch`
 #   drift            what differs, one a line, for status
@@ -1080,7 +1082,7 @@ function vxlan_mtu(n, vx,   loc, dev, over, mtu) {
 	if (loc == "") return
 	if (!(loc in addrdev)) { miss("network " n ": no interface holds the underlay address " loc " of host " host " (" vx " sends from it)"); return }
 	dev = addrdev[loc]; over = index(loc, ":") ? 70 : 50
-	if (mtu != "" && mtu + over > lmtu[dev])
+	if (mtu != "" && mtu + over > lmtu[dev] + 0)
 		miss("network " n ": mtu " mtu " + " over " (VXLAN over IPv" (over == 70 ? 6 : 4) ") is " mtu + over ", above the mtu " lmtu[dev] " of " dev ", which holds the underlay address " loc " (raise the mtu of " dev " to " mtu + over ", or lower that of " n " to " lmtu[dev] - over ")")
 }
 
