@@ -821,6 +821,12 @@ static void read_dhcp_dns(struct schema *s, const struct ast_entry *e, void *obj
 				    "a DNS server must be an IPv4 address, not %s", describe(s, it));
 			return;
 		}
+		if (it->len == 4 && memcmp(it->text, "self", 4) == 0) {
+			diag_report(s->d, CHECK_VALUE, &it->pos,
+				    "'self' is not a server address: write 'dns: self' (not in a list) to "
+				    "have dom0's dnsmasq answer");
+			return;
+		}
 		if (!ip_parse(it->text, it->len, &d->addr) || d->addr.family != 4) {
 			diag_report(s->d, CHECK_ADDRESS, &it->pos,
 				    "invalid DNS server '%s'; expected an IPv4 address like 192.0.2.53 "

@@ -276,6 +276,11 @@ networks:
     address: 10.0.4.1/24
     outbound: eth0
     dhcp: { range: 10.0.4.100-10.0.4.150, dns: [] }
+  d:
+    mode: nat
+    address: 10.0.6.1/24
+    outbound: eth0
+    dhcp: { range: 10.0.6.100-10.0.6.150, dns: [self] }
 EOF
 )
 	run --separate-stderr "$NETC" --check -Wno-inferred-interface "$y"
@@ -284,7 +289,8 @@ EOF
 $y:7:67: error: DHCP 'lease' must be at least 120 seconds, not 60: dnsmasq would raise it to 2 minutes
 $y:12:49: error: invalid DNS server '2001:db8::53'; expected an IPv4 address like 192.0.2.53 (DHCP hands out IPv4 servers only)
 $y:12:73: error: 'lease' must be between 120 and 2147483647, not 2147483648
-$y:17:48: error: 'dns' is an empty list; name at least one server, or leave the key out"
+$y:17:48: error: 'dns' is an empty list; name at least one server, or leave the key out
+$y:22:49: error: 'self' is not a server address: write 'dns: self' (not in a list) to have dom0's dnsmasq answer"
 	n=$(topo forms.netc <<'EOF'
 version 1;
 network a { mode nat; address 10.0.2.1/24; outbound eth0; dhcp { range 10.0.2.100-10.0.2.150; lease 60; } }
