@@ -349,9 +349,7 @@ static void add_guest(struct dot *d, const struct ir_domain *dom, int ind)
 	strbuf_addf(d->out, "subgraph \"cluster_domain_%zu\" {\n", dom->index);
 	indent(d, ind + 1);
 	strbuf_adds(d->out, "label=");
-	LABEL(d->out, dom->id.set ? arena_printf(d->e->arena, "%s (domain %lld)", dom->name.s, dom->id.v)
-				  : dom->name.s,
-	      dom->type != DOM_PV ? dom_type_name(dom->type) : NULL);
+	LABEL(d->out, dom->name.s, dom->type != DOM_PV ? dom_type_name(dom->type) : NULL);
 	strbuf_adds(d->out, "; style=\"rounded,filled\"; fillcolor=\"#ffffff\";\n");
 	IR_FOREACH(const struct ir_vif *, v, &dom->vifs)
 		NODE(d, ind + 1, id(d, "eth", NULL, arena_printf(d->e->arena, "%s:eth%u", dom->name.s, v->devid)),

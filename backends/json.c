@@ -267,7 +267,7 @@ static void json_xl_value(struct json *j, const struct ir_xl_value *v)
 }
 
 static const char *const mac_sources[] = { "derived", "explicit", "random" };
-static const char *const name_sources[] = { "derived", "id", "explicit" };
+static const char *const name_sources[] = { "derived", "explicit" };
 
 static void json_vif(struct json *j, const struct ir_vif *v)
 {

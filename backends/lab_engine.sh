@@ -192,6 +192,23 @@ lab_addr4() {
 	ip -n "$1" -o -4 addr show dev "$2" | awk '{ sub(/\/.*/, "", $4); print $4; exit }'
 }
 
+# The broadcast address of $1's class (A, B, C; nothing for D and E), which
+# the kernel gives an address set by ifconfig (inet_abc_len).
+lab_classful_brd() {
+	lab_o1=${1%%.*}
+	lab_r=${1#*.}
+	lab_o2=${lab_r%%.*}
+	lab_r=${lab_r#*.}
+	lab_o3=${lab_r%%.*}
+	if [ "$lab_o1" -lt 128 ]; then
+		echo "$lab_o1.255.255.255"
+	elif [ "$lab_o1" -lt 192 ]; then
+		echo "$lab_o1.$lab_o2.255.255"
+	elif [ "$lab_o1" -lt 224 ]; then
+		echo "$lab_o1.$lab_o2.$lab_o3.255"
+	fi
+}
+
 # One vif, from the fields of its record (v_*): the veth, its dom0 end
 # attached as the hotplug script attaches it, and the guest's side.
 lab_vif_up() {
@@ -202,10 +219,13 @@ lab_vif_up() {
 	v_eth=eth$v_devid
 	v_new=
 	if ! lab_link_exists "$v_d0" "$v_be"; then
+		# netback registers the backend with the MAC fe:ff:ff:ff:ff:ff
 		if [ "$v_mac" = random ]; then
-			ip -n "$v_d0" link add name "$v_be" type veth peer name "$v_eth" netns "$v_gu" || return 1
+			ip -n "$v_d0" link add name "$v_be" address fe:ff:ff:ff:ff:ff type veth \
+				peer name "$v_eth" netns "$v_gu" || return 1
 		else
-			ip -n "$v_d0" link add name "$v_be" type veth peer name "$v_eth" address "$v_mac" netns "$v_gu" || return 1
+			ip -n "$v_d0" link add name "$v_be" address fe:ff:ff:ff:ff:ff type veth \
+				peer name "$v_eth" address "$v_mac" netns "$v_gu" || return 1
 		fi
 		v_new=1
 	fi
@@ -242,7 +262,12 @@ lab_vif_up() {
 			ip -n "$v_d0" link set dev "$v_be" mtu "$v_mtu" &&
 				ip -n "$v_gu" link set dev "$v_eth" mtu "$v_mtu" || return 1
 		fi
-		ip -n "$v_d0" addr replace "$v_main/32" dev "$v_be" &&
+		# `ifconfig VIF ADDR netmask 255.255.255.255 up`: the kernel gives
+		# the address its class's broadcast (SIOCSIFADDR) and keeps it
+		# when the mask becomes /32 (SIOCSIFNETMASK recomputes it only
+		# below /31).
+		v_brd=$(lab_classful_brd "$v_main")
+		ip -n "$v_d0" addr replace "$v_main/32" ${v_brd:+broadcast "$v_brd"} dev "$v_be" &&
 			ip -n "$v_d0" link set dev "$v_be" up || return 1
 		echo 1 | ip netns exec "$v_d0" tee "/proc/sys/net/ipv4/conf/$v_be/proxy_arp" \
 			"/proc/sys/net/ipv4/conf/$v_be/forwarding" >/dev/null || return 1

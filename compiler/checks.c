@@ -18,7 +18,6 @@ static void check_port_names(struct compilation *c);
 static void check_shared_uplink(struct compilation *c);
 static void check_duplicate_interface(struct compilation *c);
 static void check_vifname_length(struct compilation *c);
-static void check_duplicate_id(struct compilation *c);
 static void check_macs(struct compilation *c);
 static void check_route_ip(struct compilation *c);
 static void check_ips(struct compilation *c);
@@ -39,6 +38,7 @@ static void check_unused_network(struct compilation *c);
 #define RUN_MISSING_KEY RUN_NONE
 #define RUN_VERSION RUN_NONE
 #define RUN_RANGE RUN_NONE
+#define RUN_OBSOLETE_ID RUN_NONE               /* schema.c */
 #define RUN_INTERFACE_NAME check_port_names
 #define RUN_NAME RUN_NONE
 #define RUN_VALUE RUN_NONE
@@ -52,8 +52,9 @@ static void check_unused_network(struct compilation *c);
 #define RUN_ENSLAVED_INTERFACE RUN_NONE        /* check_interfaces */
 #define RUN_SHARED_UPLINK check_shared_uplink
 #define RUN_DUPLICATE_INTERFACE check_duplicate_interface
+#define RUN_VIFNAME_DOT RUN_NONE               /* schema.c */
+#define RUN_VIFNAME_RESERVED RUN_NONE          /* schema.c */
 #define RUN_VIFNAME_LENGTH check_vifname_length
-#define RUN_DUPLICATE_ID check_duplicate_id
 #define RUN_DUPLICATE_MAC check_macs
 #define RUN_MAC_COLLISION RUN_NONE             /* lower.c, while deriving */
 #define RUN_NAME_COLLISION RUN_NONE            /* lower.c, while deriving */
@@ -481,15 +482,9 @@ static const char *owner_text(struct compilation *c, const struct iface_owner *o
 	return vif_label(c, o->item);
 }
 
-/* Could @name equal a vifD.N backend name?  (Only if it starts so.) */
-static bool vif_id_like(const char *name)
-{
-	return strncmp(name, "vif", 3) == 0;
-}
-
 /* Claims @name for @item; a name claimed before is the first's, which is
- * reported.  Returns vif_id_like(@name). */
-static bool iface_claim(struct compilation *c, struct strmap *m, const struct ir_host *h,
+ * reported. */
+static void iface_claim(struct compilation *c, struct strmap *m, const struct ir_host *h,
 			const char *name, enum iface_owner_kind kind, const void *item,
 			const struct srcpos *pos)
 {
@@ -500,51 +495,27 @@ static bool iface_claim(struct compilation *c, struct strmap *m, const struct ir
 	o->item = item;
 	o->pos = pos;
 	first = strmap_put(m, name, strlen(name), o);
-	if (first &&
-	    /* Two equal vifD.N names come from two equal ids: duplicate-id says so. */
-	    !(first->kind == OWNER_VIF && kind == OWNER_VIF &&
-	      ((const struct ir_vif *)first->item)->name_source == VIFNAME_ID &&
-	      ((const struct ir_vif *)item)->name_source == VIFNAME_ID)) {
-		diag_report(D(c), CHECK_DUPLICATE_INTERFACE, pos,
-			    "interface name '%s' (%s) is already taken by %s%s", name,
-			    owner_text(c, o), owner_text(c, first), on_host(c, h));
-		if (srcpos_valid(first->pos))
-			diag_note(D(c), first->pos, "%s is named here", owner_text(c, first));
-	}
-	return vif_id_like(name);
-}
-
-static void vif_claim(struct compilation *c, struct strmap *maps, const struct ir_vif *v)
-{
-	const struct ir_host *h = v->domain->host;
-
-	iface_claim(c, &maps[h->index], h, v->backend_name, OWNER_VIF, v,
-		    v->name.s ? &v->name.pos : &v->pos);
+	if (!first)
+		return;
+	diag_report(D(c), CHECK_DUPLICATE_INTERFACE, pos,
+		    "interface name '%s' (%s) is already taken by %s%s", name, owner_text(c, o),
+		    owner_text(c, first), on_host(c, h));
+	if (srcpos_valid(first->pos))
+		diag_note(D(c), first->pos, "%s is named here", owner_text(c, first));
 }
 
 /*
- * One namespace per host: its NICs, bridges and VLAN and VXLAN devices, and
- * the vifs of the guests it runs.  A big host has many vifs, but few of them
- * can collide, and only those go in its map:
- *
- *  - a derived name never does: lower.c derives it among the names that no
- *    device and no other vif of the host has;
- *  - a vifD.N name differs from every other vif's but one of the same id
- *    (duplicate-id's error), so it can only equal a device's or an
- *    explicitly named vif's that starts with "vif" too.
- *
- * So the vifD.N names are claimed only on a host with such a name, in
- * topology order with the named vifs (the first of two is the one the
- * diagnostic cites); a host without costs a pass over the vifs and no map.
+ * One namespace per host: its NICs (also those the implicit host takes as
+ * named), bridges and VLAN and VXLAN devices, and the vifs of the guests it
+ * runs.  A big host has many vifs, but only the named ones can collide:
+ * lower.c gives a derived name only when no device and no other vif of the
+ * host has it.
  */
 static void check_duplicate_interface(struct compilation *c)
 {
 	const struct ir_topology *t = c->ir;
 	size_t nhosts = t->hosts.len;
 	struct strmap *maps = xcalloc(nhosts ? nhosts : 1, sizeof(*maps));
-	bool *vif_like = xcalloc(nhosts ? nhosts : 1, sizeof(*vif_like));
-	bool any_vif_like = false;
-	struct vec named = { 0 };
 	const struct ir_host *h;
 	const struct ir_nic *nic;
 	const struct ir_network *n;
@@ -552,47 +523,26 @@ static void check_duplicate_interface(struct compilation *c)
 
 	IR_FOREACH(const struct ir_host *, h, &t->hosts) {
 		struct strmap *m = &maps[h->index];
-		bool like = false;
 
 		strmap_init(m);
 		IR_FOREACH(const struct ir_nic *, nic, &h->nics)
-			if (nic->declared)
-				like |= iface_claim(c, m, h, nic->name.s, OWNER_NIC, nic,
-						    &nic->name.pos);
+			iface_claim(c, m, h, nic->name.s, OWNER_NIC, nic, &nic->name.pos);
 		IR_FOREACH(const struct ir_network *, n, &h->networks) {
 			if (net_mode_has_bridge(n->mode))
-				like |= iface_claim(c, m, h, n->name.s, OWNER_BRIDGE, n,
-						    &n->name.pos);
+				iface_claim(c, m, h, n->name.s, OWNER_BRIDGE, n, &n->name.pos);
 			if (n->port && n->vlan.set)
-				like |= iface_claim(c, m, h, n->port, OWNER_VLAN, n, &n->vlan.pos);
+				iface_claim(c, m, h, n->port, OWNER_VLAN, n, &n->vlan.pos);
 			if (n->vxlan_dev)
-				like |= iface_claim(c, m, h, n->vxlan_dev, OWNER_VXLAN, n,
-						    &n->vxlan.pos);
+				iface_claim(c, m, h, n->vxlan_dev, OWNER_VXLAN, n, &n->vxlan.pos);
 		}
-		vif_like[h->index] = like;
-		any_vif_like |= like;
 	}
 	IR_FOREACH_VIF(v, &t->vifs) {
 		if (v->name_source != VIFNAME_EXPLICIT || !(h = v->domain->host))
 			continue;
-		vec_push(A(c), &named, (void *)v);
-		if (vif_id_like(v->backend_name))
-			any_vif_like = vif_like[h->index] = true;
-	}
-	if (!any_vif_like) {
-		IR_FOREACH_VIF(v, &named)
-			vif_claim(c, maps, v);
-	} else {
-		IR_FOREACH_VIF(v, &t->vifs) {
-			h = v->domain->host;
-			if (h && (v->name_source == VIFNAME_EXPLICIT ||
-				  (v->name_source == VIFNAME_ID && vif_like[h->index])))
-				vif_claim(c, maps, v);
-		}
+		iface_claim(c, &maps[h->index], h, v->backend_name, OWNER_VIF, v, &v->name.pos);
 	}
 	IR_FOREACH(const struct ir_host *, h, &t->hosts)
 		strmap_free(&maps[h->index]);
-	free(vif_like);
 	free(maps);
 }
 
@@ -619,30 +569,6 @@ static void check_vifname_length(struct compilation *c)
 			    hvm ? "an hvm guest's are at most 11 (xl appends '-emu')"
 				: "interface names are at most 15");
 	}
-}
-
-static void check_duplicate_id(struct compilation *c)
-{
-	struct strmap seen;
-	const struct ir_domain *d;
-
-	strmap_init(&seen);
-	strmap_reserve(&seen, c->ir->domains.len);
-	IR_FOREACH(const struct ir_domain *, d, &c->ir->domains) {
-		const struct ir_domain *first;
-
-		if (!d->id.set)
-			continue;
-		first = strmap_put(&seen, (const char *)&d->id.v, sizeof(d->id.v), (void *)d);
-		if (!first)
-			continue;
-		diag_report(D(c), CHECK_DUPLICATE_ID, &d->id.pos,
-			    "domain id %lld of '%s' is already the id of domain '%s'", d->id.v,
-			    d->name.s, first->name.s);
-		diag_note(D(c), &first->id.pos, "domain '%s' has id %lld here", first->name.s,
-			  first->id.v);
-	}
-	strmap_free(&seen);
 }
 
 static void check_macs(struct compilation *c)

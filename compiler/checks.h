@@ -36,6 +36,8 @@ struct compilation;
 	  "the topology says version 1")                                       \
 	X(RANGE, "range", ERROR,                                               \
 	  "numbers lie in their ranges (id, vlan, mtu, forward-delay, vni, port, lease)") \
+	X(OBSOLETE_ID, "obsolete-id", WARNING,                                 \
+	  "a domain's id is obsolete and does nothing (xl cannot choose a domain id)") \
 	X(INTERFACE_NAME, "interface-name", ERROR,                             \
 	  "interface names are 1-15 bytes of [A-Za-z0-9_.-], not '.' or '..'") \
 	X(NAME, "name", ERROR,                                                 \
@@ -62,10 +64,12 @@ struct compilation;
 	  "no two networks on one host enslave the same uplink (and VLAN)")    \
 	X(DUPLICATE_INTERFACE, "duplicate-interface", ERROR,                   \
 	  "bridges, NICs, VLAN devices and backend vifs of one host have distinct names") \
+	X(VIFNAME_DOT, "vifname-dot", ERROR,                                   \
+	  "backend vif names hold no '.' (Xen's set_mtu splits them at dots)") \
+	X(VIFNAME_RESERVED, "vifname-reserved", ERROR,                         \
+	  "backend vif names do not start with vif and a digit (Xen's own names)") \
 	X(VIFNAME_LENGTH, "vifname-length", ERROR,                             \
 	  "backend vif names fit in 15 bytes, 11 for hvm (xl appends -emu)")   \
-	X(DUPLICATE_ID, "duplicate-id", ERROR,                                 \
-	  "domain ids are unique")                                             \
 	X(DUPLICATE_MAC, "duplicate-mac", ERROR,                               \
 	  "explicit MACs are unique across the topology")                      \
 	X(MAC_COLLISION, "mac-collision", WARNING,                             \

@@ -35,6 +35,11 @@ bool net_mode_has_bridge(enum net_mode m)
 	return m != MODE_ROUTE;
 }
 
+bool ir_vifname_reserved(const char *s, size_t len)
+{
+	return len > 3 && memcmp(s, "vif", 3) == 0 && s[3] >= '0' && s[3] <= '9';
+}
+
 struct ir_network *ir_network_find(const struct ir_topology *t, const char *name)
 {
 	return strmap_get(&t->net_by_name, name, strlen(name));

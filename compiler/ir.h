@@ -60,8 +60,7 @@ enum mac_source {
 };
 
 enum vifname_source {
-	VIFNAME_DERIVED,  /* from a hash of the domain name: no id given */
-	VIFNAME_ID,       /* vifD.N */
+	VIFNAME_DERIVED,  /* DOMAIN-DEVID, or a hash of them (lower.c) */
 	VIFNAME_EXPLICIT, /* the vif's name key */
 };
 
@@ -384,5 +383,7 @@ struct ir_domain *ir_domain_find(const struct ir_topology *t, const char *name);
 bool ir_network_on_host(const struct ir_network *n, const struct ir_host *h);
 /* Does the mode make a Linux bridge? (all but route) */
 bool net_mode_has_bridge(enum net_mode m);
+/* Does backend name @s start like Xen's own names, "vif" and a digit? */
+bool ir_vifname_reserved(const char *s, size_t len);
 
 #endif

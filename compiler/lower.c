@@ -213,6 +213,8 @@ struct derive_ops {
 	void (*assign)(struct ir_vif *v, const char *key);     /* @key outlives @v */
 	void (*collided)(struct compilation *c, const struct ir_vif *v, const struct ir_vif *other,
 			 const char *was, const char *now);
+	/* A value no vif may take (NULL: none is): skipped without a warning. */
+	bool (*rejected)(const char *key);
 };
 
 static int vif_canonical_cmp(const void *pa, const void *pb)
@@ -257,8 +259,8 @@ static const char *derive_first(struct compilation *c, struct ir_vif *v,
 }
 
 /* Room for @cap vifs in all.  lower_each_vif() reserves, from counts, as
- * many as can come, so that todo_add() never grows the arrays (an
- * outgrown heap block can stay resident). */
+ * many MACs as can come, so that todo_add() never grows those arrays (an
+ * outgrown heap block can stay resident); the hash names, few, grow. */
 static void todo_reserve(struct derive_todo *td, size_t cap)
 {
 	if (cap <= td->cap)
@@ -289,10 +291,12 @@ static void todo_free(struct derive_todo *td)
 	*td = (struct derive_todo){ 0 };
 }
 
-/* A vif that did not keep its attempt-0 value @was. */
+/* A vif that did not keep its attempt-0 value @was (@quiet: because it is
+ * rejected, which is not a collision to warn about). */
 struct derive_loser {
 	struct ir_vif *v;
 	const char *was;
+	bool quiet;
 };
 
 static int loser_cmp(const void *pa, const void *pb)
@@ -337,21 +341,25 @@ static void derive_unique(struct compilation *c, struct derive_todo *todo, struc
 			strmap_prefetch(taken, hash[i + DERIVE_AHEAD]);
 			strmap_prefetch(&firsts, hash[i + DERIVE_AHEAD]);
 		}
+		if (ops->rejected && ops->rejected(cand[i])) {
+			lost[nlost++] = (struct derive_loser){ vifs[i], cand[i], true };
+			continue;
+		}
 		if (strmap_get_hashed(taken, cand[i], k, hash[i])) {
-			lost[nlost++] = (struct derive_loser){ vifs[i], cand[i] };
+			lost[nlost++] = (struct derive_loser){ vifs[i], cand[i], false };
 			continue;
 		}
 		keeper = (struct ir_vif **)strmap_ref_hashed(&firsts, cand[i], k, hash[i]);
 		if (*keeper && vif_canonical_cmp(&vifs[i], keeper) >= 0) {
-			lost[nlost++] = (struct derive_loser){ vifs[i], cand[i] };
+			lost[nlost++] = (struct derive_loser){ vifs[i], cand[i], false };
 			continue;
 		}
 		if (*keeper)
-			lost[nlost++] = (struct derive_loser){ *keeper, cand[i] };
+			lost[nlost++] = (struct derive_loser){ *keeper, cand[i], false };
 		*keeper = vifs[i];
 	}
 	/* Pass 2: the others, in canonical order, derive again, avoiding every
-	 * attempt-0 value. */
+	 * attempt-0 value and every rejected one. */
 	if (nlost > 1)
 		qsort(lost, nlost, sizeof(*lost), loser_cmp);
 	for (size_t i = 0; i < nlost; i++) {
@@ -366,12 +374,15 @@ static void derive_unique(struct compilation *c, struct derive_todo *todo, struc
 		next = arena_alloc(&c->arena, k + 1);
 		for (unsigned attempt = 1;; attempt++) {
 			ops->candidate(t, v, attempt, next);
-			if (!strmap_get(taken, next, k) && !strmap_get(&firsts, next, k))
+			if (!strmap_get(taken, next, k) && !strmap_get(&firsts, next, k) &&
+			    !(ops->rejected && ops->rejected(next)))
 				break;
 		}
 		strmap_put(taken, next, k, v);
 		ops->assign(v, next);
-		ops->collided(c, v, other == (void *)&derive_claimed ? NULL : other, was, next);
+		if (!lost[i].quiet)
+			ops->collided(c, v, other == (void *)&derive_claimed ? NULL : other, was,
+				      next);
 	}
 	strmap_free(&firsts);
 	free(lost);
@@ -453,11 +464,23 @@ static void mac_collided(struct compilation *c, const struct ir_vif *v, const st
 			  "%s has MAC %s", vif_label(&c->arena, other), a);
 }
 
-static const struct derive_ops mac_ops = { 6, mac_candidate, mac_assign, mac_collided };
+static const struct derive_ops mac_ops = { 6, mac_candidate, mac_assign, mac_collided, NULL };
 
-/* Backend names: "v" and ten base-32 digits (50 bits) — 11 bytes, so even an
- * hvm guest's "-emu" twin fits the kernel's 15. */
-#define DERIVED_NAME_LEN 11
+/*
+ * Backend names (vifname=).  Xen's hotplug scripts and the kernel constrain
+ * them (docs/xl.md): no '.', not "vif" and a digit, at most 15 bytes (11
+ * for hvm: xl names the emulated twin NAME-emu), unique on the host.  A vif
+ * without a name gets the readable DOMAIN-DEVID when that is such a name
+ * and no device or named vif of its host has it; else the hash form, "v" and
+ * ten base-32 digits (50 bits): 11 bytes, so it fits an hvm guest too.
+ *
+ * Two DOMAIN-DEVID names never collide (DEVID is the digits after the last
+ * '-', and domain names are unique), and a hash name, having no '-', never
+ * equals one: only the hash names need derive_unique().
+ */
+#define HASH_NAME_LEN 11
+
+enum { VIFNAME_MAX = 15, VIFNAME_MAX_HVM = VIFNAME_MAX - 4 };
 
 static void name_candidate(const struct ir_topology *t, const struct ir_vif *v, unsigned attempt,
 			   char *out)
@@ -470,11 +493,11 @@ static void name_candidate(const struct ir_topology *t, const struct ir_vif *v, 
 	for (int i = 0; i < 8; i++)
 		bits = bits << 8 | h[i];
 	out[0] = 'v';
-	for (int i = 1; i < DERIVED_NAME_LEN; i++) {
+	for (int i = 1; i < HASH_NAME_LEN; i++) {
 		out[i] = digits[bits >> 59];
 		bits <<= 5;
 	}
-	out[DERIVED_NAME_LEN] = '\0';
+	out[HASH_NAME_LEN] = '\0';
 }
 
 static void name_assign(struct ir_vif *v, const char *key)
@@ -483,53 +506,85 @@ static void name_assign(struct ir_vif *v, const char *key)
 	v->name_source = VIFNAME_DERIVED;
 }
 
+/* "vif2..." is a hash name too (one in about 5,500). */
+static bool name_rejected(const char *key)
+{
+	return ir_vifname_reserved(key, HASH_NAME_LEN);
+}
+
 static void name_collided(struct compilation *c, const struct ir_vif *v, const struct ir_vif *other,
 			  const char *was, const char *now)
 {
 	diag_report(&c->diag, CHECK_NAME_COLLISION, &v->pos,
-		    "derived backend name '%.*s' of %s is already taken; using '%.*s'",
-		    DERIVED_NAME_LEN, was, vif_label(&c->arena, v), DERIVED_NAME_LEN, now);
+		    "derived backend name '%s' of %s is already taken; using '%s'", was,
+		    vif_label(&c->arena, v), now);
 	if (other)
 		diag_note(&c->diag, other->name.s ? &other->name.pos : &other->pos,
-			  "%s is named '%.*s'", vif_label(&c->arena, other), DERIVED_NAME_LEN, was);
+			  "%s is named '%s'", vif_label(&c->arena, other), was);
 }
 
-static const struct derive_ops name_ops = { DERIVED_NAME_LEN, name_candidate, name_assign,
-					    name_collided };
+static const struct derive_ops name_ops = { HASH_NAME_LEN, name_candidate, name_assign,
+					    name_collided, name_rejected };
 
-/* Only a name of a derived name's length can be a candidate's: the others
- * stay out of the map (vifD.N names, mostly, the bulk of a big host). */
-static void taken_put(struct strmap *m, const char *s, void *owner)
-{
-	if (s && strlen(s) == DERIVED_NAME_LEN)
-		strmap_put(m, s, DERIVED_NAME_LEN, owner);
-}
-
-/* Explicit and vifD.N backend names; the others are derived. */
-static void name_given(struct compilation *c, struct ir_vif *v)
+/* @v's DOMAIN-DEVID name if that is a valid backend name for it, else NULL. */
+static const char *name_readable(struct compilation *c, const struct ir_vif *v)
 {
 	const struct ir_domain *d = v->domain;
-	char buf[48];
-	size_t len = 3;
+	size_t max = d->type == DOM_HVM ? VIFNAME_MAX_HVM : VIFNAME_MAX;
+	char num[24];
+	size_t n = fmt_uint(num, v->devid);
+	char *out;
 
-	if (v->name.s) {
-		v->backend_name = v->name.s;
-		v->name_source = VIFNAME_EXPLICIT;
+	if (d->name.len + 1 + n > max || memchr(d->name.s, '.', d->name.len) ||
+	    ir_vifname_reserved(d->name.s, d->name.len))
+		return NULL;
+	out = arena_alloc(&c->arena, d->name.len + 1 + n + 1);
+	memcpy(out, d->name.s, d->name.len);
+	out[d->name.len] = '-';
+	memcpy(out + d->name.len + 1, num, n);
+	out[d->name.len + 1 + n] = '\0';
+	return out;
+}
+
+/*
+ * A name on a host that a DOMAIN-DEVID name could equal: a device's, or a
+ * named vif's, of the form WORD-DIGITS.  Few, so each is kept, with what it
+ * is, and looked up as a domain and devid once the vifs are named.
+ */
+struct name_claim {
+	const char *name;
+	const struct ir_vif *vif;       /* the named vif, or NULL for a device;
+					 * names_displaced(): the vif that gave way */
+	const struct ir_vif *vif_owner; /* names_displaced(): the named vif */
+	const char *what;               /* a device: "NIC", "bridge", "VLAN device" */
+	const struct srcpos *pos;
+};
+
+static void claim_if_readable(struct compilation *c, struct vec *claims, const char *name,
+			      const struct ir_vif *vif, const char *what, const struct srcpos *pos)
+{
+	const char *dash = name ? strrchr(name, '-') : NULL;
+	struct name_claim *cl;
+
+	if (!dash || dash == name || !dash[1] || strspn(dash + 1, "0123456789") != strlen(dash + 1))
 		return;
-	}
-	if (!d->id.set)
-		return;
-	memcpy(buf, "vif", 3);
-	len += fmt_uint(buf + len, (unsigned long long)d->id.v);
-	buf[len++] = '.';
-	len += fmt_uint(buf + len, v->devid);
-	v->backend_name = arena_strndup(&c->arena, buf, len);
-	v->name_source = VIFNAME_ID;
+	cl = arena_new(&c->arena, struct name_claim);
+	*cl = (struct name_claim){ name, vif, NULL, what, pos };
+	vec_push(&c->arena, claims, cl);
+}
+
+/* Only a name of a hash name's length can be a candidate's: the others stay
+ * out of the map. */
+static void taken_put(struct strmap *m, const char *s, void *owner)
+{
+	if (s && strlen(s) == HASH_NAME_LEN)
+		strmap_put(m, s, HASH_NAME_LEN, owner);
 }
 
 /* The names no derived backend name may take on each host: its NICs,
  * bridges, uplink ports and VXLAN devices. */
-static void names_claimed(const struct ir_topology *t, struct strmap *taken)
+static void names_claimed(struct compilation *c, const struct ir_topology *t, struct strmap *taken,
+			  struct vec *claims)
 {
 	struct ir_host *h;
 	struct ir_network *n;
@@ -537,17 +592,83 @@ static void names_claimed(const struct ir_topology *t, struct strmap *taken)
 
 	IR_FOREACH(struct ir_host *, h, &t->hosts) {
 		struct strmap *m = &taken[h->index];
+		struct vec *cl = &claims[h->index];
 
 		strmap_init(m);
-		IR_FOREACH(struct ir_nic *, nic, &h->nics)
+		IR_FOREACH(struct ir_nic *, nic, &h->nics) {
 			taken_put(m, nic->name.s, &derive_claimed);
+			claim_if_readable(c, cl, nic->name.s, NULL,
+					  "NIC", &nic->name.pos);
+		}
 		IR_FOREACH(struct ir_network *, n, &h->networks) {
-			if (net_mode_has_bridge(n->mode))
+			if (net_mode_has_bridge(n->mode)) {
 				taken_put(m, n->name.s, &derive_claimed);
+				claim_if_readable(c, cl, n->name.s, NULL, "bridge",
+						  &n->name.pos);
+			}
 			taken_put(m, n->port, &derive_claimed);
+			if (n->vlan.set)
+				claim_if_readable(c, cl, n->port, NULL, "VLAN device",
+						  &n->vlan.pos);
 			taken_put(m, n->vxlan_dev, &derive_claimed);
 		}
 	}
+}
+
+/*
+ * The vifs of host @h whose DOMAIN-DEVID name one of @claims has: each
+ * takes a hash name instead (added to @todo), with a name-collision
+ * warning once derive_unique() has given it one.  Returns them, in @claims
+ * order, as claims whose @vif is the vif that gave way.
+ */
+static size_t names_displaced(struct compilation *c, const struct ir_host *h,
+			      const struct vec *claims, struct derive_todo *todo,
+			      struct name_claim **out)
+{
+	const struct ir_topology *t = c->ir;
+	const struct name_claim *cl;
+	size_t n = 0;
+
+	IR_FOREACH(const struct name_claim *, cl, claims) {
+		const char *dash = strrchr(cl->name, '-');
+		const struct ir_domain *d;
+		unsigned long devid;
+		struct ir_vif *v;
+
+		d = strmap_get(&t->dom_by_name, cl->name, (size_t)(dash - cl->name));
+		if (!d || d->host != h || strlen(dash + 1) > 9)
+			continue;
+		devid = strtoul(dash + 1, NULL, 10);
+		if (devid >= d->vifs.len)
+			continue;
+		v = d->vifs.items[devid];
+		if (v->name_source != VIFNAME_DERIVED || !v->backend_name ||
+		    strcmp(v->backend_name, cl->name) != 0)
+			continue;
+		todo_add(c, todo, v, &name_ops);
+		out[n] = arena_new(&c->arena, struct name_claim);
+		*out[n] = *cl;
+		out[n]->vif_owner = cl->vif;
+		out[n]->vif = v;
+		n++;
+	}
+	return n;
+}
+
+static void name_displaced_report(struct compilation *c, const struct name_claim *d)
+{
+	const struct ir_vif *v = d->vif;
+
+	if (!diag_report(&c->diag, CHECK_NAME_COLLISION, &v->pos,
+			 "derived backend name '%s' of %s is already taken; using '%s'", d->name,
+			 vif_label(&c->arena, v), v->backend_name))
+		return;
+	if (d->vif_owner)
+		diag_note(&c->diag, d->pos, "%s is named '%s'", vif_label(&c->arena, d->vif_owner),
+			  d->name);
+	else
+		diag_note(&c->diag, d->pos, "'%s' is the name of a %s on host '%s'", d->name,
+			  d->what, d->vif->domain->host->name.s);
 }
 
 /* A vif without a network, in @net_of: no input netc reads (NETC_MAX_INPUT)
@@ -577,12 +698,14 @@ static void network_vifs(struct compilation *c, struct ir_topology *t, const uin
 
 /*
  * Every vif in one pass: its network and bridge; its MAC, explicit (taken)
- * or to derive; its backend name, explicit or vifD.N (taken on its host)
- * or to derive, on its host or, for a domain without one (an error checks
- * reports), by itself.  The candidates to derive are computed here, while
- * the vif and its domain are in the cache: a big topology's vifs outgrow
- * it, and each pass of their own would miss on every one again.  Then the
- * MACs, unique in the topology, and the backend names, unique per host.
+ * or to derive; its backend name, explicit (taken on its host), or
+ * DOMAIN-DEVID, or a hash name to derive on its host or, for a domain
+ * without one (an error checks reports), by itself.  The candidates to
+ * derive are computed here, while the vif and its domain are in the cache:
+ * a big topology's vifs outgrow it, and each pass of their own would miss
+ * on every one again.  Then the DOMAIN-DEVID names a device or a named vif
+ * has give way, and the MACs, unique in the topology, and the hash names,
+ * unique per host, are made so.
  */
 static void lower_each_vif(struct compilation *c, struct ir_topology *t)
 {
@@ -592,6 +715,7 @@ static void lower_each_vif(struct compilation *c, struct ir_topology *t)
 	struct derive_todo macs = { 0 };
 	struct strmap *names_taken = xcalloc(nhosts ? nhosts : 1, sizeof(*names_taken));
 	struct derive_todo *names = xcalloc(nhosts ? nhosts : 1, sizeof(*names));
+	struct vec *claims = xcalloc(nhosts ? nhosts : 1, sizeof(*claims));
 	struct ir_host *h;
 	struct ir_vif *v;
 
@@ -602,9 +726,7 @@ static void lower_each_vif(struct compilation *c, struct ir_topology *t)
 		t->default_network = t->networks.items[0];
 	strmap_init(&macs_taken);
 	todo_reserve(&macs, t->vifs.len);
-	names_claimed(t, names_taken);
-	IR_FOREACH(struct ir_host *, h, &t->hosts)
-		todo_reserve(&names[h->index], h->nvifs);
+	names_claimed(c, t, names_taken, claims);
 	IR_FOREACH_VIF(v, &t->vifs) {
 		const struct ir_host *on = v->domain->host;
 
@@ -617,14 +739,21 @@ static void lower_each_vif(struct compilation *c, struct ir_topology *t)
 			strmap_put(&macs_taken, (const char *)v->mac, 6, v);
 		else if (v->mac_source == MAC_DERIVED)
 			todo_add(c, &macs, v, &mac_ops);
-		name_given(c, v);
-		if (!on) {
+		if (v->name.s) {
+			v->backend_name = v->name.s;
+			v->name_source = VIFNAME_EXPLICIT;
+			if (on) {
+				taken_put(&names_taken[on->index], v->backend_name, v);
+				claim_if_readable(c, &claims[on->index], v->backend_name, v, NULL,
+						  &v->name.pos);
+			}
+		} else if ((v->backend_name = name_readable(c, v))) {
+			v->name_source = VIFNAME_DERIVED;
+		} else if (!on) {
 			/* No host's names to be unique among. */
-			if (!v->backend_name)
-				derive_first(c, v, &name_ops);
-		} else if (v->backend_name) {
-			taken_put(&names_taken[on->index], v->backend_name, v);
+			derive_first(c, v, &name_ops);
 		} else {
+			/* Grown on demand: most vifs take DOMAIN-DEVID. */
 			todo_add(c, &names[on->index], v, &name_ops);
 		}
 	}
@@ -633,9 +762,16 @@ static void lower_each_vif(struct compilation *c, struct ir_topology *t)
 	derive_unique(c, &macs, &macs_taken, &mac_ops);
 	strmap_free(&macs_taken);
 	IR_FOREACH(struct ir_host *, h, &t->hosts) {
+		struct vec *cl = &claims[h->index];
+		struct name_claim **gave = arena_alloc(&c->arena, (cl->len + 1) * sizeof(*gave));
+		size_t ngave = names_displaced(c, h, cl, &names[h->index], gave);
+
 		derive_unique(c, &names[h->index], &names_taken[h->index], &name_ops);
 		strmap_free(&names_taken[h->index]);
+		for (size_t i = 0; i < ngave; i++)
+			name_displaced_report(c, gave[i]);
 	}
+	free(claims);
 	free(names);
 	free(names_taken);
 }

@@ -525,11 +525,48 @@ static void read_vif_script(struct schema *s, const struct ast_entry *e, void *o
 	read_word_value(s, e, &((struct ir_vif_more *)obj)->script, "_.-/", "[A-Za-z0-9_./-]");
 }
 
+/*
+ * A backend name is an interface name, and more: Xen's hotplug scripts take
+ * it apart.  set_mtu (xen-network-common.sh) reads NAME as vifDOMID.DEVID —
+ * strips "vif", splits at the last '.' — and writes the MTU to
+ * /local/domain/DOMID/device/vif/DEVID: a name with a '.' sends it to a
+ * wrong path, with two an invalid one and the hotplug fails; one like
+ * "vif3.0" sends it to domain 3's frontend, whose own backend Xen also
+ * names vif3.0.
+ */
+static void read_vif_name(struct schema *s, const struct ast_entry *e, void *obj)
+{
+	struct ir_vif *v = obj;
+	struct ir_str *n = &v->name;
+	const char *what;
+
+	if (!read_string(s, e, n))
+		return;
+	if (!check_ifname(s, n->s, n->len, &n->pos, NULL, e->spelling)) {
+		n->s = NULL;
+		return;
+	}
+	what = diag_quote(s->a, n->s, n->len);
+	if (ir_vifname_reserved(n->s, n->len)) {
+		diag_report(s->d, CHECK_VIFNAME_RESERVED, &n->pos,
+			    "backend name '%s' of vif %u of domain '%s' starts with 'vif' and a digit, "
+			    "like the names Xen gives other domains' vifs (vifDOMID.DEVID)",
+			    what, v->devid, v->domain->name.s);
+		n->s = NULL;
+	} else if (memchr(n->s, '.', n->len)) {
+		diag_report(s->d, CHECK_VIFNAME_DOT, &n->pos,
+			    "backend name '%s' of vif %u of domain '%s' has a '.': Xen's set_mtu splits "
+			    "it there into a domain id and devid for a xenstore path; use '-' instead",
+			    what, v->devid, v->domain->name.s);
+		n->s = NULL;
+	}
+}
+
 static const struct field vif_fields[] = {
 	FIELD("network", F_STR, struct ir_vif, network),
 	FIELD_CUSTOM("mac", read_vif_mac),
 	FIELD_CUSTOM("ip", read_vif_ip),
-	FIELD("name", F_IFNAME, struct ir_vif, name),
+	FIELD_CUSTOM("name", read_vif_name),
 	{ .key = "rate", .type = F_CUSTOM, .read = read_vif_rate, .of = vif_more },
 	{ .key = "mtu", .type = F_INT, .offset = offsetof(struct ir_vif_more, mtu), .min = 68,
 	  .max = 65535, .of = vif_more },
@@ -678,8 +715,25 @@ static void read_domain_xl(struct schema *s, const struct ast_entry *e, void *ob
 	strmap_free(&seen);
 }
 
+/*
+ * id: netc 0.1 named the domain's backends vifID.DEVID from it, but xl cannot
+ * choose a domain's id, and such names clash with the names Xen gives the
+ * vifs of the domains that really get those ids.  Still read (and range
+ * checked, and printed back) so that old topologies compile, but it does
+ * nothing.
+ */
+static void read_domain_id(struct schema *s, const struct ast_entry *e, void *obj)
+{
+	struct ir_domain *d = obj;
+
+	diag_report(s->d, CHECK_OBSOLETE_ID, &e->key_pos,
+		    "'id' is obsolete and does nothing: xl cannot choose a domain's id, so netc "
+		    "no longer names backends vifID.DEVID after it; remove it");
+	read_int(s, e, 1, 32751, &d->id);
+}
+
 static const struct field domain_fields[] = {
-	FIELD_INT("id", struct ir_domain, id, 1, 32751),
+	FIELD_CUSTOM("id", read_domain_id),
 	FIELD("host", F_NAME, struct ir_domain, host_s),
 	FIELD_ENUM("type", struct ir_domain, type_s, dom_types),
 	FIELD_CUSTOM("vifs", read_domain_vifs),

@@ -8,9 +8,15 @@
 set -eu
 
 build="gcc make flex bison libyaml-dev pkg-config"
+# The Xen test bed (tests/lib/xen.bash) runs Debian's hotplug scripts,
+# which it fetches itself (apt-get download xen-utils-common): they need
+# bridge-utils for vif-bridge's brctl path, net-tools for vif-route's
+# ifconfig, and the jumbo-frame test iputils' ping (busybox cannot set DF).
+# xenstore-utils must NOT be installed: the scripts would find its
+# xenstore-read before the bed's.
 check="$build bats bats-support bats-assert shellcheck graphviz iproute2 nftables
        dnsmasq-base busybox libxen-dev valgrind procps time parallel
-       clang libclang-rt-14-dev net-tools"
+       clang libclang-rt-14-dev iputils-ping bridge-utils net-tools"
 bench="$build hyperfine valgrind iproute2"
 fuzz="$build clang libclang-rt-14-dev"
 docs="$build graphviz"

@@ -61,7 +61,7 @@ check_warning() {   # check_warning FILE LINE [options]: exit 0, first line LINE
 }
 
 @test "type" {
-	check_error type.yaml "tests/bad/type.yaml:6:9: error: 'id' must be an integer, not 'one'"
+	check_error type.yaml "tests/bad/type.yaml:4:10: error: 'mtu' must be an integer, not 'big'"
 }
 
 @test "missing-key" {
@@ -135,27 +135,64 @@ check_warning() {   # check_warning FILE LINE [options]: exit 0, first line LINE
 	check_error duplicate-interface.yaml "tests/bad/duplicate-interface.yaml:7:3: error: interface name 'eth0' (bridge 'eth0') is already taken by NIC 'eth0' on host 'xen1'"
 }
 
-@test "duplicate-interface: vifD.N names against names like them, first in topology order cited" {
-	check_error duplicate-interface-vif.yaml "tests/bad/duplicate-interface-vif.yaml:18:9: error: interface name 'vif9.0' (vif 0 of domain 'a') is already taken by NIC 'vif9.0' on host 'xen1'"
-	# an explicit name before the vifD.N name it equals, and one after
+@test "duplicate-interface: named vifs against their host's NICs and each other, first cited" {
+	check_error duplicate-interface-vif.yaml "tests/bad/duplicate-interface-vif.yaml:18:15: error: interface name 'eth9' (vif 0 of domain 'a') is already taken by NIC 'eth9' on host 'xen1'"
 	run grep -E ': (error|warning|note): ' <<<"$stderr"
-	assert_line -n 1 "tests/bad/duplicate-interface-vif.yaml:8:7: note: NIC 'vif9.0' is named here"
-	assert_line -n 2 "tests/bad/duplicate-interface-vif.yaml:29:9: error: interface name 'vif5.0' (vif 0 of domain 'c') is already taken by vif 0 of domain 'b' on host 'xen2'"
-	assert_line -n 3 "tests/bad/duplicate-interface-vif.yaml:24:15: note: vif 0 of domain 'b' is named here"
-	assert_line -n 4 "tests/bad/duplicate-interface-vif.yaml:39:15: error: interface name 'vif6.0' (vif 0 of domain 'f') is already taken by vif 0 of domain 'e' on host 'xen2'"
-	assert_line -n 5 "tests/bad/duplicate-interface-vif.yaml:34:9: note: vif 0 of domain 'e' is named here"
-	# xen3's vif9.0 (h) is away from xen1's NIC vif9.0: nothing more
-	assert_equal "${#lines[@]}" 6
+	assert_line -n 1 "tests/bad/duplicate-interface-vif.yaml:8:7: note: NIC 'eth9' is named here"
+	assert_line -n 2 "tests/bad/duplicate-interface-vif.yaml:28:15: error: interface name 'fe-b' (vif 0 of domain 'c') is already taken by vif 0 of domain 'b' on host 'xen2'"
+	assert_line -n 3 "tests/bad/duplicate-interface-vif.yaml:23:15: note: vif 0 of domain 'b' is named here"
+	# xen3's eth9 (h) is away from xen1's NIC eth9: nothing more
+	assert_equal "${#lines[@]}" 4
+}
+
+@test "duplicate-interface: a vif named as the uplink the implicit host takes as its NIC" {
+	local t
+	t=$(topo uplink.yaml <<-'EOF'
+	version: 1
+	networks:
+	  xenbr0: { uplink: eth0 }
+	domains:
+	  web:
+	    vifs:
+	      - name: eth0
+	EOF
+	)
+	run --separate-stderr "$NETC" --check "$t"
+	assert_equal "$status" 1
+	assert_equal "${stderr_lines[0]}" "$t:7:15: error: interface name 'eth0' (vif 0 of domain 'web') is already taken by NIC 'eth0'"
+	assert_equal "${stderr_lines[3]}" "$t:3:21: note: NIC 'eth0' is named here"
+}
+
+@test "obsolete-id" {
+	check_warning obsolete-id.yaml "tests/bad/obsolete-id.yaml:8:5: warning: 'id' is obsolete and does nothing: xl cannot choose a domain's id, so netc no longer names backends vifID.DEVID after it; remove it [-Wobsolete-id]"
+	# It does nothing: the backend is named as without it.
+	run --separate-stderr "$NETC" -t vif tests/bad/obsolete-id.yaml
+	assert_output "web: vif = [ 'mac=00:16:3e:6b:5c:1e,bridge=xenbr0,vifname=web-0' ]"
+	# The printers keep it: converting a topology loses nothing.
+	run --separate-stderr "$NETC" -t netc tests/bad/obsolete-id.yaml
+	assert_line "    id 7;"
+	run --separate-stderr "$NETC" -t yaml tests/bad/obsolete-id.netc
+	assert_line "    id: 7"
+	# Its range is still checked.
+	local t
+	t=$(printf 'version: 1\ndomains: { web: { id: 0 } }\n' | topo zero.yaml)
+	run --separate-stderr "$NETC" --check "$t"
+	assert_equal "$status" 1
+	assert_equal "${stderr_lines[3]}" "$t:2:23: error: 'id' must be between 1 and 32751, not 0"
+}
+
+@test "vifname-dot" {
+	check_error vifname-dot.yaml "tests/bad/vifname-dot.yaml:9:15: error: backend name 'web.eth.0' of vif 0 of domain 'web' has a '.': Xen's set_mtu splits it there into a domain id and devid for a xenstore path; use '-' instead"
+}
+
+@test "vifname-reserved" {
+	check_error vifname-reserved.yaml "tests/bad/vifname-reserved.yaml:8:15: error: backend name 'vif3.0' of vif 0 of domain 'web' starts with 'vif' and a digit, like the names Xen gives other domains' vifs (vifDOMID.DEVID)"
+	# One error for a name that breaks both rules.
+	assert_equal "$(printf '%s\n' "$stderr" | grep -c 'error:')" 1
 }
 
 @test "vifname-length" {
 	check_error vifname-length.yaml "tests/bad/vifname-length.yaml:8:15: error: backend name 'win-frontend' of vif 0 of domain 'win' is 12 bytes; an hvm guest's are at most 11 (xl appends '-emu')"
-}
-
-@test "duplicate-id" {
-	check_error duplicate-id.yaml "tests/bad/duplicate-id.yaml:8:9: error: domain id 7 of 'db' is already the id of domain 'web'"
-	# Equal ids make equal vifD.N names; that is not reported a second time.
-	assert_equal "$(printf '%s\n' "$stderr" | grep -c 'error:')" 1
 }
 
 @test "duplicate-mac" {
@@ -168,7 +205,8 @@ check_warning() {   # check_warning FILE LINE [options]: exit 0, first line LINE
 }
 
 @test "name-collision" {
-	check_warning name-collision.yaml "tests/bad/name-collision.yaml:9:9: warning: derived backend name 'vwpbg6on2th' of vif 0 of domain 'web' is already taken; using 'vhosvwj7s5z' [-Wname-collision]"
+	check_warning name-collision.yaml "tests/bad/name-collision.yaml:9:9: warning: derived backend name 'web-0' of vif 0 of domain 'web' is already taken; using 'vwpbg6on2th' [-Wname-collision]"
+	assert_equal "${stderr_lines[3]}" "tests/bad/name-collision.yaml:12:15: note: vif 0 of domain 'db' is named 'web-0'"
 }
 
 @test "random-mac" {

@@ -105,7 +105,8 @@ setup() {
 	for name in syntax unknown-key type missing-key duplicate-key yaml-feature interface-name \
 	    name undefined-network undefined-host shared-uplink undefined-interface enslaved-interface \
 	    inferred-interface mac duplicate-mac mac-collision address ip-subnet duplicate-ip \
-	    ip-is-gateway dhcp-range subnet-overlap duplicate-id duplicate-interface vifname-length \
+	    ip-is-gateway dhcp-range subnet-overlap duplicate-interface vifname-length \
+	    obsolete-id vifname-dot vifname-reserved \
 	    route-ip mode-key range random-mac; do
 		assert_line --regexp "^$name +(error|warning|off) "
 	done

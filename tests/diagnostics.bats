@@ -71,7 +71,7 @@ domains:
       - network: hostonly
         ip: 10.0.2.5
   db:
-    id: 1
+    id: 0
     vifs:
       - { network: xenbr0, mac: 01:00:5e:00:00:01 }
 EOF2
@@ -83,7 +83,7 @@ EOF2
 	assert_equal "${lines[0]}" "$f:5:5: error: unknown key 'moode' in network 'xenbr0'"
 	assert_equal "${lines[1]}" "$f:13:18: error: network 'xenbr2' is not defined"
 	assert_equal "${lines[2]}" "$f:15:13: error: ip 10.0.2.5 of vif 1 of domain 'web' is outside subnet 10.0.1.0/24 of network 'hostonly'"
-	assert_equal "${lines[3]}" "$f:17:9: error: domain id 1 of 'db' is already the id of domain 'web'"
+	assert_equal "${lines[3]}" "$f:17:9: error: 'id' must be between 1 and 32751, not 0"
 	assert_equal "${lines[4]}" "$f:19:33: error: MAC '01:00:5e:00:00:01' is a multicast address (the first octet is odd)"
 }
 
@@ -97,7 +97,7 @@ domain web {
     vif { network xenbr2; }
     vif { network hostonly; ip 10.0.2.5; }
 }
-domain db { id 1; vif { network xenbr0; mac 01:00:5e:00:00:01; } }
+domain db { id 0; vif { network xenbr0; mac 01:00:5e:00:00:01; } }
 EOF2
 )
 	run --separate-stderr "$NETC" --check "$f"
@@ -107,7 +107,7 @@ EOF2
 	assert_equal "${lines[0]}" "$f:2:31: error: unknown key 'moode' in network 'xenbr0'"
 	assert_equal "${lines[1]}" "$f:6:19: error: network 'xenbr2' is not defined"
 	assert_equal "${lines[2]}" "$f:7:32: error: ip 10.0.2.5 of vif 1 of domain 'web' is outside subnet 10.0.1.0/24 of network 'hostonly'"
-	assert_equal "${lines[3]}" "$f:9:16: error: domain id 1 of 'db' is already the id of domain 'web'"
+	assert_equal "${lines[3]}" "$f:9:16: error: 'id' must be between 1 and 32751, not 0"
 	assert_equal "${lines[4]}" "$f:9:45: error: MAC '01:00:5e:00:00:01' is a multicast address (the first octet is odd)"
 }
 

@@ -46,23 +46,23 @@ render() {
 	assert_line $'\tsubgraph "cluster_dom0_0" {'
 	assert_line $'\t\tlabel="dom0"; style="rounded,filled"; fillcolor="#f5f5f5";'
 	assert_line $'\tsubgraph "cluster_domain_0" {'
-	assert_line $'\t\tlabel="web (domain 1)"; style="rounded,filled"; fillcolor="#ffffff";'
-	assert_line $'\t\tlabel="backup (domain 3)"; style="rounded,filled"; fillcolor="#ffffff";'
+	assert_line $'\t\tlabel="web"; style="rounded,filled"; fillcolor="#ffffff";'
+	assert_line $'\t\tlabel="backup"; style="rounded,filled"; fillcolor="#ffffff";'
 	# Two physical networks, outside every cluster (one tab deep).
 	assert_line $'\t"lan:0" [label="physical network\\n(dom0:eth0)", shape=ellipse, style=filled, fillcolor="#e0e0e0"];'
 	assert_line $'\t"lan:1" [label="physical network\\n(dom0:eth1)", shape=ellipse, style=filled, fillcolor="#e0e0e0"];'
-	# dom0: NICs, bridges, the backend vifs vifD.N.
+	# dom0: NICs, bridges, the backend vifs DOMAIN-DEVID.
 	assert_line $'\t\t"nic:dom0:eth0" [label="eth0\\nphysical NIC", shape=box, style=filled, fillcolor="#d9d9d9"];'
 	assert_line $'\t\t"br:dom0:xenbr0" [label="xenbr0\\nbridge", shape=box, style="filled,bold", fillcolor="#cfe2ff"];'
-	assert_line $'\t\t"vif:dom0:vif3.1" [label="vif3.1", shape=box, style=rounded];'
+	assert_line $'\t\t"vif:dom0:backup-1" [label="backup-1", shape=box, style=rounded];'
 	# The wires: LAN to NIC, NIC to its bridge, bridge to vif, and the
 	# vif's crossover cable to the guest's ethN, labelled with the MAC.
 	assert_line $'\t"lan:0" -- "nic:dom0:eth0" [penwidth=2];'
 	assert_line $'\t"nic:dom0:eth1" -- "br:dom0:xenbr1" [label="uplink (port)"];'
-	assert_line $'\t"br:dom0:xenbr0" -- "vif:dom0:vif2.0";'
-	assert_line $'\t"vif:dom0:vif2.0" -- "eth:mail:eth0" [label="00:16:3e:00:00:11", penwidth=2];'
-	assert_line $'\t"br:dom0:xenbr1" -- "vif:dom0:vif3.1";'
-	assert_line $'\t"vif:dom0:vif3.1" -- "eth:backup:eth1" [label="00:16:3e:1c:81:f5", penwidth=2];'
+	assert_line $'\t"br:dom0:xenbr0" -- "vif:dom0:mail-0";'
+	assert_line $'\t"vif:dom0:mail-0" -- "eth:mail:eth0" [label="00:16:3e:00:00:11", penwidth=2];'
+	assert_line $'\t"br:dom0:xenbr1" -- "vif:dom0:backup-1";'
+	assert_line $'\t"vif:dom0:backup-1" -- "eth:backup:eth1" [label="00:16:3e:1c:81:f5", penwidth=2];'
 	# 2 LANs, 2 NICs, 2 bridges, 4 vifs, 4 ethN; 2 + 2 + 4 + 4 edges.
 	[ "$(grep -v ' -- ' <<<"$output" | grep -c ' \[label=')" -eq 14 ]
 	[ "$(grep -c ' -- ' <<<"$output")" -eq 12 ]
@@ -74,12 +74,12 @@ render() {
 	assert_line $'\t"nic:xen1:eth0" -- "nat:xen1:natbr0" [label="out of eth0"];'
 	assert_line $'\t"nat:xen1:natbr0" -- "br:xen1:natbr0";'
 	assert_line --partial '"br:xen1:natbr0" [label="natbr0\nnat bridge\n10.0.2.1/24"'
-	assert_line --regexp '"vif:xen1:[a-z0-9]+" -- "eth:build1:eth0" \[label="00:16:3e:43:5a:cf\\n10\.0\.2\.21", penwidth=2\];'
+	assert_line --regexp '"vif:xen1:build1-0" -- "eth:build1:eth0" \[label="00:16:3e:43:5a:cf\\n10\.0\.2\.21", penwidth=2\];'
 	run "$NETC" -t dot samples/route.yaml
 	refute_line --partial '"br:'
 	assert_line --partial '"route:xen1:routed" [label="route\nrouted\nproxy ARP", shape=diamond'
 	assert_line $'\t"nic:xen1:eth0" -- "route:xen1:routed" [label="gatewaydev eth0\\n203.0.113.10"];'
-	assert_line $'\t"route:xen1:routed" -- "vif:xen1:vif21.0";'
+	assert_line $'\t"route:xen1:routed" -- "vif:xen1:www-0";'
 	run "$NETC" -t dot samples/isolated.yaml
 	assert_line --partial '"br:dom0:hostonly" [label="hostonly\nisolated bridge\n10.0.1.1/24", shape=box, style="filled,dashed"'
 	run "$NETC" -t dot samples/bridge.yaml
@@ -123,13 +123,13 @@ version: 1
 networks:
   0br-x.y: { mode: isolated, address: 10.0.0.1/24 }
 domains:
-  1.web-a_b: { id: 7, vifs: [ { ip: 10.0.0.2, name: v-7.0 } ] }
+  1.web-a_b: { vifs: [ { ip: 10.0.0.2, name: v-7-0 } ] }
   graph: { vifs: [ { ip: 10.0.0.3 } ] }
 EOF
 )" -o "$BATS_TEST_TMPDIR/q.dot"
 	render "$BATS_TEST_TMPDIR/q.dot"
-	grep -qF '"br:dom0:0br-x.y" -- "vif:dom0:v-7.0";' "$BATS_TEST_TMPDIR/q.dot"
-	grep -qF 'label="1.web-a_b (domain 7)"' "$BATS_TEST_TMPDIR/q.dot"
+	grep -qF '"br:dom0:0br-x.y" -- "vif:dom0:v-7-0";' "$BATS_TEST_TMPDIR/q.dot"
+	grep -qF 'label="1.web-a_b"' "$BATS_TEST_TMPDIR/q.dot"
 	grep -qF '"eth:graph:eth0" [label="eth0"' "$BATS_TEST_TMPDIR/q.dot"
 }
 

@@ -96,6 +96,10 @@ hostile() {
 	done
 }
 
+# The warning each 'id' key gets (the cases below keep theirs: they test
+# its value).
+OBSOLETE_ID="warning: 'id' is obsolete and does nothing: xl cannot choose a domain's id, so netc no longer names backends vifID.DEVID after it; remove it [-Wobsolete-id]"
+
 # ---- shell syntax in names: refused by the name checks ----
 
 @test "hostile: \$(…) in a network name" {
@@ -120,8 +124,10 @@ hostile() {
 	hostile quote.netc 1 \
 		"quote.netc:3:25: error: 'uplink' value 'x';touch p;'' has a character outside [A-Za-z0-9_.-]"
 	hostile dquote.yaml 1 \
+		"dquote.yaml:6:10: $OBSOLETE_ID" \
 		"dquote.yaml:6:33: error: 'name' value 'v\";touch p;\"' has a character outside [A-Za-z0-9_.-]"
 	hostile dquote.netc 1 \
+		"dquote.netc:4:14: $OBSOLETE_ID" \
 		"dquote.netc:4:31: error: 'name' value 'v\";touch p;\"' has a character outside [A-Za-z0-9_.-]"
 }
 
@@ -227,6 +233,7 @@ hostile() {
 		"bigint.yaml:5:39: error: 'forward-delay' must be between 2 and 30, not 9223372036854775808" \
 		"bigint.yaml:6:27: error: 'vni' must be between 1 and 16777215, not 18446744073709551617" \
 		"bigint.yaml:6:55: error: 'port' must be between 1 and 65535, not -9223372036854775809" \
+		"bigint.yaml:8:10: $OBSOLETE_ID" \
 		"bigint.yaml:8:14: error: 'id' must be between 1 and 32751, not 340282366920938463463374607431768211456"
 	hostile bigint.netc 1 \
 		"bigint.netc:3:36: error: 'vlan' must be between 1 and 4094, not 99999999999999999999999999999999" \
@@ -234,6 +241,7 @@ hostile() {
 		"bigint.netc:4:42: error: 'forward-delay' must be between 2 and 30, not 9223372036854775808" \
 		"bigint.netc:5:30: error: 'vni' must be between 1 and 16777215, not 18446744073709551617" \
 		"bigint.netc:5:57: error: 'port' must be between 1 and 65535, not -9223372036854775809" \
+		"bigint.netc:6:14: $OBSOLETE_ID" \
 		"bigint.netc:6:17: error: 'id' must be between 1 and 32751, not 340282366920938463463374607431768211456"
 	hostile version.yaml 1 \
 		"version.yaml:1:10: error: 'version' must be between -9223372036854775808 and 9223372036854775807, not 18446744073709551617"
@@ -245,19 +253,33 @@ hostile() {
 	hostile negative.yaml 1 \
 		"negative.yaml:4:33: error: 'vlan' must be between 1 and 4094, not -1" \
 		"negative.yaml:4:42: error: 'mtu' must be between 68 and 65535, not -0" \
+		"negative.yaml:6:8: $OBSOLETE_ID" \
 		"negative.yaml:6:12: error: 'id' must be between 1 and 32751, not -1" \
+		"negative.yaml:7:8: $OBSOLETE_ID" \
 		"negative.yaml:7:12: error: 'id' must be between 1 and 32751, not 0" \
+		"negative.yaml:8:8: $OBSOLETE_ID" \
 		"negative.yaml:8:12: error: 'id' must be between 1 and 32751, not -0" \
+		"negative.yaml:9:8: $OBSOLETE_ID" \
 		"negative.yaml:9:12: error: 'id' must be an integer, not '0x10'" \
-		"negative.yaml:11:12: error: 'id' must be an integer, not '1e3'"
+		"negative.yaml:10:8: $OBSOLETE_ID" \
+		"negative.yaml:11:8: $OBSOLETE_ID" \
+		"negative.yaml:11:12: error: 'id' must be an integer, not '1e3'" \
+		"negative.yaml:12:8: $OBSOLETE_ID"
 	hostile negative.netc 1 \
 		"negative.netc:3:36: error: 'vlan' must be between 1 and 4094, not -1" \
 		"negative.netc:3:44: error: 'mtu' must be between 68 and 65535, not -0" \
+		"negative.netc:4:12: $OBSOLETE_ID" \
 		"negative.netc:4:15: error: 'id' must be between 1 and 32751, not -1" \
+		"negative.netc:5:12: $OBSOLETE_ID" \
 		"negative.netc:5:15: error: 'id' must be between 1 and 32751, not 0" \
+		"negative.netc:6:12: $OBSOLETE_ID" \
 		"negative.netc:6:15: error: 'id' must be between 1 and 32751, not -0" \
+		"negative.netc:7:12: $OBSOLETE_ID" \
 		"negative.netc:7:15: error: 'id' must be an integer, not '0x10'" \
-		"negative.netc:9:15: error: 'id' must be an integer, not '1e3'"
+		"negative.netc:8:12: $OBSOLETE_ID" \
+		"negative.netc:9:12: $OBSOLETE_ID" \
+		"negative.netc:9:15: error: 'id' must be an integer, not '1e3'" \
+		"negative.netc:10:12: $OBSOLETE_ID"
 }
 
 # ---- wrong types ----
@@ -268,11 +290,13 @@ hostile() {
 		"types.yaml:3:11: error: 'defaults' must be a map, not a list" \
 		"types.yaml:4:8: error: 'hosts' must be a map, not 'xen1'" \
 		"types.yaml:6:3: error: 'networks' must be a map, not a list" \
+		"types.yaml:9:5: $OBSOLETE_ID" \
 		"types.yaml:9:9: error: 'id' must be an integer, not a map" \
 		"types.yaml:10:11: error: 'type' must be a string, not a list" \
 		"types.yaml:11:11: error: 'host' must be a string, not a map" \
 		"types.yaml:12:11: error: 'vifs' must be a list of vifs, not a map" \
 		"types.yaml:13:9: error: 'xl' must be a map, not a list" \
+		"types.yaml:15:5: $OBSOLETE_ID" \
 		"types.yaml:15:9: error: 'id' must be an integer, not '2'" \
 		"types.yaml:17:9: error: a vif must be a map, not a list" \
 		"types.yaml:17:9: error: vif 0 of domain 'mail' has no network to attach to: the topology defines none" \
@@ -290,11 +314,13 @@ hostile() {
 		"types.netc:3:10: error: 'defaults' must be a map, not a list" \
 		"types.netc:4:1: error: in netc, hosts are written as 'host NAME { ... }' blocks" \
 		"types.netc:5:1: error: in netc, networks are written as 'network NAME { ... }' blocks" \
+		"types.netc:7:5: $OBSOLETE_ID" \
 		"types.netc:7:8: error: 'id' must be an integer, not a map" \
 		"types.netc:8:10: error: 'type' must be a string, not a list" \
 		"types.netc:9:5: error: a host block needs a name: 'host NAME { ... }'" \
 		"types.netc:10:5: error: in netc, vifs are written as 'vif { ... }' blocks, one per vif" \
 		"types.netc:11:8: error: 'xl' must be a map, not a list" \
+		"types.netc:14:5: $OBSOLETE_ID" \
 		"types.netc:14:8: error: 'id' must be an integer, not '2'" \
 		"types.netc:15:5: error: vif 0 of domain 'mail' has no network to attach to: the topology defines none" \
 		"types.netc:15:19: error: 'network' must be a string, not a list" \
@@ -533,7 +559,7 @@ long_word() {
 			cmp got want || fail "$1: got $(od -An -c got)"
 		}
 		same name 'evil'
-		same 'vif[0]' 'mac=00:16:3e:f0:27:a3,bridge=xenbr0,ip=10.0.1.7,vifname=vif7.0'
+		same 'vif[0]' 'mac=00:16:3e:f0:27:a3,bridge=xenbr0,ip=10.0.1.7,vifname=evil-0'
 		same kernel '$(touch p)'
 		same ramdisk '`touch p`'
 		same extra "x'; touch p; '"

@@ -41,20 +41,20 @@ teardown() {
 	www=$(lab_ns domu www)
 	lan=$(lab_ns lan 0)
 	ip -n "$www" route del default
-	ip -n "$d0" route del 203.0.113.22 dev vif22.0
-	ip netns exec "$d0" sh -c 'echo 0 > /proc/sys/net/ipv4/conf/vif21.0/proxy_arp'
-	ip netns exec "$d0" sh -c 'echo 0 > /proc/sys/net/ipv4/conf/vif21.0/forwarding'
+	ip -n "$d0" route del 203.0.113.22 dev smtp-0
+	ip netns exec "$d0" sh -c 'echo 0 > /proc/sys/net/ipv4/conf/www-0/proxy_arp'
+	ip netns exec "$d0" sh -c 'echo 0 > /proc/sys/net/ipv4/conf/www-0/forwarding'
 	ip -n "$lan" link set p0 down
 	ip -n "$www" link set eth0 address 00:16:3e:00:00:99
 	run lab status
 	assert_failure 1
 	assert_output "lab.sh: lab $NETC_LAB_TAG differs from the topology:
   LAN 0: p0 is down
-  dom0 xen1 vif vif21.0: proxy_arp is 0, want 1 (vif-route)
-  dom0 xen1 vif vif21.0: forwarding is 0, want 1
+  dom0 xen1 vif www-0: proxy_arp is 0, want 1 (vif-route)
+  dom0 xen1 vif www-0: forwarding is 0, want 1
   guest www: eth0 has MAC 00:16:3e:00:00:99, want 00:16:3e:f2:b8:2e
   guest www: no default route via 203.0.113.10
-  dom0 xen1 vif vif22.0: no route to 203.0.113.22 (vif-route)"
+  dom0 xen1 vif smtp-0: no route to 203.0.113.22 (vif-route)"
 	# up puts back all but the MAC, which is set only when the veth is made
 	ip -n "$www" link set eth0 address 00:16:3e:f2:b8:2e
 	run lab up
@@ -143,14 +143,17 @@ teardown() {
 	lab up
 	local d0
 	d0=$(lab_ns dom0 xen1)
-	# vif-route: gatewaydev's address as a /32, up, proxy ARP, a host route
-	# with metric 2 and that address as source.
-	run ip -n "$d0" -o -4 addr show dev vif21.0
-	assert_output --partial "inet 203.0.113.10/32 scope global vif21.0"
-	[ "$(ip netns exec "$d0" cat /proc/sys/net/ipv4/conf/vif21.0/proxy_arp)" = 1 ]
-	[ "$(ip netns exec "$d0" cat /proc/sys/net/ipv4/conf/vif21.0/forwarding)" = 1 ]
+	# vif-route: gatewaydev's address as a /32 (with the broadcast of its
+	# class, as ifconfig leaves it), up, proxy ARP, a host route with
+	# metric 2 and that address as source; netback's MAC.
+	run ip -n "$d0" -o -4 addr show dev www-0
+	assert_output --partial "inet 203.0.113.10/32 brd 203.0.113.255 scope global www-0"
+	run ip -n "$d0" -o link show dev www-0
+	assert_output --partial "link/ether fe:ff:ff:ff:ff:ff "
+	[ "$(ip netns exec "$d0" cat /proc/sys/net/ipv4/conf/www-0/proxy_arp)" = 1 ]
+	[ "$(ip netns exec "$d0" cat /proc/sys/net/ipv4/conf/www-0/forwarding)" = 1 ]
 	run ip -n "$d0" -4 route show 203.0.113.21
-	assert_output "203.0.113.21 dev vif21.0 scope link src 203.0.113.10 metric 2 "
+	assert_output "203.0.113.21 dev www-0 scope link src 203.0.113.10 metric 2 "
 	run ip -n "$(lab_ns domu www)" -4 route show
 	assert_output "default via 203.0.113.10 dev eth0 
 203.0.113.10 dev eth0 scope link "
@@ -166,7 +169,6 @@ networks:
   br1: { mode: isolated, address: 10.9.1.1/24 }
 domains:
   a:
-    id: 5
     vifs:
       - { network: br0, ip: 10.9.0.5, mac: 00:16:3e:0a:0b:0c }
       - { network: br1, ip: 10.9.1.6, mtu: 1400 }
@@ -175,9 +177,9 @@ EOF
 )"
 	lab up
 	d0=$(lab_ns dom0 dom0)
-	run ip -n "$d0" -o link show dev vif5.0
+	run ip -n "$d0" -o link show dev a-0
 	assert_output --regexp 'mtu 1450 .*master br0 state UP .*link/ether fe:ff:ff:ff:ff:ff '
-	run ip -n "$d0" -o link show dev vif5.1
+	run ip -n "$d0" -o link show dev a-1
 	assert_output --regexp 'mtu 1400 .*master br1 '
 	run ip -n "$(lab_ns domu a)" -o link show dev eth0
 	assert_output --regexp 'mtu 1450 .*link/ether 00:16:3e:0a:0b:0c '

@@ -61,8 +61,8 @@ hash_mac() {
 	t=$(pair "$KEEPER" "$LOSER" | topo pair.yaml)
 	run --separate-stderr "$NETC" -t vif "$t"
 	assert_success
-	assert_line --index 0 --regexp "^$KEEPER: vif = \\[ 'mac=$MAC,bridge=xenbr0,vifname=v[a-z2-7]{10}' \\]\$"
-	assert_line --index 1 --regexp "^$LOSER: vif = \\[ 'mac=$NEW,bridge=xenbr0,vifname=v[a-z2-7]{10}' \\]\$"
+	assert_line --index 0 --regexp "^$KEEPER: vif = \\[ 'mac=$MAC,bridge=xenbr0,vifname=$KEEPER-0' \\]\$"
+	assert_line --index 1 --regexp "^$LOSER: vif = \\[ 'mac=$NEW,bridge=xenbr0,vifname=$LOSER-0' \\]\$"
 	assert_equal "$(first_stderr_line)" \
 		"$t:5:$((${#LOSER} + 15)): warning: derived MAC $MAC of vif 0 of domain '$LOSER' collides with vif 0 of domain '$KEEPER'; using $NEW [-Wmac-collision]"
 	[[ "$stderr" == *"$t:4:$((${#KEEPER} + 15)): note: vif 0 of domain '$KEEPER' has MAC $MAC"* ]] ||

@@ -139,7 +139,6 @@ network xenbr1 {
 }
 
 domain web {
-    id 1;
     vif { }
     xl {
         memory 256;
@@ -152,7 +151,6 @@ domain web {
 }
 
 domain mail {
-    id 2;
     vif { network xenbr0; mac 00:16:3e:00:00:11; }
     xl {
         memory 512;
@@ -162,7 +160,6 @@ domain mail {
 }
 
 domain backup {
-    id 3;
     vif { }
     vif { network xenbr1; }
     xl {

@@ -54,8 +54,9 @@ add_extras() {
 	# dom0 keeps its LAN, v4 and v6
 	ns_ping dom0 192.0.2.1
 	nsx dom0 busybox ping6 -c 1 -W 2 -q 2001:db8::1 >/dev/null
-	# a guest attached the way vif-bridge does is on the LAN, both ways
-	ns_guest_bridge dom0 web vif1.0 xenbr0 192.0.2.21/24 192.0.2.1
+	# a guest booted through Xen's vif-bridge is on the LAN, both ways
+	guest_boot web 192.0.2.21/24 192.0.2.1
+	xen_connected dom0
 	ns_ping web 192.0.2.1
 	ns_ping lan 192.0.2.21
 	ns_ping web 192.0.2.10
@@ -95,7 +96,8 @@ add_extras() {
 	# With a port already: an empty bridge's carrier and operstate are
 	# the kernel's whim, not configuration that down could restore.
 	nsx dom0 ip link add xenbr0 type bridge stp_state 0 forward_delay 1000
-	ns_guest_bridge dom0 old vif9.0 xenbr0 192.0.2.99/24
+	guest_cfg old mac=00:16:3e:00:00:99,bridge=xenbr0
+	guest_boot old 192.0.2.99/24
 	nsx dom0 ip link set xenbr0 mtu 1400 up
 	wait_operstate xenbr0 UP
 	ns_dump dom0 >"$BATS_TEST_TMPDIR/before"
@@ -112,7 +114,7 @@ add_extras() {
 	ns_dump dom0 >"$BATS_TEST_TMPDIR/after"
 	assert_same "$BATS_TEST_TMPDIR/before" "$BATS_TEST_TMPDIR/after"
 	nsx dom0 ip -d link show xenbr0 | grep -q 'forward_delay 1000'
-	nsx dom0 ip -o link show vif9.0 | grep -q 'master xenbr0'
+	nsx dom0 ip -o link show "$(xen_vif dom0 old 0)" | grep -q 'master xenbr0'
 }
 
 @test "bridge: stp and forward-delay from the topology (samples/bridge.yaml)" {

@@ -87,8 +87,9 @@ table inet netc"
 
 @test "isolated: guests reach each other and dom0; never the LAN, and the LAN never them" {
 	on_dom0 up
-	ns_guest_bridge dom0 app vif2.0 hostonly 10.0.1.11/24 10.0.1.1
-	ns_guest_bridge dom0 cache vif3.0 hostonly 10.0.1.12/24 10.0.1.1
+	guest_boot app 10.0.1.11/24 10.0.1.1
+	guest_boot cache 10.0.1.12/24 10.0.1.1
+	xen_connected dom0
 	ns_ping app 10.0.1.12
 	ns_ping cache 10.0.1.11
 	ns_ping app 10.0.1.1
@@ -104,7 +105,7 @@ table inet netc"
 
 @test "nat: a guest reaches the LAN, masqueraded; the LAN cannot reach the nat subnet" {
 	on_dom0 up
-	ns_guest_bridge dom0 build vif4.0 natbr0 10.0.2.21/24 10.0.2.1
+	guest_boot build 10.0.2.21/24 10.0.2.1
 	# the LAN has no route to 10.0.2.0/24: replies come back only if masqueraded
 	ns_ping build 192.0.2.1
 	nsx lan ip route add 10.0.2.0/24 via 192.0.2.10
@@ -117,15 +118,15 @@ table inet netc"
 	[ "$(nsx dom0 cat /proc/sys/net/bridge/bridge-nf-call-iptables 2>/dev/null)" = 1 ] ||
 		skip "br_netfilter is not loaded on this kernel: bridged frames skip the IP hooks anyway"
 	on_dom0 up
-	ns_guest_bridge dom0 build vif4.0 natbr0 10.0.2.21/24 10.0.2.1
-	ns_guest_bridge dom0 dyn vif5.0 natbr0 10.0.2.22/24 10.0.2.1
+	guest_boot build 10.0.2.21/24 10.0.2.1
+	guest_boot dyn 10.0.2.22/24 10.0.2.1
 	ns_ping build 10.0.2.22
 	ns_ping dyn 10.0.2.21
-	ns_guest_bridge dom0 app vif2.0 hostonly 10.0.1.11/24 10.0.1.1
-	ns_guest_bridge dom0 cache vif3.0 hostonly 10.0.1.12/24 10.0.1.1
+	guest_boot app 10.0.1.11/24 10.0.1.1
+	guest_boot cache 10.0.1.12/24 10.0.1.1
 	ns_ping app 10.0.1.12
 	# and a bridged guest with its LAN
-	ns_guest_bridge dom0 web vif1.0 xenbr0 192.0.2.21/24 192.0.2.1
+	guest_boot web 192.0.2.21/24 192.0.2.1
 	ns_ping web 192.0.2.1
 	ns_ping lan 192.0.2.21
 }
@@ -137,10 +138,18 @@ table inet netc"
 	on_dom0 up
 	[ "$(nsx dom0 cat /proc/sys/net/ipv4/ip_forward)" = 1 ]
 	[ "$(nsx dom0 cat /proc/sys/net/ipv4/conf/eth1/proxy_arp)" = 1 ]
-	ns_guest_route dom0 www vif6.0 eth1 203.0.113.21
+	# vif-route: eth1's address on the vif as a /32, proxy ARP on it, a
+	# host route to the guest
+	guest_boot_routed www 203.0.113.10
+	xen_connected dom0
+	run nsx dom0 ip -o -4 addr show dev "$(xen_vif dom0 www 0)"
+	assert_output --partial "inet 203.0.113.10/32 "
+	[ "$(nsx dom0 cat "/proc/sys/net/ipv4/conf/$(xen_vif dom0 www 0)/proxy_arp")" = 1 ]
+	run nsx dom0 ip -4 route show 203.0.113.21
+	assert_output "203.0.113.21 dev $(xen_vif dom0 www 0) scope link src 203.0.113.10 metric 2 "
 	ns_ping wan 203.0.113.21
 	ns_ping www 203.0.113.1
-	nsx dom0 ip link del vif6.0
+	xen_destroy dom0 www
 	on_dom0 down
 	[ "$(nsx dom0 cat /proc/sys/net/ipv4/ip_forward)" = "$fwd" ]
 	[ "$(nsx dom0 cat /proc/sys/net/ipv4/conf/eth1/proxy_arp)" = "$arp" ]
@@ -157,11 +166,13 @@ table inet netc"
 	assert_line "port=0"
 	assert_line "dhcp-range=10.0.2.100,10.0.2.150"
 	assert_line "dhcp-host=00:16:3e:00:04:00,10.0.2.21"
-	ns_guest_bridge dom0 build vif4.0 natbr0 "" "" 00:16:3e:00:04:00
+	# build's MAC is the topology's, so its xl file's: the guest end has it
+	guest_boot build
+	nsx build ip -o link show eth0 | grep -q 'link/ether 00:16:3e:00:04:00 '
 	run nsx build busybox udhcpc -i eth0 -n -q -t 5 -T 1 -s /bin/true
 	assert_success
 	assert_output --partial "lease of 10.0.2.21 obtained from 10.0.2.1"
-	ns_guest_bridge dom0 dyn vif5.0 natbr0 ""
+	guest_boot dyn
 	run nsx dyn busybox udhcpc -i eth0 -n -q -t 5 -T 1 -s /bin/true
 	assert_success
 	assert_output --regexp "lease of 10\.0\.2\.1([0-4][0-9]|50) obtained"
@@ -185,10 +196,10 @@ table inet netc"
 	nsx dom0 ip -o link show eth0.10 | grep -q 'master xenbr10'
 	nsx dom0 ip -o addr show dev eth0 | grep -q '192.0.2.10/24'
 	ns_ping dom0 10.10.0.1
-	ns_guest_bridge dom0 tagged vif1.0 xenbr10 10.10.0.21/24
+	guest_boot tagged 10.10.0.21/24
 	ns_ping tagged 10.10.0.1
 	ns_ping lan 10.10.0.21
-	nsx dom0 ip link del vif1.0
+	xen_destroy dom0 tagged
 	on_dom0 down
 	ns_dump dom0 >"$BATS_TEST_TMPDIR/after"
 	assert_same "$BATS_TEST_TMPDIR/before" "$BATS_TEST_TMPDIR/after"
@@ -224,8 +235,10 @@ table inet netc"
 	NETC_STATE_DIR=$BATS_TEST_TMPDIR/s2 nsx xen2 sh "$BATS_TEST_TMPDIR/xen2.sh" up
 	nsx xen1 bridge fdb show dev vxlan42 | grep -q '00:00:00:00:00:00 dst 198.18.0.2'
 	nsx xen1 ip -o link show vxlan42 | grep -q 'master overlay'
-	ns_guest_bridge xen1 a vif1.0 overlay 10.0.9.11/24
-	ns_guest_bridge xen2 b vif2.0 overlay 10.0.9.12/24
+	# shellcheck disable=SC2034 # read by guest_boot
+	GUEST_TOPO=$TESTDATA/vxlan.yaml
+	guest_boot a 10.0.9.11/24 "" xen1 xen1
+	guest_boot b 10.0.9.12/24 "" xen2 xen2
 	ns_ping a 10.0.9.12
 	ns_ping b 10.0.9.11
 	run env NETC_STATE_DIR="$BATS_TEST_TMPDIR/s1" ip netns exec "$(ns xen1)" sh "$BATS_TEST_TMPDIR/xen1.sh" status
@@ -236,7 +249,7 @@ table inet netc"
 	assert_line "  vxlan42: no flood entry for remote 198.18.0.2"
 	NETC_STATE_DIR=$BATS_TEST_TMPDIR/s1 nsx xen1 sh "$BATS_TEST_TMPDIR/xen1.sh" up
 	ns_ping a 10.0.9.12
-	nsx xen1 ip link del vif1.0
+	xen_destroy xen1 a
 	NETC_STATE_DIR=$BATS_TEST_TMPDIR/s1 nsx xen1 sh "$BATS_TEST_TMPDIR/xen1.sh" down
 	ns_dump xen1 >"$BATS_TEST_TMPDIR/after1"
 	assert_same "$BATS_TEST_TMPDIR/before1" "$BATS_TEST_TMPDIR/after1"

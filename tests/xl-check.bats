@@ -61,7 +61,7 @@ reject() {
 	assert_output --partial "$2"
 }
 
-GOOD_VIF="'mac=00:16:3e:00:00:01,bridge=xenbr0,vifname=vif1.0'"
+GOOD_VIF="'mac=00:16:3e:00:00:01,bridge=xenbr0,vifname=web-0'"
 
 @test "xlcheck: accepts a good file" {
 	printf 'name = "t"\ntype = "pv"\nvif = [ %s ]\n' "$GOOD_VIF" > "$BATS_TEST_TMPDIR/t.cfg"
@@ -135,6 +135,8 @@ vif = [ '$1' ]" "t.cfg: vif 0: $2" "${3:-}"
 	reject_vif 'mac=00:16:3e:00:00:01,bridge=xenbr0,vifname=v,mtu=1500x' "mtu '1500x'"
 	reject_vif 'mac=00:16:3e:00:00:01,bridge=xenbr0,vifname=v,ip=10.0.0.1/24' "ip '10.0.0.1/24': not one IPv4 address"
 	reject_vif 'mac=00:16:3e:00:00:01,bridge=xenbr0,vifname=abcdefghijklmnop' "vifname 'abcdefghijklmnop'"
+	reject_vif 'mac=00:16:3e:00:00:01,bridge=xenbr0,vifname=a.b.c' "vifname 'a.b.c': a '.' (Xen's set_mtu splits the name there)"
+	reject_vif 'mac=00:16:3e:00:00:01,bridge=xenbr0,vifname=vif3.0' "vifname 'vif3.0': Xen's own name for another domain's vif"
 	reject_vif 'mac=00:16:3e:00:00:01,bridge=xen$br0,vifname=v' "bridge 'xen\$br0': not an interface name"
 	reject_vif 'mac=00:16:3e:00:00:01,bridge=xenbr0,vifname=v,script=a;b' "script 'a;b'"
 	reject_vif 'mac=00:16:3e:00:00:01,bridge=xenbr0,vifname=v,mtu=' "key 'mtu' has an empty value"

@@ -16,9 +16,9 @@ setup() {
 @test "vif: classic gives NAME: vif = [ ... ] per domain, topology order" {
 	run --separate-stderr "$NETC" -t vif samples/classic.yaml
 	assert_success
-	assert_output "web: vif = [ 'mac=00:16:3e:6b:5c:1e,bridge=xenbr0,vifname=vif1.0' ]
-mail: vif = [ 'mac=00:16:3e:00:00:11,bridge=xenbr0,vifname=vif2.0' ]
-backup: vif = [ 'mac=00:16:3e:b4:7f:48,bridge=xenbr0,vifname=vif3.0', 'mac=00:16:3e:1c:81:f5,bridge=xenbr1,vifname=vif3.1' ]"
+	assert_output "web: vif = [ 'mac=00:16:3e:6b:5c:1e,bridge=xenbr0,vifname=web-0' ]
+mail: vif = [ 'mac=00:16:3e:00:00:11,bridge=xenbr0,vifname=mail-0' ]
+backup: vif = [ 'mac=00:16:3e:b4:7f:48,bridge=xenbr0,vifname=backup-0', 'mac=00:16:3e:1c:81:f5,bridge=xenbr1,vifname=backup-1' ]"
 }
 
 @test "vif: classic matches the golden file (tests/golden.sh update vif regenerates it)" {
@@ -29,12 +29,12 @@ backup: vif = [ 'mac=00:16:3e:b4:7f:48,bridge=xenbr0,vifname=vif3.0', 'mac=00:16
 @test "vif: --domain NAME prints only that domain's line, ready to paste" {
 	run --separate-stderr "$NETC" -t vif --domain backup samples/classic.netc
 	assert_success
-	assert_output "vif = [ 'mac=00:16:3e:b4:7f:48,bridge=xenbr0,vifname=vif3.0', 'mac=00:16:3e:1c:81:f5,bridge=xenbr1,vifname=vif3.1' ]"
+	assert_output "vif = [ 'mac=00:16:3e:b4:7f:48,bridge=xenbr0,vifname=backup-0', 'mac=00:16:3e:1c:81:f5,bridge=xenbr1,vifname=backup-1' ]"
 	printf '%s\n' "$output" > "$BATS_TEST_TMPDIR/paste.cfg"
 	run "$XLCHECK" --fragment "$BATS_TEST_TMPDIR/paste.cfg"
 	assert_success
 	run "$XLCHECK" --get 'vif[0]' "$BATS_TEST_TMPDIR/paste.cfg"
-	assert_output "mac=00:16:3e:b4:7f:48,bridge=xenbr0,vifname=vif3.0"
+	assert_output "mac=00:16:3e:b4:7f:48,bridge=xenbr0,vifname=backup-0"
 }
 
 @test "vif: -o writes the same lines to a file" {
@@ -72,13 +72,13 @@ backup: vif = [ 'mac=00:16:3e:b4:7f:48,bridge=xenbr0,vifname=vif3.0', 'mac=00:16
 	networks:
 	  xenbr0: { uplink: eth0 }
 	domains:
-	  a: { host: h1, id: 1, vifs: [{}] }
-	  b: { host: h2, id: 2, vifs: [{}] }
+	  a: { host: h1, vifs: [{}] }
+	  b: { host: h2, vifs: [{}] }
 	EOF
 	)
 	run --separate-stderr "$NETC" -t vif --host h2 "$t"
 	assert_success
-	assert_output "b: vif = [ 'mac=00:16:3e:2d:80:1f,bridge=xenbr0,vifname=vif2.0' ]"
+	assert_output "b: vif = [ 'mac=00:16:3e:2d:80:1f,bridge=xenbr0,vifname=b-0' ]"
 	run --separate-stderr "$NETC" -t vif "$t"
 	assert_success
 	assert_line --index 0 --partial "a: vif = [ 'mac="

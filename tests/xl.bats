@@ -55,17 +55,17 @@ web.cfg"
 	# vif = [ '' ]: one NIC on the default bridge, with the derived MAC
 	# 00:16:3e + sha256("netc-mac\0web\0" "0")[0..2] = 6b5c1e.
 	run cfg_line web vif
-	assert_output "vif = [ 'mac=00:16:3e:6b:5c:1e,bridge=xenbr0,vifname=vif1.0' ]"
+	assert_output "vif = [ 'mac=00:16:3e:6b:5c:1e,bridge=xenbr0,vifname=web-0' ]"
 	# vif = [ 'mac=00:16:3e:00:00:11, bridge=xenbr0' ]: the fixed MAC.
 	run cfg_line mail vif
-	assert_output "vif = [ 'mac=00:16:3e:00:00:11,bridge=xenbr0,vifname=vif2.0' ]"
+	assert_output "vif = [ 'mac=00:16:3e:00:00:11,bridge=xenbr0,vifname=mail-0' ]"
 	# vif = [ '', 'bridge=xenbr1' ]: two NICs, devid order, the second
 	# aligned under the first.
 	run grep -A1 '^vif = ' "$OUT/backup.cfg"
-	assert_output "vif = [ 'mac=00:16:3e:b4:7f:48,bridge=xenbr0,vifname=vif3.0',
-        'mac=00:16:3e:1c:81:f5,bridge=xenbr1,vifname=vif3.1' ]"
+	assert_output "vif = [ 'mac=00:16:3e:b4:7f:48,bridge=xenbr0,vifname=backup-0',
+        'mac=00:16:3e:1c:81:f5,bridge=xenbr1,vifname=backup-1' ]"
 	run "$XLCHECK" --get 'vif[1]' "$OUT/backup.cfg"
-	assert_output "mac=00:16:3e:1c:81:f5,bridge=xenbr1,vifname=vif3.1"
+	assert_output "mac=00:16:3e:1c:81:f5,bridge=xenbr1,vifname=backup-1"
 }
 
 @test "xl: the header names the netc version, the source, its sha256, and says not to edit" {
@@ -92,7 +92,7 @@ ramdisk = \"/boot/initrd.img-6.1.0-xen-amd64\"
 root = \"/dev/xvda1 ro\"
 disk = [ 'phy:/dev/vg0/web-root,xvda1,w' ]
 
-vif = [ 'mac=00:16:3e:6b:5c:1e,bridge=xenbr0,vifname=vif1.0' ]"
+vif = [ 'mac=00:16:3e:6b:5c:1e,bridge=xenbr0,vifname=web-0' ]"
 }
 
 @test "xl: the YAML and netc forms of every sample give the same files but for the header" {
@@ -225,22 +225,22 @@ web.cfg"
 	# ip without its prefix, the explicit name, then type/model/rate/mtu/backend.
 	run "$XLCHECK" --get 'vif[0]' "$OUT/full.cfg"
 	assert_output "mac=00:16:3e:0a:0b:0c,bridge=xenbr0,script=vif-bridge-custom,ip=192.0.2.50,vifname=web-lan,rate=1MB/s@20ms,mtu=9000,backend=drvdom"
-	# Isolated network: a bridge like any other; vifD.N from the domain id.
+	# Isolated network: a bridge like any other; DOMAIN-DEVID (the id does nothing).
 	run "$XLCHECK" --get 'vif[1]' "$OUT/full.cfg"
-	assert_output "mac=00:16:3e:d9:0e:6a,bridge=hostonly,ip=10.0.1.50,vifname=vif7.1"
+	assert_output "mac=00:16:3e:d9:0e:6a,bridge=hostonly,ip=10.0.1.50,vifname=full-1"
 	# mac: random: no mac= at all.
 	run "$XLCHECK" --get 'vif[2]' "$OUT/full.cfg"
-	assert_output "bridge=natbr0,ip=10.0.2.50,vifname=vif7.2"
+	assert_output "bridge=natbr0,ip=10.0.2.50,vifname=full-2"
 	# Route mode: script=vif-route, ip= and gatewaydev= together, no bridge.
 	run "$XLCHECK" --get 'vif[3]' "$OUT/full.cfg"
-	assert_output "mac=00:16:3e:e3:26:c1,script=vif-route,ip=198.51.100.50,gatewaydev=eth1,vifname=vif7.3"
+	assert_output "mac=00:16:3e:e3:26:c1,script=vif-route,ip=198.51.100.50,gatewaydev=eth1,vifname=full-3"
 	# hvm: type and model.
 	run "$XLCHECK" --get 'vif[0]' "$OUT/emu.cfg"
 	assert_output "mac=00:16:3e:3b:7b:c5,bridge=xenbr0,vifname=emu0,type=ioemu,model=e1000"
 	# An explicit script on a route vif replaces vif-route; ip= and
 	# gatewaydev= stay.  No id: a derived name of 11 bytes (room for -emu).
 	run "$XLCHECK" --get 'vif[1]' "$OUT/emu.cfg"
-	assert_output "mac=00:16:3e:68:4d:f6,script=/etc/xen/scripts/vif-route-qos,ip=198.51.100.51,gatewaydev=eth1,vifname=vgonf44pvur,type=vif"
+	assert_output "mac=00:16:3e:68:4d:f6,script=/etc/xen/scripts/vif-route-qos,ip=198.51.100.51,gatewaydev=eth1,vifname=emu-1,type=vif"
 }
 
 @test "xl: the derived MACs above are the documented hash" {

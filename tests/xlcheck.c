@@ -183,6 +183,14 @@ static void check_value(struct vif_ctx *vc, const char *key, const char *val)
 		if (!ifname_ok(val, vc->hvm ? 11 : 15))
 			problem(vc->where, "vifname '%s': not an interface name of at most %d bytes%s",
 				val, vc->hvm ? 11 : 15, vc->hvm ? " (hvm: xl appends -emu)" : "");
+		/* What Xen's hotplug scripts take (docs/xl.md): set_mtu splits
+		 * a name at its dots; vif<digit> is Xen's own name for others. */
+		else if (strncmp(val, "vif", 3) == 0 && val[3] >= '0' && val[3] <= '9')
+			problem(vc->where, "vifname '%s': Xen's own name for another domain's vif",
+				val);
+		else if (strchr(val, '.'))
+			problem(vc->where, "vifname '%s': a '.' (Xen's set_mtu splits the name there)",
+				val);
 	} else if (strcmp(key, "bridge") == 0 || strcmp(key, "gatewaydev") == 0) {
 		if (!ifname_ok(val, 15))
 			problem(vc->where, "%s '%s': not an interface name", key, val);

@@ -4,6 +4,7 @@
 
 load lib/netns
 load lib/shims
+load lib/xen
 
 SCRIPT="$BATS_TEST_TMPDIR/setup.sh"
 TESTDATA="$TOP/tests/data/sh"
@@ -24,11 +25,58 @@ modes_host() {
 	sh_script "$TESTDATA/modes.yaml" "$@"
 }
 
-# sh_script TOPOLOGY [NETC OPTIONS...]: compile into $SCRIPT.
+# sh_script TOPOLOGY [NETC OPTIONS...]: compile into $SCRIPT; its guests
+# boot from the same topology (guest_boot).
 sh_script() {
 	local topo=$1
 	shift
 	"$NETC" "$@" "$topo" -o "$SCRIPT"
+	GUEST_TOPO=$topo
+}
+
+# guest_boot NAME [CIDR [GATEWAY]] [DOM0 [HOST]]: the topology's domain
+# NAME boots through Xen's own hotplug scripts (tests/lib/xen.bash) on the
+# Xen host whose dom0 is namespace DOM0 (default dom0; HOST: the
+# topology's host, for --host), from the xl file netc writes for it;
+# its guest is namespace NAME (nsx NAME ...).  Then, as the guest's own
+# configuration would, eth0 gets CIDR and a default route via GATEWAY.
+guest_boot() {
+	local name=$1 cidr=${2:-} gw=${3:-} role=${4:-dom0} host=${5:-}
+	local xl="$BATS_TEST_TMPDIR/xl/$role"
+	if [ ! -e "$xl/.netc" ]; then
+		mkdir -p "$xl"
+		"$NETC" -q -t xl ${host:+--host "$host"} "$GUEST_TOPO" -o "$xl/"
+		: >"$xl/.netc"
+	fi
+	[ -d "$XEN_DIR/$role" ] || xen_host "$role" "$(ns "$role")" "netc-%s-$NS_ID"
+	[ -f "$xl/$name.cfg" ] || guest_cfg_missing "$name"
+	xen_boot "$role" "$xl/$name.cfg"
+	[ -z "$cidr" ] || nsx "$name" ip addr add "$cidr" dev eth0
+	[ -z "$gw" ] || nsx "$name" ip route add default via "$gw"
+}
+
+# guest_boot_routed NAME DOM0_ADDR: NAME boots (a route-mode vif), and
+# configures itself as a routed guest does: its ip (the first of the
+# vif's) as a /32, dom0's address on the link, the default route via it.
+guest_boot_routed() {
+	local ip
+	guest_boot "$1"
+	ip=$(xen_store dom0 read "/local/domain/0/backend/vif/$(xen_domid dom0 "$1")/0/ip")
+	nsx "$1" ip addr add "${ip%% *}/32" dev eth0
+	nsx "$1" ip route add "$2" dev eth0
+	nsx "$1" ip route add default via "$2"
+}
+
+# guest_cfg NAME VIFSPEC: an xl file of our own (a guest the topology does
+# not have) in the place guest_boot takes it from.
+guest_cfg() {
+	mkdir -p "$BATS_TEST_TMPDIR/xl/dom0"
+	printf 'name = "%s"\nvif = [ '"'"'%s'"'"' ]\n' "$1" "$2" >"$BATS_TEST_TMPDIR/xl/dom0/$1.cfg"
+}
+
+guest_cfg_missing() {
+	echo "guest_boot: no xl file for domain $1 in $BATS_TEST_TMPDIR/xl" >&2
+	return 1
 }
 
 # on_dom0 ARGS...: run the script inside dom0.
@@ -72,5 +120,6 @@ gone() {
 }
 
 host_teardown() {
+	xen_cleanup
 	ns_cleanup
 }

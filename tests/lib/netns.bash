@@ -9,8 +9,9 @@
 #
 # The picture: a dom0 namespace whose "NICs" are veths with far ends in LAN
 # namespaces (the LAN peer holds the first host address and is dom0's
-# default gateway); guest namespaces attached by a veth whose dom0 end has
-# the vif's backend name, as vif-bridge or vif-route would attach it.
+# default gateway).  Guests are never attached here: they boot through
+# Xen's own hotplug scripts (tests/lib/xen.bash; guest_boot in
+# tests/lib/host.bash).
 
 NS_ID="${BATS_SUITE_TEST_NUMBER:-$BATS_TEST_NUMBER}-$$"
 NS_LIST="$BATS_TEST_TMPDIR/namespaces"
@@ -60,38 +61,6 @@ ns_nic() {
 		nsx "$lan" ip addr add "$gw/${cidr#*/}" dev lan0
 		nsx "$dom0" ip route add default via "$gw" dev "$nic"
 	fi
-}
-
-# ns_guest_bridge DOM0 GUEST VIF BRIDGE CIDR [GATEWAY] [MAC]: GUEST's eth0
-# is the far end of VIF, which DOM0 enslaves to BRIDGE (vif-bridge).
-ns_guest_bridge() {
-	local dom0=$1 guest=$2 vif=$3 br=$4 cidr=$5 gw=${6:-} mac=${7:-}
-	ns_add "$guest"
-	ip link add "$vif" netns "$(ns "$dom0")" type veth peer name eth0 netns "$(ns "$guest")"
-	[ -z "$mac" ] || nsx "$guest" ip link set eth0 address "$mac"
-	nsx "$dom0" ip link set "$vif" master "$br"
-	nsx "$dom0" ip link set "$vif" up
-	nsx "$guest" ip link set eth0 up
-	[ -z "$cidr" ] || nsx "$guest" ip addr add "$cidr" dev eth0
-	[ -z "$gw" ] || nsx "$guest" ip route add default via "$gw"
-}
-
-# ns_guest_route DOM0 GUEST VIF GATEWAYDEV IP: what vif-route does — VIF
-# gets GATEWAYDEV's address as a /32, proxy ARP, and a host route to IP;
-# the guest has IP/32 and dom0's address as its gateway.
-ns_guest_route() {
-	local dom0=$1 guest=$2 vif=$3 gwdev=$4 ip=$5 main
-	main=$(nsx "$dom0" ip -o -4 addr show dev "$gwdev" | awk '{ sub(/\/.*/, "", $4); print $4; exit }')
-	ns_add "$guest"
-	ip link add "$vif" netns "$(ns "$dom0")" type veth peer name eth0 netns "$(ns "$guest")"
-	nsx "$dom0" ip link set "$vif" up
-	nsx "$dom0" ip addr add "$main/32" dev "$vif"
-	nsx "$dom0" sh -c "echo 1 > /proc/sys/net/ipv4/conf/$vif/proxy_arp"
-	nsx "$dom0" ip route add "$ip" dev "$vif" src "$main"
-	nsx "$guest" ip link set eth0 up
-	nsx "$guest" ip addr add "$ip/32" dev eth0
-	nsx "$guest" ip route add "$main" dev eth0
-	nsx "$guest" ip route add default via "$main"
 }
 
 # ns_ping FROM ADDR: succeeds or fails within ~2 s (busybox's ping: the

@@ -47,7 +47,14 @@
 #   xen_domid HOST NAME, xen_vif HOST NAME DEVID, xen_guest_ns HOST NAME
 #   xen_store HOST read|write|exists|rm ARGS...
 #   xen_log HOST                     the host's xen-hotplug.log
+#   xen_connected HOST               every vif's hotplug-status is connected
+#   xen_dom0_dump NS                 a dom0 as a guest's attach leaves it, to
+#                                    compare (the lab's attach with Xen's)
 #   xen_cleanup                      every link and namespace the bed made
+#
+# The log directory mounted on /var/log is the test's own rather than a
+# tmpfs: as private to the scripts, and still there for the test to read
+# (and print) after each script has exited.
 #
 # XEN_BRCTL=hide|trace (environment of xen_boot and xen_destroy): run the
 # scripts without bridge-utils, or logging each brctl call (xen-hotplug.sh).
@@ -75,7 +82,11 @@ xen_fetch() {
 	stamp=$(cat "$dest/.run" 2>/dev/null || true)
 	if [ "$stamp" != "${BATS_RUN_TMPDIR:-}" ] || [ ! -f "$dest/etc/xen/scripts/vif-bridge" ]; then
 		tmp=$(mktemp -d "$build/.xen-utils-common.XXXXXX")
-		if (cd "$tmp" && apt-get download -q xen-utils-common) >"$tmp/log" 2>&1 &&
+		# apt's lists may be empty (a container whose packages were all
+		# there, so scripts/deps.sh never ran apt-get update): update once.
+		if { (cd "$tmp" && apt-get download -q xen-utils-common) >"$tmp/log" 2>&1 ||
+			{ apt-get update -q >>"$tmp/log" 2>&1 &&
+				(cd "$tmp" && apt-get download -q xen-utils-common) >>"$tmp/log" 2>&1; }; } &&
 			dpkg-deb -x "$tmp"/xen-utils-common_*.deb "$tmp/root" 2>>"$tmp/log"; then
 			dpkg-deb -f "$tmp"/xen-utils-common_*.deb Version >"$tmp/root/.version"
 			echo "${BATS_RUN_TMPDIR:-}" >"$tmp/root/.run"
@@ -150,8 +161,8 @@ _xen_msg() { printf 'xen: %s\n' "$*" >&2; }
 _xen_parse_nic() {
 	local spec=$1 type=$2 tok key val i rest o
 	local -a toks
-	NIC=([mac]= [bridge]= [gatewaydev]= [ip]= [script]= [backend]= [vifname]=
-		[model]= [rate]= [mtu]=0 [type]= [devid]=)
+	NIC=([mac]="" [bridge]="" [gatewaydev]="" [ip]="" [script]="" [backend]="" [vifname]=""
+		[model]="" [rate]="" [mtu]=0 [type]="" [devid]="" [trusted]=1)
 	IFS=, read -r -a toks <<<"$spec"
 	for tok in "${toks[@]}"; do
 		[ -n "$tok" ] || continue
@@ -200,7 +211,8 @@ _xen_parse_nic() {
 			# xl exits when xlu_vif_parse_rate fails
 			NIC[rate]=$("$XEN_XLCHECK" --rate "${tok#rate=}") || return 1
 			;;
-		forwarddev=* | colo_*=* | accel=*) _xen_msg "vif key ${tok%%=*}: not emulated by the test bed" ;;
+		accel=*) _xen_msg "the accel parameter for vifs is currently not supported" ;;
+		forwarddev=* | colo_*=*) _xen_msg "vif key ${tok%%=*}: COLO is not emulated by the test bed" ;;
 		devid=* | mtu=*)
 			key=${tok%%=*}
 			val=${tok#*=}
@@ -210,7 +222,8 @@ _xen_parse_nic() {
 			fi
 			NIC[$key]=$((10#${BASH_REMATCH[1]}))
 			;;
-		trusted | untrusted) ;;
+		trusted) NIC[trusted]=1 ;;
+		untrusted) NIC[trusted]=0 ;;
 		*) _xen_msg "unrecognized argument \`$tok'" ;;
 		esac
 	done
@@ -288,7 +301,7 @@ xen_boot() {
 	domid=$(cat "$d/next")
 	echo $((domid + 1)) >"$d/next"
 	dom0=$(cat "$d/dom0")
-	guest=$(printf "$(cat "$d/guestfmt")" "$name")
+	guest=$(xen_guest_ns "$h" "$name")
 	if ! ip netns list | awk '{ print $1 }' | grep -qxF "$guest"; then
 		ip netns add "$guest" || return 1
 		ip -n "$guest" link set lo up
@@ -314,7 +327,7 @@ xen_boot() {
 		w+=("$be/bridge" "${NIC[bridge]}" "$be/handle" "${NIC[devid]}" "$be/type" "${NIC[type]}"
 			"$be/hotplug-status" ""
 			"$fe/backend" "$be" "$fe/backend-id" 0 "$fe/state" 1 "$fe/handle" "${NIC[devid]}"
-			"$fe/mac" "${NIC[mac]}" "$fe/mtu" "${NIC[mtu]}" "$fe/trusted" 1)
+			"$fe/mac" "${NIC[mac]}" "$fe/mtu" "${NIC[mtu]}" "$fe/trusted" "${NIC[trusted]}")
 		xen_store "$h" write "${w[@]}" || { _xen_destroy "$h" "$name"; return 1; }
 		# netback
 		if ! ip -n "$dom0" link add name "vif$domid.${NIC[devid]}" address fe:ff:ff:ff:ff:ff mtu 1500 \
@@ -428,4 +441,43 @@ xen_cleanup() {
 			_xen_destroy "$(basename "$d")" "$(basename "$name")" >/dev/null 2>&1 || true
 		done
 	done
+}
+
+# xen_dom0_dump NS: what a guest's attachment may change in a dom0, in a
+# form that does not depend on the order links were made in (ifindexes,
+# netns ids) nor on the clock (lifetimes, operstate), for comparing the
+# lab's attach with the real scripts': links (flags, MTU, master, MAC),
+# addresses (family, prefix, scope, flags, label), routes (all tables,
+# both families, with metric and src), ip_forward and every interface's
+# forwarding and proxy_arp.  IPv6 link-local addresses and their routes
+# are left out: they follow from the MAC (compared), and their DAD flags
+# depend on timing (two vifs with netback's MAC fe:ff:ff:ff:ff:ff on one
+# bridge make the same address).
+xen_dom0_dump() {
+	local ns=$1
+	echo "== links"
+	ip -n "$ns" -o link show | awk '{
+		name = $2; sub(/:$/, "", name); sub(/@.*/, "", name)
+		out = name " " $3
+		for (i = 4; i < NF; i++) {
+			if ($i == "mtu" || $i == "master") out = out " " $i " " $(i + 1)
+			if ($i ~ /^link\//) out = out " " $i " " $(i + 1)
+		}
+		print out
+	}' | sort
+	echo "== addresses"
+	ip -n "$ns" -o addr show | awk '$4 !~ /^fe80:/ {
+		out = $2
+		for (i = 3; i <= NF && $i != "\\"; i++)
+			if ($i != "tentative" && $i != "dadfailed") out = out " " $i
+		print out
+	}' | sort
+	echo "== routes"
+	{
+		ip -n "$ns" -o -4 route show table all
+		ip -n "$ns" -o -6 route show table all
+	} | grep -v 'fe80::' | sed -E 's/ expires [0-9]+sec//; s/ +$//' | sort
+	echo "== sysctls"
+	# shellcheck disable=SC2016
+	ip netns exec "$ns" sh -c 'cd /proc/sys/net/ipv4 && for f in ip_forward conf/*/forwarding conf/*/proxy_arp; do echo "$f $(cat "$f")"; done' | sort
 }
