@@ -139,6 +139,17 @@ static struct ast_node *canon_network(struct canon *c, const struct ir_network *
 		struct ast_node *dm = ast_map(c->a, NULL);
 
 		put_str(c, dm, "range", &n->dhcp.range);
+		if (n->dhcp.dns_self) {
+			put_str(c, dm, "dns", &n->dhcp.dns_self_s);
+		} else if (n->dhcp.dns_set) {
+			struct ast_node *l = ast_list(c->a, NULL);
+			const struct ir_dns *d;
+
+			IR_FOREACH(const struct ir_dns *, d, &n->dhcp.dns)
+				ast_list_add(l, str_node(c, d->s.s, d->s.len));
+			put(c, dm, "dns", l);
+		}
+		put_int(c, dm, "lease", &n->dhcp.lease);
 		put(c, m, "dhcp", dm);
 	}
 	put_str(c, m, "gatewaydev", &n->gatewaydev.name);

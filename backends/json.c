@@ -202,6 +202,18 @@ static void json_network(struct json *j, const struct ir_network *n)
 		json_open(j, '{');
 		kv_str(j, "first", ip_format(&n->dhcp.first, buf));
 		kv_str(j, "last", ip_format(&n->dhcp.last, buf));
+		if (n->dhcp.dns_set && !n->dhcp.dns_self) {
+			const struct ir_dns *d;
+
+			json_key(j, "dns");
+			json_open(j, '[');
+			IR_FOREACH(const struct ir_dns *, d, &n->dhcp.dns)
+				item_str(j, ip_format(&d->addr, buf));
+			json_close(j, ']');
+		} else {
+			kv_str(j, "dns", n->dhcp.dns_self ? "self" : NULL);
+		}
+		kv_int(j, "lease", &n->dhcp.lease);
 		json_close(j, '}');
 	} else {
 		strbuf_adds(j->sb, "null");

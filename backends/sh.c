@@ -59,13 +59,21 @@ static void add_header(const struct emit_ctx *e, struct strbuf *sb, const char *
 	strbuf_adds(sb, "# Do not edit: change the topology and run netc again.\n#\n");
 	if (front == SH_FRONT_XEN) {
 		strbuf_adds(sb,
-			"# usage: network-bridge start|stop|status [bridge=NAME] [netdev=NIC] [VAR=VAL...]\n"
+			"# usage: network-bridge start|stop|status [bridge=NAME] [netdev=NIC] [vifnum=N]\n"
+			"#                       [antispoof=no] [VAR=VAL...]\n"
 			"#   start   bring up every network of the host, or the one bridge= names\n"
-			"#           (netdev=: the networks with that uplink, outbound or gatewaydev)\n"
+			"#           (netdev=: the networks with that uplink, outbound or gatewaydev;\n"
+			"#           vifnum=N: xenbrN, or else the networks on ethN)\n"
 			"#   stop    undo exactly what start did for them\n"
 			"#   status  print what differs from the topology; exit 1 if anything does\n"
-			"# Other VAR=VAL arguments are accepted and ignored.  A bridge or netdev the\n"
-			"# topology does not have: exit 1.\n");
+			"# bridge=null does nothing; antispoof=yes is refused (exit 2): netc does not\n"
+			"# install Xen's iptables anti-spoofing.  Other VAR=VAL arguments are accepted\n"
+			"# and ignored.  A bridge, netdev or vifnum the topology does not have: exit 1.\n"
+			"# Naming differs from Xen's own network-bridge: the bridge is the topology's\n"
+			"# network (xenbr0), it takes the NIC's MAC and dom0's addresses and routes\n"
+			"# (dom0's address is on xenbr0), and the NIC keeps its name: no peth0 (Xen\n"
+			"# 4.x renamed eth0 to peth0 and called the bridge eth0; Xen 3.x also moved\n"
+			"# dom0's address onto a veth0 renamed eth0).\n");
 	} else {
 		strbuf_adds(sb,
 			"# usage: setup.sh [up|down|status|plan]        (no argument: up)\n"
@@ -157,9 +165,21 @@ static void add_network(const struct emit_ctx *e, struct strbuf *sb, const char 
 		if (n->mtu.set)
 			strbuf_addf(sb, " mtu=%lld", n->mtu.v);
 	}
-	if (n->dhcp.set && n->dhcp.valid)
+	if (n->dhcp.set && n->dhcp.valid) {
+		const struct ir_dns *d;
+
 		strbuf_addf(sb, " dhcp=%s,%s", fmt_ip(e->arena, &n->dhcp.first),
 			    fmt_ip(e->arena, &n->dhcp.last));
+		if (n->dhcp.lease.set)
+			strbuf_addf(sb, " lease=%lld", n->dhcp.lease.v);
+		if (n->dhcp.dns_self)
+			strbuf_adds(sb, " dns=self");
+		first = true;
+		IR_FOREACH(const struct ir_dns *, d, &n->dhcp.dns) {
+			strbuf_addf(sb, "%s%s", first ? " dns=" : ",", ip_format(&d->addr, buf));
+			first = false;
+		}
+	}
 	if (n->vxlan.set && n->vxlan_dev) {
 		strbuf_addf(sb, " vxlan=%s vni=%lld dstport=%lld", n->vxlan_dev, n->vxlan.vni.v,
 			    n->vxlan.port.set ? n->vxlan.port.v : 4789LL);

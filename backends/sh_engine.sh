@@ -46,6 +46,7 @@ netc_init() {
 	NETC_APPLYING=
 	NETC_VERB=
 	NETC_UID=
+	NETC_VIFNUM=
 }
 
 # --- state and work directories --------------------------------------------
@@ -176,7 +177,7 @@ netc_engine() {
 		[ ! -e "$netc_f" ] || rm -f "$NETC_W"/dnsmasq.*
 		break
 	done
-	awk -v verb="$1" -v sel="$2" -v selbridge="$3" -v selnetdev="$4" \
+	awk -v verb="$1" -v sel="$2" -v selbridge="$3" -v selnetdev="$4" -v selvifnum="$NETC_VIFNUM" \
 		-v work="$NETC_W" -v state="$NETC_STATE" -v host="$NETC_HOST" \
 		"$NETC_AWK" \
 		"$NETC_W/topo" "$NETC_W/nets" "$5" "$NETC_W/link" \
@@ -607,6 +608,7 @@ netc_up() {
 	netc_dnsmasq
 	netc_commit_up
 	NETC_APPLYING=
+	while read -r netc_l; do netc_msg "$netc_l"; done <"$NETC_W/notes"
 	if [ "$netc_changes" = 0 ]; then
 		echo "$NETC_PROG: host $NETC_HOST already matches the topology; nothing changed"
 	else
@@ -717,6 +719,7 @@ netc_plan() {
 		netc_dnsmasq
 	} >"$NETC_W/plan"
 	echo "# $NETC_PROG plan: what up would do on host $NETC_HOST"
+	sed 's/^/# /' "$NETC_W/notes"
 	if [ -s "$NETC_W/plan" ]; then
 		cat "$NETC_W/plan"
 	else
@@ -743,14 +746,18 @@ netc_main() {
 	esac
 }
 
-# Xen's network-script convention:
-#   network-bridge start|stop|status [bridge=NAME] [netdev=NIC] [VAR=VAL...]
-# Without bridge= and netdev=: every network of the host.  bridge= selects
-# that network; netdev= the networks it is the uplink (nat: outbound, route:
-# gatewaydev) of; both must agree.  Other VAR=VAL arguments (vifnum=,
-# antispoof=, ...) are accepted and ignored: the topology says what they would.
+# Xen's network-script convention (upstream Xen's network-bridge):
+#   network-bridge start|stop|status [bridge=NAME] [netdev=NIC] [vifnum=N]
+#                  [antispoof=no] [VAR=VAL...]
+# Without bridge=, netdev= and vifnum=: every network of the host.  bridge=
+# selects that network; netdev= the networks it is the uplink (nat:
+# outbound, route: gatewaydev) of; both must agree.  vifnum=N, as in Xen
+# 3.x, stands for bridge=xenbrN or, when the host has no such network,
+# netdev=ethN; a bridge= or netdev= given wins.  bridge=null is a no-op, as
+# in Xen.  antispoof=yes is refused: netc does not install Xen's iptables
+# anti-spoofing.  Other VAR=VAL arguments are accepted and ignored.
 netc_xen_usage() {
-	echo "usage: $NETC_PROG start|stop|status [bridge=NAME] [netdev=NIC] [VAR=VAL...]"
+	echo "usage: $NETC_PROG start|stop|status [bridge=NAME] [netdev=NIC] [vifnum=N] [antispoof=no] [VAR=VAL...]"
 }
 
 netc_xen_main() {
@@ -771,10 +778,13 @@ netc_xen_main() {
 	shift
 	netc_bridge=
 	netc_netdev=
+	netc_antispoof=
 	for netc_arg; do
 		case $netc_arg in
 		bridge=*) netc_bridge=${netc_arg#bridge=} ;;
 		netdev=*) netc_netdev=${netc_arg#netdev=} ;;
+		vifnum=*) NETC_VIFNUM=${netc_arg#vifnum=} ;;
+		antispoof=*) netc_antispoof=${netc_arg#antispoof=} ;;
 		[A-Za-z_]*=*) ;;
 		*)
 			netc_xen_usage >&2
@@ -782,15 +792,30 @@ netc_xen_main() {
 			;;
 		esac
 	done
+	case $netc_antispoof in
+	'' | no) ;;
+	yes) netc_die 2 "antispoof=yes is not supported: netc does not install Xen's iptables anti-spoofing rules (use antispoof=no, or leave it out)" ;;
+	*) netc_die 2 "antispoof must be yes or no, not '$netc_antispoof'" ;;
+	esac
+	if [ "$netc_bridge" = null ]; then
+		echo "$NETC_PROG: bridge=null: no bridge, nothing to do"
+		exit 0
+	fi
+	case $NETC_VIFNUM in
+	*[!0-9]*) netc_die 1 "vifnum '$NETC_VIFNUM' is not a number" ;;
+	esac
 	for netc_arg in "$netc_bridge" "$netc_netdev"; do
 		case $netc_arg in
 		*[!A-Za-z0-9_.-]*) netc_die 1 "'$netc_arg' is not an interface name" ;;
 		esac
 	done
-	if [ -z "$netc_bridge" ] && [ -z "$netc_netdev" ]; then
-		netc_run "$netc_verb" '*' "" ""
-	else
+	if [ -n "$netc_bridge$netc_netdev" ]; then
+		NETC_VIFNUM=
 		netc_run "$netc_verb" "" "$netc_bridge" "$netc_netdev"
+	elif [ -n "$NETC_VIFNUM" ]; then
+		netc_run "$netc_verb" "" "" ""
+	else
+		netc_run "$netc_verb" '*' "" ""
 	fi
 }
 
@@ -803,6 +828,8 @@ netc_xen_main() {
 #   missing          preflight problems, one a line: nothing may change
 #   usage            network-bridge arguments that name nothing
 #   needs            "command why": the commands the plan needs
+#   notes            what up says besides its result (a DHCP lease made
+#                    permanent on a bridge)
 #   ip.do, ip.undo   the ip batch and, line for line, "ip TAB NET TAB undo"
 #   fdb.do, fdb.undo the same for `bridge -batch`
 #   drift            what differs, one a line, for status
@@ -904,8 +931,9 @@ function parse_addr(   dev, a, i, t, attrs, scope, lbl, lifes, v, p, movable) {
 		}
 	}
 	hasaddr[dev, a] = 1
+	v = a; sub(/\/.*/, "", v); addrdev[v] = dev
 	naddr[dev]++; p = naddr[dev]
-	addr[dev, p] = a; aattr[dev, p] = " scope " scope attrs lifes; alabel[dev, p] = lbl
+	addr[dev, p] = a; aattr[dev, p] = " scope " scope attrs; alife[dev, p] = lifes; alabel[dev, p] = lbl
 	amove[dev, p] = movable && scope == "global"
 }
 
@@ -963,6 +991,7 @@ function parse_journal(   n, cmd, w, k, up_, a, i) {
 		a = ""
 		for (i = 4; i < k - 1; i++) a = a " " w[i]
 		gsub(" label " up_ ":", " label " n ":", a)
+		if (index(w[3], ":") == 0) gsub(/ (valid|preferred)_lft [0-9]+/, "", a)
 		nmoved[n]++; moved[n, nmoved[n]] = w[3]; movedattr[n, nmoved[n]] = a
 	} else if (w[1] == "route" && w[2] == "add") {
 		a = cmd; sub(/^route add /, "", a); sub(/ dev [^ ]*$/, "", a)
@@ -981,6 +1010,16 @@ function netdev_of(n) {
 
 function select_networks(   i, n, k, names, found) {
 	if (sel == "*") { for (i = 1; i <= nnets; i++) selected[netname[i]] = 1; return }
+	if (selvifnum != "") {
+		# Xen 3.x: vifnum=N means xenbrN, else the networks on ethN
+		if (("xenbr" selvifnum) in isnet) { selected["xenbr" selvifnum] = 1; return }
+		for (i = 1; i <= nnets; i++) {
+			n = netname[i]
+			if (netdev_of(n) == "eth" selvifnum || kv(n, "port") == "eth" selvifnum) { selected[n] = 1; found = 1 }
+		}
+		if (!found) out("usage", "vifnum=" selvifnum ": host " host " has no network xenbr" selvifnum " and none on eth" selvifnum)
+		return
+	}
 	if (selbridge == "" && selnetdev == "") {
 		k = split(sel, names, " ")
 		for (i = 1; i <= k; i++) selected[names[i]] = 1
@@ -1015,6 +1054,8 @@ function preflight(n,   br, up_, port, vlan, vx) {
 	br = n; up_ = kv(n, "uplink"); port = kv(n, "port"); vlan = kv(n, "vlan"); vx = kv(n, "vxlan")
 	need_iface(n, "outbound", kv(n, "outbound"))
 	need_iface(n, "gatewaydev", kv(n, "gatewaydev"))
+	# the vif-route of Xen brings each routed vif up with ifconfig (net-tools)
+	if (mode[n] == "route") need("ifconfig", "the vif-route of Xen runs it for every guest on " n "; install net-tools")
 	if (mode[n] == "route") return
 	need_iface(n, "uplink", up_)
 	if (has_link(br) && lkind[br] != "bridge")
@@ -1027,14 +1068,27 @@ function preflight(n,   br, up_, port, vlan, vx) {
 		miss("network " n ": " vx " exists and is not VXLAN " kv(n, "vni"))
 	if (vx != "" && has_link(vx) && lmaster[vx] != "" && lmaster[vx] != br)
 		miss("network " n ": " vx " is already a port of " lmaster[vx])
+	if (vx != "") vxlan_mtu(n, vx)
 	if (mode[n] == "isolated" || mode[n] == "nat") need("nft", "for the firewall rules of " n)
 	if (kv(n, "dhcp") != "") need("dnsmasq", "for DHCP on " n)
 	if (kv(n, "remote") != "") need("bridge", "for the VXLAN flood entries of " n)
 }
 
+# A VXLAN frame is the frame of the guest plus 50 bytes of headers over IPv4
+# (70 over IPv6): the interface that holds the underlay address must carry
+# the mtu of the network plus that, or big frames vanish without an error.
+function vxlan_mtu(n, vx,   loc, dev, over, mtu) {
+	loc = kv(n, "local"); mtu = kv(n, "mtu")
+	if (loc == "") return
+	if (!(loc in addrdev)) { miss("network " n ": no interface holds the underlay address " loc " of host " host " (" vx " sends from it)"); return }
+	dev = addrdev[loc]; over = index(loc, ":") ? 70 : 50
+	if (mtu != "" && mtu + over > lmtu[dev] + 0)
+		miss("network " n ": mtu " mtu " + " over " (VXLAN over IPv" (over == 70 ? 6 : 4) ") is " mtu + over ", above the mtu " lmtu[dev] " of " dev ", which holds the underlay address " loc " (raise the mtu of " dev " to " mtu + over ", or lower that of " n " to " lmtu[dev] - over ")")
+}
+
 # --- the link work of one network, in the order it must happen ---
 
-function plan_net(n,   br, up_, port, vlan, stp, fd, mtu, mac, newbr, newport, i, a, s, ad, vx, newvx, nr, rem, j, spec, lst) {
+function plan_net(n,   lease4, br, up_, port, vlan, stp, fd, mtu, mac, newbr, newport, i, a, s, ad, vx, newvx, nr, rem, j, spec, lst) {
 	if (mode[n] == "route") return
 	br = n; up_ = kv(n, "uplink"); port = kv(n, "port"); vlan = kv(n, "vlan")
 	stp = kv(n, "stp"); fd = kv(n, "forward-delay"); mtu = kv(n, "mtu")
@@ -1080,8 +1134,14 @@ function plan_net(n,   br, up_, port, vlan, stp, fd, mtu, mac, newbr, newport, i
 				spec = route_arg(route[up_, i], rfam[up_, i])
 				step(n, "route del " spec " dev " up_, "route add " spec " dev " up_, up_ ": route \"" route[up_, i] "\" belongs on " br)
 			}
-			for (i = naddr[up_]; i >= 1; i--) if (amove[up_, i])
+			for (i = naddr[up_]; i >= 1; i--) if (amove[up_, i]) {
 				step(n, "addr del " addr[up_, i] " dev " up_, "addr add " addr[up_, i] uplink_attrs(up_, i) " dev " up_, up_ ": holds " addr[up_, i] ", which belongs on " br)
+				if (dynamic4(up_, i)) {
+					out("notes", "note: " addr[up_, i] " on " up_ " is a DHCP lease (" substr(alife[up_, i], 2) "): on " br " it is permanent, so that it cannot expire; down puts it back on " up_ " with that lifetime")
+					lease4 = 1
+				}
+			}
+			if (lease4) out("notes", "note: run the DHCP client on " br ", not on " up_ ": ifupdown `iface " br " inet dhcp` with `bridge_ports " up_ "`, systemd-networkd `DHCP=yes` in the .network of " br " (docs/host-script.md)")
 		}
 		if (lmaster[port] != br)
 			step(n, "link set " port " master " br, "link set " port " nomaster", newport ? "" : port ": not a port of " br)
@@ -1103,12 +1163,13 @@ function plan_net(n,   br, up_, port, vlan, stp, fd, mtu, mac, newbr, newport, i
 	vx = kv(n, "vxlan")
 	if (vx != "") {
 		if (!has_link(vx)) {
-			s = "link add name " vx " type vxlan id " kv(n, "vni")
+			s = "link add name " vx (mtu != "" ? " mtu " mtu : "") " type vxlan id " kv(n, "vni")
 			if (kv(n, "local") != "") s = s " local " kv(n, "local")
 			s = s " dstport " kv(n, "dstport")
 			step(n, s, "link del " vx, vx ": VXLAN device missing" gone_since(vx))
 			newvx = 1
-		}
+		} else if (mtu != "" && lmtu[vx] != mtu)
+			step(n, "link set " vx " mtu " mtu, "link set " vx " mtu " lmtu[vx], vx ": mtu " lmtu[vx] ", want " mtu)
 		if (lmaster[vx] != br)
 			step(n, "link set " vx " master " br, "link set " vx " nomaster", newvx ? "" : vx ": not a port of " br)
 		if (newvx || !lup[vx])
@@ -1149,16 +1210,23 @@ function gone_since(x) { return (x in created) ? " (netc made it; removed since)
 
 # An uplink address made again on the bridge: a label UPLINK:x becomes
 # BRIDGE:x (a label must start with its device name; longer than 15: none).
+# An IPv4 address with a lifetime is a DHCP lease: on the bridge it is
+# permanent (dynamic4), since the client that renews it stays on the
+# uplink and the kernel would drop it, and the routes with it, when the
+# lease ran out.  An IPv6 one keeps its lifetime: router advertisements
+# reach the bridge, which renews its own.
 function bridge_attrs(dev, p, br,   a, l) {
 	a = aattr[dev, p]; l = alabel[dev, p]
+	if (!dynamic4(dev, p)) a = a alife[dev, p]
 	if (l != "" && l != dev && index(l, dev ":") == 1) {
 		l = br substr(l, length(dev) + 1)
 		if (length(l) <= 15) a = a " label " l
 	}
 	return a
 }
+function dynamic4(dev, p) { return alife[dev, p] != "" && index(addr[dev, p], ":") == 0 }
 function uplink_attrs(dev, p,   a, l) {
-	a = aattr[dev, p]; l = alabel[dev, p]
+	a = aattr[dev, p] alife[dev, p]; l = alabel[dev, p]
 	if (l != "" && l != dev) a = a " label " l
 	return a
 }
@@ -1216,17 +1284,28 @@ function sysctls(   i, n, fwd, f, gw, seen) {
 	if (fwd) print "net/ipv4/ip_forward 1" > f
 }
 
-function dnsmasq_conf(n,   f, i) {
-	f = work "/dnsmasq." n ".conf"
+# DNS: without a dns key, none (port=0, and dnsmasq then hands out no
+# server); dns=A,B hands those out; dns=self answers on the address of the
+# bridge (0.0.0.0 in an option: the address of dnsmasq there) and forwards
+# to the resolvers of dom0, without serving the /etc/hosts of dom0.
+function dnsmasq_conf(n,   f, i, dns, lt) {
+	f = work "/dnsmasq." n ".conf"; dns = kv(n, "dns"); lt = kv(n, "lease")
 	print "# dnsmasq for network " n " of host " host ", written by the netc host script" > f
-	print "# DHCP only (port=0: no DNS), on this bridge only." > f
-	print "port=0" > f
+	if (dns == "self") {
+		print "# DHCP, and DNS forwarded to the resolvers of dom0; on this bridge only." > f
+		print "no-hosts" > f
+	} else {
+		print "# DHCP only (port=0: no DNS), on this bridge only." > f
+		print "port=0" > f
+	}
 	print "interface=" n > f
 	print "bind-interfaces" > f
 	print "except-interface=lo" > f
-	print "dhcp-range=" kv(n, "dhcp") > f
+	print "dhcp-range=" kv(n, "dhcp") (lt != "" ? "," lt : "") > f
 	print "dhcp-authoritative" > f
 	if (mode[n] != "nat") print "dhcp-option=option:router" > f
+	if (dns == "self") print "dhcp-option=option:dns-server,0.0.0.0" > f
+	else if (dns != "") print "dhcp-option=option:dns-server," dns > f
 	for (i = 1; i <= nleases[n]; i++) print "dhcp-host=" lease[n, i] > f
 	print "dhcp-leasefile=" state "/dnsmasq/" n ".leases" > f
 	print "pid-file=" state "/dnsmasq/" n ".pid" > f
@@ -1294,7 +1373,7 @@ function plan_down(   i, n, x) {
 }
 
 BEGIN {
-	n = split("missing usage needs ip.do ip.undo fdb.do fdb.undo drift nets.after stale dnsmasq.on dnsmasq.off down.nets down.ip down.fdb down.journal down.notes rb.ip rb.fdb", F, " ")
+	n = split("missing usage needs notes ip.do ip.undo fdb.do fdb.undo drift nets.after stale dnsmasq.on dnsmasq.off down.nets down.ip down.fdb down.journal down.notes rb.ip rb.fdb", F, " ")
 	for (i = 1; i <= n; i++) printf "" > (work "/" F[i])
 }
 FNR == 1 { sect = FILENAME; sub(/.*\//, "", sect); if (sect != "topo" && sect != "nets" && sect != "link" && sect != "addr" && sect != "route4" && sect != "route6" && sect != "fdb") sect = "journal" }

@@ -22,6 +22,7 @@ static void check_macs(struct compilation *c);
 static void check_vif_keys(struct compilation *c);
 static void check_ips(struct compilation *c);
 static void check_dhcp_range(struct compilation *c);
+static void check_dhcp_dns(struct compilation *c);
 static void check_subnet_overlap(struct compilation *c);
 static void check_vxlan(struct compilation *c);
 static void check_unused_network(struct compilation *c);
@@ -70,6 +71,7 @@ static void check_unused_network(struct compilation *c);
 #define RUN_IP_IS_GATEWAY RUN_NONE             /* check_ips */
 #define RUN_DUPLICATE_IP RUN_NONE              /* check_ips */
 #define RUN_DHCP_RANGE check_dhcp_range
+#define RUN_DHCP_DNS check_dhcp_dns
 #define RUN_SUBNET_OVERLAP check_subnet_overlap
 #define RUN_VXLAN check_vxlan
 #define RUN_UNUSED_NETWORK check_unused_network
@@ -995,14 +997,67 @@ static void check_dhcp_range(struct compilation *c)
 				    "DHCP range %s holds dom0's address %s", r, ip_text(c, &n->gateway));
 			diag_note(D(c), &n->address.pos, "dom0's address is set here");
 		}
+		/* A static ip inside the range is a reservation (dnsmasq's
+		 * dhcp-host keeps it for that MAC), unless there is no MAC to
+		 * reserve it for. */
 		IR_FOREACH_VIF(v, &n->vifs) {
-			if (!v->has_ip || ip_cmp(&dh->first, &v->ip) > 0 || ip_cmp(&v->ip, &dh->last) > 0)
+			if (!v->has_ip || v->mac_source != MAC_RANDOM ||
+			    ip_cmp(&dh->first, &v->ip) > 0 || ip_cmp(&v->ip, &dh->last) > 0)
 				continue;
-			diag_report(D(c), CHECK_DHCP_RANGE, p,
-				    "DHCP range %s holds the static ip %s of %s", r, ip_text(c, &v->ip),
-				    vif_label(c, v));
-			diag_note(D(c), &v->ip_s.pos, "static ip of %s", vif_label(c, v));
+			diag_report(D(c), CHECK_DHCP_RANGE, &v->ip_s.pos,
+				    "static ip %s of %s is inside DHCP range %s, and its 'mac: random' "
+				    "leaves nothing to reserve it for: DHCP could hand it to another guest",
+				    ip_text(c, &v->ip), vif_label(c, v), r);
+			diag_note(D(c), p, "the range is set here");
 		}
+	}
+}
+
+/*
+ * What DHCP hands out must work: a server given twice is a mistake; dom0's
+ * own address on the network serves no DNS unless dns is self (dnsmasq runs
+ * with DNS off otherwise); and an isolated network forwards nothing, so its
+ * guests reach only servers on the network itself.
+ */
+static void check_dhcp_dns(struct compilation *c)
+{
+	const struct ir_network *n;
+	const struct ir_dns *d;
+
+	IR_FOREACH(const struct ir_network *, n, &c->ir->networks) {
+		const struct ir_dhcp *dh = &n->dhcp;
+		struct strmap seen;
+
+		if (!dh->set || !dh->dns_set || dh->dns_self ||
+		    (n->mode != MODE_ISOLATED && n->mode != MODE_NAT))
+			continue;
+		strmap_init(&seen);
+		strmap_reserve(&seen, dh->dns.len);
+		IR_FOREACH(const struct ir_dns *, d, &dh->dns) {
+			const struct ir_dns *first = strmap_put(&seen, IP_KEY(&d->addr), (void *)d);
+
+			if (first) {
+				diag_report(D(c), CHECK_DHCP_DNS, &d->s.pos,
+					    "DNS server %s of network '%s' is listed twice",
+					    ip_text(c, &d->addr), n->name.s);
+				diag_note(D(c), &first->s.pos, "first listed here");
+			} else if (n->has_subnet && ip_equal(&d->addr, &n->gateway)) {
+				diag_report(D(c), CHECK_DHCP_DNS, &d->s.pos,
+					    "DNS server %s is dom0's own address on network '%s', where "
+					    "netc's dnsmasq answers no DNS; write 'dns: self' to have it "
+					    "answer and forward to dom0's resolvers",
+					    ip_text(c, &d->addr), n->name.s);
+			} else if (n->mode == MODE_ISOLATED && n->has_subnet &&
+				   !ip_in_subnet(&d->addr, &n->subnet, n->subnet_prefix)) {
+				diag_report(D(c), CHECK_DHCP_DNS, &d->s.pos,
+					    "DNS server %s is outside isolated network '%s' (%s), which "
+					    "forwards nothing: its guests cannot reach it; use 'dns: self' "
+					    "to have dom0 forward their queries",
+					    ip_text(c, &d->addr), n->name.s,
+					    subnet_text(c, &n->subnet, n->subnet_prefix));
+			}
+		}
+		strmap_free(&seen);
 	}
 }
 

@@ -35,7 +35,7 @@ struct compilation;
 	X(VERSION, "version", ERROR,                                           \
 	  "the topology says version 1")                                       \
 	X(RANGE, "range", ERROR,                                               \
-	  "numbers lie in their ranges (id, vlan, mtu, forward-delay, vni, port)") \
+	  "numbers lie in their ranges (id, vlan, mtu, forward-delay, vni, port, lease)") \
 	X(OBSOLETE_ID, "obsolete-id", WARNING,                                 \
 	  "a domain's id is obsolete and does nothing (xl cannot choose a domain id)") \
 	X(INTERFACE_NAME, "interface-name", ERROR,                             \
@@ -101,7 +101,9 @@ struct compilation;
 	X(DUPLICATE_IP, "duplicate-ip", ERROR,                                 \
 	  "no address is used twice on one network")                           \
 	X(DHCP_RANGE, "dhcp-range", ERROR,                                     \
-	  "DHCP ranges lie inside the subnet and hold no static ip or gateway") \
+	  "DHCP ranges lie inside the subnet and hold neither the gateway nor an unreservable ip") \
+	X(DHCP_DNS, "dhcp-dns", ERROR,                                         \
+	  "DNS servers handed out by DHCP are distinct and reachable from the network") \
 	X(SUBNET_OVERLAP, "subnet-overlap", ERROR,                             \
 	  "subnets of different networks and NICs on one host do not overlap") \
 	X(VXLAN, "vxlan", ERROR,                                               \

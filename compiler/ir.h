@@ -123,12 +123,32 @@ struct ir_ifref {
 	bool inferred;
 };
 
+/** struct ir_dns - a DNS server a network's DHCP hands out: as written, parsed. */
+struct ir_dns {
+	struct ir_str s;
+	struct ip_addr addr;
+};
+
+/**
+ * struct ir_dhcp - a network's dhcp map.
+ * @valid:    @range parsed into @first and @last.
+ * @lease:    lease time in seconds, when given.
+ * @dns_set:  the dns key was given (@dns_pos its key): @dns_self for
+ *            `dns: self` (@dns_self_s as written), else @dns holds
+ *            struct ir_dns *, in order.
+ */
 struct ir_dhcp {
 	bool set;
 	struct srcpos pos;
 	struct ir_str range;
 	struct ip_addr first, last;
 	bool valid;
+	struct ir_int lease;
+	bool dns_set;
+	bool dns_self;
+	struct srcpos dns_pos;
+	struct ir_str dns_self_s;
+	struct vec dns;
 };
 
 struct ir_vxlan {

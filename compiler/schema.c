@@ -945,8 +945,86 @@ static void read_dhcp_range(struct schema *s, const struct ast_entry *e, void *o
 	dh->valid = true;
 }
 
+/* Seconds: dnsmasq reads a lease time into an int, and raises anything
+ * under two minutes to two minutes, so a shorter lease would not be what
+ * the guests get. */
+#define DHCP_LEASE_MIN 120
+#define DHCP_LEASE_MAX 2147483647LL
+
+static void read_dhcp_lease(struct schema *s, const struct ast_entry *e, void *obj)
+{
+	struct ir_dhcp *dh = obj;
+	struct ir_int v = { 0 };
+
+	if (!read_int(s, e, LLONG_MIN, LLONG_MAX, &v))
+		return;
+	if (v.v < DHCP_LEASE_MIN) {
+		diag_report(s->d, CHECK_RANGE, &v.pos,
+			    "DHCP 'lease' must be at least %d seconds, not %lld: dnsmasq would "
+			    "raise it to 2 minutes", DHCP_LEASE_MIN, v.v);
+		return;
+	}
+	if (v.v > DHCP_LEASE_MAX) {
+		diag_report(s->d, CHECK_RANGE, &v.pos, "'lease' must be between %d and %lld, not %lld",
+			    DHCP_LEASE_MIN, DHCP_LEASE_MAX, v.v);
+		return;
+	}
+	dh->lease = v;
+}
+
+/* dns: self, or a list of IPv4 addresses (DHCP's option 6 carries IPv4). */
+static void read_dhcp_dns(struct schema *s, const struct ast_entry *e, void *obj)
+{
+	struct ir_dhcp *dh = obj;
+	const struct ast_node *n = e->value;
+
+	if (n->kind == AST_SCALAR && n->len == 4 && memcmp(n->text, "self", 4) == 0) {
+		dh->dns_set = dh->dns_self = true;
+		dh->dns_pos = e->key_pos;
+		dh->dns_self_s = (struct ir_str){ n->text, n->len, n->pos };
+		return;
+	}
+	if (n->kind != AST_LIST) {
+		type_error(s, e, "'self' or a list of IPv4 addresses");
+		return;
+	}
+	if (!n->items) {
+		diag_report(s->d, CHECK_VALUE, value_pos(e),
+			    "'dns' is an empty list; name at least one server, or leave the key out");
+		return;
+	}
+	for (const struct ast_node *it = n->items; it; it = it->next) {
+		struct ir_dns *d = arena_new(s->a, struct ir_dns);
+
+		if (it->kind != AST_SCALAR) {
+			diag_report(s->d, CHECK_TYPE, &it->pos,
+				    "a DNS server must be an IPv4 address, not %s", describe(s, it));
+			return;
+		}
+		if (it->len == 4 && memcmp(it->text, "self", 4) == 0) {
+			diag_report(s->d, CHECK_VALUE, &it->pos,
+				    "'self' is not a server address: write 'dns: self' (not in a list) to "
+				    "have dom0's dnsmasq answer");
+			return;
+		}
+		if (!ip_parse(it->text, it->len, &d->addr) || d->addr.family != 4) {
+			diag_report(s->d, CHECK_ADDRESS, &it->pos,
+				    "invalid DNS server '%s'; expected an IPv4 address like 192.0.2.53 "
+				    "(DHCP hands out IPv4 servers only)",
+				    diag_quote(s->a, it->text, it->len));
+			return;
+		}
+		d->s = (struct ir_str){ it->text, it->len, it->pos };
+		vec_push(s->a, &dh->dns, d);
+	}
+	dh->dns_set = true;
+	dh->dns_pos = e->key_pos;
+}
+
 static const struct field dhcp_fields[] = {
 	FIELD_CUSTOM("range", read_dhcp_range),
+	FIELD_CUSTOM("dns", read_dhcp_dns),
+	FIELD_CUSTOM("lease", read_dhcp_lease),
 };
 
 static void read_net_dhcp(struct schema *s, const struct ast_entry *e, void *obj)

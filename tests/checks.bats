@@ -447,6 +447,112 @@ EOF2
 	check_error dhcp-range.yaml "tests/bad/dhcp-range.yaml:7:14: error: DHCP range 10.0.1.100-10.0.2.50 is not inside the usable addresses of subnet 10.0.1.0/24"
 }
 
+@test "dhcp-range: a static ip inside the range is a reservation, unless the vif has mac: random" {
+	cd "$TOP"
+	local y n
+	y=$(topo reserve.yaml <<'EOF'
+version: 1
+networks:
+  natbr0:
+    mode: nat
+    address: 10.0.2.1/24
+    outbound: eth0
+    dhcp: { range: 10.0.2.100-10.0.2.150 }
+domains:
+  web:
+    vifs:
+      - { network: natbr0, ip: 10.0.2.120 }
+EOF
+)
+	run --separate-stderr "$NETC" --check -Wno-inferred-interface "$y"
+	assert_success
+	printf '      - { network: natbr0, ip: 10.0.2.121, mac: random }\n' >>"$y"
+	run --separate-stderr "$NETC" --check -Wno-inferred-interface -Wno-random-mac "$y"
+	assert_failure 1
+	assert_equal "${stderr_lines[0]}" "$y:12:32: error: static ip 10.0.2.121 of vif 1 of domain 'web' is inside DHCP range 10.0.2.100-10.0.2.150, and its 'mac: random' leaves nothing to reserve it for: DHCP could hand it to another guest"
+	n=$(topo reserve.netc <<'EOF'
+version 1;
+network natbr0 { mode nat; address 10.0.2.1/24; outbound eth0; dhcp { range 10.0.2.100-10.0.2.150; } }
+domain web { vif { network natbr0; ip 10.0.2.120; } vif { network natbr0; ip 10.0.2.121; mac random; } }
+EOF
+)
+	run --separate-stderr "$NETC" --check -Wno-inferred-interface -Wno-random-mac "$n"
+	assert_failure 1
+	assert_equal "${stderr_lines[0]}" "$n:3:78: error: static ip 10.0.2.121 of vif 1 of domain 'web' is inside DHCP range 10.0.2.100-10.0.2.150, and its 'mac: random' leaves nothing to reserve it for: DHCP could hand it to another guest"
+}
+
+@test "dhcp-dns" {
+	check_error dhcp-dns.yaml "tests/bad/dhcp-dns.yaml:8:24: error: DNS server 192.0.2.53 is outside isolated network 'hostonly' (10.0.1.0/24), which forwards nothing: its guests cannot reach it; use 'dns: self' to have dom0 forward their queries"
+}
+
+@test "dhcp-dns: dom0's own address, and a server listed twice" {
+	cd "$TOP"
+	local y
+	y=$(topo dns.yaml <<'EOF'
+version: 1
+networks:
+  natbr0:
+    mode: nat
+    address: 10.0.2.1/24
+    outbound: eth0
+    dhcp:
+      range: 10.0.2.100-10.0.2.150
+      dns: [10.0.2.1, 192.0.2.53, 192.0.2.53]
+EOF
+)
+	run --separate-stderr "$NETC" --check -Wno-inferred-interface "$y"
+	assert_failure 1
+	assert_equal "$(diag_lines)" "$y:9:13: error: DNS server 10.0.2.1 is dom0's own address on network 'natbr0', where netc's dnsmasq answers no DNS; write 'dns: self' to have it answer and forward to dom0's resolvers
+$y:9:35: error: DNS server 192.0.2.53 of network 'natbr0' is listed twice
+$y:9:23: note: first listed here"
+}
+
+@test "dhcp keys' forms: dns self or a list of IPv4 addresses; a lease of 2 minutes or more" {
+	cd "$TOP"
+	local y n
+	y=$(topo forms.yaml <<'EOF'
+version: 1
+networks:
+  a:
+    mode: nat
+    address: 10.0.2.1/24
+    outbound: eth0
+    dhcp: { range: 10.0.2.100-10.0.2.150, dns: 192.0.2.53, lease: 60 }
+  b:
+    mode: nat
+    address: 10.0.3.1/24
+    outbound: eth0
+    dhcp: { range: 10.0.3.100-10.0.3.150, dns: ["2001:db8::53"], lease: 2147483648 }
+  c:
+    mode: nat
+    address: 10.0.4.1/24
+    outbound: eth0
+    dhcp: { range: 10.0.4.100-10.0.4.150, dns: [] }
+  d:
+    mode: nat
+    address: 10.0.6.1/24
+    outbound: eth0
+    dhcp: { range: 10.0.6.100-10.0.6.150, dns: [self] }
+EOF
+)
+	run --separate-stderr "$NETC" --check -Wno-inferred-interface "$y"
+	assert_failure 1
+	assert_equal "$(diag_lines)" "$y:7:48: error: 'dns' must be 'self' or a list of IPv4 addresses, not '192.0.2.53'
+$y:7:67: error: DHCP 'lease' must be at least 120 seconds, not 60: dnsmasq would raise it to 2 minutes
+$y:12:49: error: invalid DNS server '2001:db8::53'; expected an IPv4 address like 192.0.2.53 (DHCP hands out IPv4 servers only)
+$y:12:73: error: 'lease' must be between 120 and 2147483647, not 2147483648
+$y:17:48: error: 'dns' is an empty list; name at least one server, or leave the key out
+$y:22:49: error: 'self' is not a server address: write 'dns: self' (not in a list) to have dom0's dnsmasq answer"
+	n=$(topo forms.netc <<'EOF'
+version 1;
+network a { mode nat; address 10.0.2.1/24; outbound eth0; dhcp { range 10.0.2.100-10.0.2.150; lease 60; } }
+EOF
+)
+	run --separate-stderr "$NETC" --check -Wno-inferred-interface "$n"
+	assert_failure 1
+	assert_equal "${stderr_lines[0]}" "$n:2:101: error: DHCP 'lease' must be at least 120 seconds, not 60: dnsmasq would raise it to 2 minutes"
+}
+
 @test "subnet-overlap" {
 	check_error subnet-overlap.yaml "tests/bad/subnet-overlap.yaml:8:14: error: subnet 10.0.2.0/24 of network 'lab1' overlaps subnet 10.0.0.0/16 of network 'lab0'"
 }

@@ -35,14 +35,57 @@ assert_unchanged() {
 	run nsx dom0 unshare -m sh -c '
 		mount --bind /dev/null "$(command -v nft)" &&
 		mount --bind /dev/null "$(command -v dnsmasq)" &&
+		mount --bind /dev/null "$(command -v ifconfig)" &&
 		exec sh "$0" up' "$SCRIPT"
 	assert_failure 3
 	assert_line "setup.sh: preflight failed; nothing was changed:"
 	assert_line "  network xenbr7: uplink eth7 does not exist"
 	assert_line "  network natbr: outbound eth8 does not exist"
+	assert_line "  network routed: gatewaydev eth9 does not exist"
 	assert_line "  command 'nft' not found (for the firewall rules of natbr)"
 	assert_line "  command 'dnsmasq' not found (for DHCP on natbr)"
+	assert_line "  command 'ifconfig' not found (the vif-route of Xen runs it for every guest on routed; install net-tools)"
 	assert_unchanged
+}
+
+@test "preflight: a VXLAN network's mtu plus the headers must fit the underlay's mtu (IPv4 +50, IPv6 +70)" {
+	local t
+	t=$(topo vxlan-mtu.yaml <<'EOF'
+version: 1
+hosts:
+  xen1: { address: 198.18.0.1, nics: { eth0: 198.18.0.1/24 } }
+  xen2: { address: 198.18.0.2, nics: { eth0: 198.18.0.2/24 } }
+networks:
+  overlay: { vxlan: { vni: 42 }, mtu: 1500 }
+EOF
+)
+	sh_script "$t" --host xen1
+	snapshot before
+	run on_dom0 up
+	assert_failure 3
+	assert_line "  network overlay: no interface holds the underlay address 198.18.0.1 of host xen1 (vxlan42 sends from it)"
+	nsx dom0 ip addr add 198.18.0.1/24 dev eth0
+	snapshot before
+	run on_dom0 up
+	assert_failure 3
+	assert_line "  network overlay: mtu 1500 + 50 (VXLAN over IPv4) is 1550, above the mtu 1500 of eth0, which holds the underlay address 198.18.0.1 (raise the mtu of eth0 to 1550, or lower that of overlay to 1450)"
+	assert_unchanged
+	nsx dom0 ip link set eth0 mtu 1550
+	snapshot before
+	run on_dom0 up
+	assert_success
+	[ "$(nsx dom0 cat /sys/class/net/vxlan42/mtu)" = 1500 ]
+	[ "$(nsx dom0 cat /sys/class/net/overlay/mtu)" = 1500 ]
+	on_dom0 down
+	assert_unchanged
+
+	sed -e 's/198\.18\.0\.\([12]\)\/24/2001:db8:18::\1\/64/' -e 's/198\.18\.0\.\([12]\)/2001:db8:18::\1/' \
+		"$t" >"$BATS_TEST_TMPDIR/vxlan6.yaml"
+	sh_script "$BATS_TEST_TMPDIR/vxlan6.yaml" --host xen1
+	nsx dom0 ip addr add 2001:db8:18::1/64 dev eth0
+	run on_dom0 up
+	assert_failure 3
+	assert_line "  network overlay: mtu 1500 + 70 (VXLAN over IPv6) is 1570, above the mtu 1550 of eth0, which holds the underlay address 2001:db8:18::1 (raise the mtu of eth0 to 1570, or lower that of overlay to 1480)"
 }
 
 @test "preflight: not root, and an uplink some other bridge holds" {
@@ -298,6 +341,9 @@ assert_unchanged() {
 	ino2=$(nsx dom0b ls -iL /proc/self/ns/net | awk '{ print $1 }')
 	DEFAULT_STATE="/run/netc/ns-$ino1 /run/netc/ns-$ino2"
 	sh_script "$TESTDATA/vxlan.yaml" --host xen1
+	# the underlay address VXLAN sends from (the preflight wants it)
+	nsx dom0 ip addr add 198.18.0.1/32 dev lo
+	nsx dom0b ip addr add 198.18.0.1/32 dev lo
 	on_dom0 up
 	nsx dom0b sh "$SCRIPT" up
 	[ -s "/run/netc/ns-$ino1/nets" ]

@@ -94,3 +94,52 @@ teardown() { host_teardown; }
 	run on_dom0 status
 	assert_success
 }
+
+@test "network-bridge: vifnum=N is xenbrN, else the networks on ethN (Xen 3.x); bridge=null is a no-op; antispoof=yes is refused" {
+	ns_dump dom0 >"$BATS_TEST_TMPDIR/before"
+	run on_dom0 start bridge=null
+	assert_success
+	assert_output "$SCRIPT_NAME: bridge=null: no bridge, nothing to do"
+	run on_dom0 stop bridge=null netdev=eth0
+	assert_success
+	run on_dom0 start antispoof=yes
+	assert_failure 2
+	assert_output "$SCRIPT_NAME: antispoof=yes is not supported: netc does not install Xen's iptables anti-spoofing rules (use antispoof=no, or leave it out)"
+	run on_dom0 start bridge=xenbr0 antispoof=maybe
+	assert_failure 2
+	assert_output "$SCRIPT_NAME: antispoof must be yes or no, not 'maybe'"
+	run on_dom0 start vifnum=7
+	assert_failure 1
+	assert_output "$SCRIPT_NAME: vifnum=7: host xen1 has no network xenbr7 and none on eth7"
+	run on_dom0 start vifnum=x
+	assert_failure 1
+	assert_output "$SCRIPT_NAME: vifnum 'x' is not a number"
+	ns_dump dom0 >"$BATS_TEST_TMPDIR/now"
+	assert_same "$BATS_TEST_TMPDIR/before" "$BATS_TEST_TMPDIR/now"
+	[ ! -e "$NETC_STATE_DIR" ]
+
+	# vifnum=0: xenbr0 (and only it)
+	run on_dom0 start vifnum=0 antispoof=no
+	assert_success
+	nsx dom0 ip link show xenbr0
+	run nsx dom0 ip link show hostonly
+	assert_failure
+	run on_dom0 status vifnum=0
+	assert_success
+	# vifnum=1: no xenbr1, so the networks on eth1: routed (gatewaydev eth1)
+	[ "$(nsx dom0 cat /proc/sys/net/ipv4/conf/eth1/proxy_arp)" = 0 ]
+	run on_dom0 start vifnum=1
+	assert_success
+	[ "$(nsx dom0 cat /proc/sys/net/ipv4/conf/eth1/proxy_arp)" = 1 ]
+	# bridge= wins over vifnum=
+	run on_dom0 start vifnum=1 bridge=hostonly
+	assert_success
+	nsx dom0 ip link show hostonly
+	run on_dom0 stop vifnum=0
+	assert_success
+	run nsx dom0 ip link show xenbr0
+	assert_failure
+	on_dom0 stop
+	ns_dump dom0 >"$BATS_TEST_TMPDIR/after"
+	assert_same "$BATS_TEST_TMPDIR/before" "$BATS_TEST_TMPDIR/after"
+}
