@@ -207,7 +207,7 @@ EOF2
 	check_warning obsolete-id.yaml "tests/bad/obsolete-id.yaml:8:5: warning: 'id' is obsolete and does nothing: xl cannot choose a domain's id, so netc no longer names backends vifID.DEVID after it; remove it [-Wobsolete-id]"
 	# It does nothing: the backend is named as without it.
 	run --separate-stderr "$NETC" -t vif tests/bad/obsolete-id.yaml
-	assert_output "web: vif = [ 'mac=00:16:3e:6b:5c:1e,bridge=xenbr0,vifname=web-0' ]"
+	assert_output "web: vif = [ 'mac=00:16:3e:6b:5c:1e,bridge=xenbr0,script=vif-bridge,vifname=web-0' ]"
 	# The printers keep it: converting a topology loses nothing.
 	run --separate-stderr "$NETC" -t netc tests/bad/obsolete-id.yaml
 	assert_line "    id 7;"
