@@ -9,7 +9,6 @@
 
 load helper
 load lib/host
-load lib/xen
 
 UDHCPC_SCRIPT="$TOP/tests/lib/udhcpc-script"
 
@@ -18,10 +17,7 @@ setup() {
 	dom0_with_lan
 }
 
-teardown() {
-	xen_cleanup
-	host_teardown
-}
+teardown() { host_teardown; }
 
 # lan_dns: a DNS server in the LAN namespace at 192.0.2.1 that knows one
 # name and forwards nothing.
@@ -47,7 +43,7 @@ dom0_run() {
 dhcp_guest() {
 	local g=$1
 	shift
-	UDHCPC_OUT="$BATS_TEST_TMPDIR/$g.lease" ip netns exec "$(xen_guest_ns xen1 "$g")" \
+	UDHCPC_OUT="$BATS_TEST_TMPDIR/$g.lease" nsx "$g" \
 		busybox udhcpc -i eth0 -n -q -t 5 -T 1 -s "$UDHCPC_SCRIPT" "$@"
 }
 
@@ -57,7 +53,7 @@ l2_ready() {
 	local tries=5 rc
 	while [ "$tries" -gt 0 ]; do
 		rc=0
-		ip netns exec "$(xen_guest_ns xen1 "$1")" busybox arping -D -I eth0 -c 1 -w 1 "$2" >/dev/null 2>&1 || rc=$?
+		nsx "$1" busybox arping -D -I eth0 -c 1 -w 1 "$2" >/dev/null 2>&1 || rc=$?
 		[ "$rc" != 1 ] || return 0
 		tries=$((tries - 1))
 	done
@@ -68,7 +64,6 @@ l2_ready() {
 @test "dhcp: guests get DNS (dom0's forwarder, or the servers listed), the lease time, and a reservation in the range" {
 	lan_dns
 	sh_script "$TESTDATA/dns.yaml"
-	"$NETC" -t xl "$TESTDATA/dns.yaml" -o "$BATS_TEST_TMPDIR/xl"
 	run dom0_run up
 	assert_success
 	run cat "$NETC_STATE_DIR/dnsmasq/natbr0.conf"
@@ -80,11 +75,10 @@ l2_ready() {
 	assert_line "dhcp-range=10.0.5.100,10.0.5.150"
 	assert_line "dhcp-option=option:dns-server,192.0.2.1"
 
-	xen_host xen1 "$(ns dom0)" "$(ns 'g-%s')"
-	for g in fwd dyn listed; do
-		xen_boot xen1 "$BATS_TEST_TMPDIR/xl/$g.cfg"
-	done
-	xen_connected xen1
+	guest_boot fwd
+	guest_boot dyn
+	guest_boot listed
+	xen_connected dom0
 	# each guest reaches its gateway on the link before it asks (an ARP
 	# probe from 0.0.0.0: the guest has no address yet)
 	l2_ready dyn 10.0.2.1
@@ -100,7 +94,7 @@ l2_ready() {
 	run cat "$BATS_TEST_TMPDIR/fwd.lease"
 	assert_output "bound ip=10.0.2.120 mask=24 router=10.0.2.1 dns=10.0.2.1 lease=600"
 	# dom0's dnsmasq answers, asking dom0's resolver (the LAN's server)
-	run ip netns exec "$(xen_guest_ns xen1 fwd)" busybox nslookup www.netc.test 10.0.2.1
+	run nsx fwd busybox nslookup www.netc.test 10.0.2.1
 	assert_success
 	assert_output --partial "192.0.2.80"
 
@@ -111,10 +105,10 @@ l2_ready() {
 	assert_output --regexp "^bound ip=10\.0\.5\.1[0-9]+ mask=24 router=10\.0\.5\.1 dns=192\.0\.2\.1 lease=3600$"
 	# the LAN's server itself, through the nat network; natbr1's dnsmasq
 	# answers no DNS
-	run ip netns exec "$(xen_guest_ns xen1 listed)" busybox nslookup www.netc.test 192.0.2.1
+	run nsx listed busybox nslookup www.netc.test 192.0.2.1
 	assert_success
 	assert_output --partial "192.0.2.80"
-	run ip netns exec "$(xen_guest_ns xen1 listed)" timeout 5 busybox nslookup www.netc.test 10.0.5.1
+	run nsx listed timeout 5 busybox nslookup www.netc.test 10.0.5.1
 	assert_failure
 
 	xen_cleanup
