@@ -86,7 +86,7 @@ hosts_of() {
 	assert_line "net xenbr10 bridge uplink=eth0 port=eth0.10 vlan=10 stp=0"
 	assert_line "# samples/vlan-dhcp.yaml:20 network lab0"
 	assert_line "net lab0 nat address=10.0.3.1/24 subnet=10.0.3.0/24 outbound=eth0 stp=0 dhcp=10.0.3.100,10.0.3.199"
-	assert_line "# samples/vlan-dhcp.yaml:36 domain client vif 0 (vubv46rbal7)"
+	assert_line "# samples/vlan-dhcp.yaml:36 domain client vif 0 (client-0)"
 	assert_line "lease lab0 $mac 10.0.3.50"
 	assert_line --partial "domain client vif 1 (vbksgakk3ch): no ip, takes an address from the range"
 }
