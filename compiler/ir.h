@@ -295,6 +295,7 @@ struct ir_vif {
  * @source_name:   the input's name as given on the command line.
  * @mac_prefix:    resolved prefix bytes; @mac_local: locally administered
  *                 mode (only the first octet's low bits are fixed).
+ * @mac_seed:      defaults.mac-seed (s NULL: the legacy derivation).
  * @default_network: resolved defaults.network, or the only network.
  * @vifs:          every domain's vifs (struct ir_vif *), topology order.
  */
@@ -305,6 +306,7 @@ struct ir_topology {
 	bool defaults_set;
 	struct srcpos defaults_pos;
 	struct ir_str mac_prefix_s;
+	struct ir_str mac_seed;
 	struct ir_str default_network_s;
 	uint8_t mac_prefix[3];
 	bool mac_local;

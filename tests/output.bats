@@ -119,7 +119,7 @@ changed_topology() {
 	ns_start
 	in_ns mount -t tmpfs -o size=256k,mode=0755 netc-full "$D"
 	awk 'BEGIN {
-		print "version: 1\nnetworks: { xenbr0: {} }\ndomains:"
+		print "version: 1\ndefaults: { mac-seed: t, mac-prefix: local }\nnetworks: { xenbr0: {} }\ndomains:"
 		for (i = 0; i < 2000; i++) printf "  d%04d: { vifs: [ {}, {} ], xl: { memory: 512 } }\n", i
 	}' > "$BATS_TEST_TMPDIR/big.yaml"
 	# Its JSON is some 2 MB: it leaves netc in 64 KiB pieces, and the
@@ -143,8 +143,8 @@ changed_topology() {
 	# the next run do not fit in the six left.
 	in_ns mount -t tmpfs -o size=64k,mode=0755 netc-full "$D"
 	awk 'BEGIN {
-		print "version: 1\nnetworks: { xenbr0: {} }\ndomains:"
-		for (i = 0; i < 10; i++) printf "  d%02d: { id: %d, vifs: [ {} ], xl: { memory: 512 } }\n", i, i + 1
+		print "version: 1\ndefaults: { mac-seed: t }\nnetworks: { xenbr0: {} }\ndomains:"
+		for (i = 0; i < 10; i++) printf "  d%02d: { vifs: [ {} ], xl: { memory: 512 } }\n", i
 	}' > "$BATS_TEST_TMPDIR/many.yaml"
 	in_ns "$NETC" -t xl "$BATS_TEST_TMPDIR/many.yaml" -o "$D/xl"
 	in_ns sh -c 'cd "$1" && find . -type f | sort | xargs sha256sum' sh "$D" > "$BATS_TEST_TMPDIR/old.sums"
@@ -165,8 +165,8 @@ changed_topology() {
 	# as a temporary beside its place; the failure removes it whole.
 	in_ns mount -t tmpfs -o size=64k,mode=0755 netc-full "$D"
 	awk 'BEGIN {
-		print "version: 1\nnetworks: { xenbr0: {} }\ndomains:"
-		for (i = 0; i < 20; i++) printf "  d%02d: { id: %d, vifs: [ {} ] }\n", i, i + 1
+		print "version: 1\ndefaults: { mac-seed: t }\nnetworks: { xenbr0: {} }\ndomains:"
+		for (i = 0; i < 20; i++) printf "  d%02d: { vifs: [ {} ] }\n", i
 	}' > "$BATS_TEST_TMPDIR/many.yaml"
 	run --separate-stderr in_ns "$NETC" -t xl "$BATS_TEST_TMPDIR/many.yaml" -o "$D/xl"
 	assert_equal "$status" 3
