@@ -618,7 +618,7 @@ struct name_claim {
 	const struct ir_vif *vif;       /* the named vif, or NULL for a device;
 					 * names_displaced(): the vif that gave way */
 	const struct ir_vif *vif_owner; /* names_displaced(): the named vif */
-	const char *what;               /* a device: "NIC", "bridge", "VLAN device" */
+	const char *what;               /* a device: "NIC" or "bridge" */
 	const struct srcpos *pos;
 };
 
@@ -659,19 +659,16 @@ static void names_claimed(struct compilation *c, const struct ir_topology *t, st
 		strmap_init(m);
 		IR_FOREACH(struct ir_nic *, nic, &h->nics) {
 			taken_put(m, nic->name.s, &derive_claimed);
-			claim_if_readable(c, cl, nic->name.s, NULL,
-					  "NIC", &nic->name.pos);
+			claim_if_readable(c, cl, nic->name.s, NULL, "NIC", &nic->name.pos);
 		}
 		IR_FOREACH(struct ir_network *, n, &h->networks) {
 			if (net_mode_has_bridge(n->mode)) {
 				taken_put(m, n->name.s, &derive_claimed);
-				claim_if_readable(c, cl, n->name.s, NULL, "bridge",
-						  &n->name.pos);
+				claim_if_readable(c, cl, n->name.s, NULL, "bridge", &n->name.pos);
 			}
+			/* A VLAN device's name has a '.', a VXLAN device's no '-':
+			 * neither can be a DOMAIN-DEVID name. */
 			taken_put(m, n->port, &derive_claimed);
-			if (n->vlan.set)
-				claim_if_readable(c, cl, n->port, NULL, "VLAN device",
-						  &n->vlan.pos);
 			taken_put(m, n->vxlan_dev, &derive_claimed);
 		}
 	}
