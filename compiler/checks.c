@@ -886,20 +886,11 @@ static void check_unused_network(struct compilation *c)
 static void check_legacy_mac(struct compilation *c)
 {
 	const struct ir_topology *t = c->ir;
-	const struct ir_vif *v, *first = NULL;
-	size_t n = 0;
+	const struct ir_vif *first = t->first_derived_mac;
+	size_t n = t->derived_macs;
 	char mac[18];
 
-	if (t->mac_seed.s || D(c)->errors)
-		return;
-	IR_FOREACH_VIF(v, &t->vifs) {
-		if (v->mac_source != MAC_DERIVED)
-			continue;
-		if (!first)
-			first = v;
-		n++;
-	}
-	if (!first)
+	if (t->mac_seed.s || D(c)->errors || !first)
 		return;
 	mac_format(first->mac, mac);
 	if (!diag_report(D(c), CHECK_LEGACY_MAC, &first->pos,

@@ -819,6 +819,8 @@ static void lower_each_vif(struct compilation *c, struct ir_topology *t)
 	}
 	network_vifs(c, t, net_of);
 	free(net_of);
+	t->derived_macs = macs.len;
+	t->first_derived_mac = macs.len ? macs.vifs[0] : NULL;
 	derive_unique(c, &macs, &macs_taken, mac);
 	strmap_free(&macs_taken);
 	IR_FOREACH(struct ir_host *, h, &t->hosts) {
