@@ -207,6 +207,7 @@ struct ast_node *canon_build(struct arena *a, const struct ir_topology *t)
 		struct ast_node *dm = ast_map(a, NULL);
 
 		put_str(&c, dm, "mac-prefix", &t->mac_prefix_s);
+		put_str(&c, dm, "mac-seed", &t->mac_seed);
 		put_str(&c, dm, "network", &t->default_network_s);
 		put(&c, root, "defaults", dm);
 	}

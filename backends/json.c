@@ -366,6 +366,7 @@ int emit_json(const struct emit_ctx *e, struct strbuf *out)
 		snprintf(prefix, sizeof(prefix), "%02x:%02x:%02x", t->mac_prefix[0], t->mac_prefix[1],
 			 t->mac_prefix[2]);
 	kv_str(&j, "mac-prefix", prefix);
+	kv_irstr(&j, "mac-seed", &t->mac_seed);
 	kv_str(&j, "default-network", t->default_network ? t->default_network->name.s : NULL);
 	json_hosts(&j, t);
 	json_key(&j, "networks");

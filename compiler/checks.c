@@ -26,6 +26,7 @@ static void check_dhcp_dns(struct compilation *c);
 static void check_subnet_overlap(struct compilation *c);
 static void check_vxlan(struct compilation *c);
 static void check_unused_network(struct compilation *c);
+static void check_legacy_mac(struct compilation *c);
 
 #define RUN_NONE NULL
 #define RUN_SYNTAX RUN_NONE
@@ -60,6 +61,7 @@ static void check_unused_network(struct compilation *c);
 #define RUN_VIFNAME_LENGTH check_vifname_length
 #define RUN_DUPLICATE_MAC check_macs
 #define RUN_MAC_COLLISION RUN_NONE             /* lower.c, while deriving */
+#define RUN_MAC_SEED_COLLISION RUN_NONE        /* lower.c, while deriving */
 #define RUN_NAME_COLLISION RUN_NONE            /* lower.c, while deriving */
 #define RUN_RANDOM_MAC RUN_NONE                /* check_macs */
 #define RUN_PV_IOEMU RUN_NONE                  /* check_vif_keys */
@@ -75,6 +77,7 @@ static void check_unused_network(struct compilation *c);
 #define RUN_SUBNET_OVERLAP check_subnet_overlap
 #define RUN_VXLAN check_vxlan
 #define RUN_UNUSED_NETWORK check_unused_network
+#define RUN_LEGACY_MAC check_legacy_mac         /* last: it needs the error count */
 
 const struct check_info check_table[CHECK_COUNT] = {
 #define X(id, nm, lvl, sum) [CHECK_##id] = { nm, CHECK_##lvl, sum, RUN_##id },
@@ -1240,4 +1243,37 @@ static void check_unused_network(struct compilation *c)
 		if (n->vifs.len == 0)
 			diag_report(D(c), CHECK_UNUSED_NETWORK, &n->name.pos,
 				    "network '%s' has no vifs", n->name.s);
+}
+
+/*
+ * Without a seed, a derived MAC depends on the domain's name and the vif's
+ * devid alone: every site that has a guest "web" gives it the same MAC, and
+ * a collision moves one guest's MAC when another guest is added.  Said once
+ * per topology, at the first vif whose MAC is derived, and only when there
+ * is nothing to fix first: it is advice about the MACs netc writes, and a
+ * topology with errors writes nothing.
+ */
+static void check_legacy_mac(struct compilation *c)
+{
+	const struct ir_topology *t = c->ir;
+	const struct ir_vif *first = t->first_derived_mac;
+	size_t n = t->derived_macs;
+	char mac[18];
+
+	if (t->mac_seed.s || D(c)->errors || !first)
+		return;
+	mac_format(first->mac, mac);
+	if (!diag_report(D(c), CHECK_LEGACY_MAC, &first->pos,
+			 "%s%s derived from domain name and devid alone (no defaults.mac-seed): "
+			 "a guest '%s' at another site gets the same %s, and a collision "
+			 "silently gives one guest another MAC",
+			 vif_label(c, first),
+			 n == 1 ? " has a MAC"
+				: arena_printf(A(c), " and %zu other vif%s have MACs", n - 1,
+					       n == 2 ? "" : "s"),
+			 first->domain->name.s, mac))
+		return;
+	diag_note(D(c), t->defaults_set ? &t->defaults_pos : &first->pos,
+		  "set defaults.mac-seed to a value of this site's own: every derived MAC "
+		  "changes once (pin with 'mac:' any MAC a guest must keep)");
 }

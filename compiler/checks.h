@@ -79,7 +79,9 @@ struct compilation;
 	X(DUPLICATE_MAC, "duplicate-mac", ERROR,                               \
 	  "explicit MACs are unique across the topology")                      \
 	X(MAC_COLLISION, "mac-collision", WARNING,                             \
-	  "a derived MAC collided with another and was derived again")         \
+	  "without mac-seed, a derived MAC collided and was derived again")    \
+	X(MAC_SEED_COLLISION, "mac-seed-collision", ERROR,                     \
+	  "with mac-seed, no derived MAC equals another vif's MAC")            \
 	X(NAME_COLLISION, "name-collision", WARNING,                           \
 	  "a derived backend vif name was taken and was derived again")        \
 	X(RANDOM_MAC, "random-mac", WARNING,                                   \
@@ -109,7 +111,9 @@ struct compilation;
 	X(VXLAN, "vxlan", ERROR,                                               \
 	  "VXLAN ids are unique; hosts joined by one have an address and share no dom0 address") \
 	X(UNUSED_NETWORK, "unused-network", OFF,                               \
-	  "every network has at least one vif (off unless -W unused-network)")
+	  "every network has at least one vif (off unless -W unused-network)") \
+	X(LEGACY_MAC, "legacy-mac", WARNING,                                   \
+	  "MACs are derived without defaults.mac-seed (the same at every site)")
 
 enum check_id {
 #define X(id, name, sev, summary) CHECK_##id,

@@ -333,6 +333,9 @@ struct ir_vif {
  * @source_name:   the input's name as given on the command line.
  * @mac_prefix:    resolved prefix bytes; @mac_local: locally administered
  *                 mode (only the first octet's low bits are fixed).
+ * @mac_seed:      defaults.mac-seed (s NULL: the legacy derivation).
+ * @first_derived_mac, @derived_macs: the first vif (topology order) whose
+ *                 MAC is derived, and how many are (lowering counts them).
  * @default_network: resolved defaults.network, or the only network.
  * @vifs:          every domain's vifs (struct ir_vif *), topology order.
  */
@@ -343,7 +346,10 @@ struct ir_topology {
 	bool defaults_set;
 	struct srcpos defaults_pos;
 	struct ir_str mac_prefix_s;
+	struct ir_str mac_seed;
 	struct ir_str default_network_s;
+	const struct ir_vif *first_derived_mac;
+	size_t derived_macs;
 	uint8_t mac_prefix[3];
 	bool mac_local;
 	struct ir_network *default_network;

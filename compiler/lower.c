@@ -3,7 +3,7 @@
  * Lowering: resolve every default and reference, derive MACs and backend
  * names.  It reports nothing about references it cannot resolve — it leaves
  * them unresolved (NULL, IFACE_UNKNOWN) and checks.c reports them — except
- * the warnings that derivation itself produces (mac-collision,
+ * what derivation itself finds (mac-collision, mac-seed-collision,
  * name-collision).
  */
 #include "compile.h"
@@ -470,6 +470,68 @@ static void mac_collided(struct compilation *c, const struct ir_vif *v, const st
 static const struct derive_ops mac_ops = { 6, mac_candidate, mac_assign, mac_collided, NULL };
 
 /*
+ * With defaults.mac-seed: the prefix and SHA-256("netc-mac-seed" NUL seed
+ * NUL domain NUL devid).  Under Xen's 00:16:3e the fourth octet has its top
+ * bit set: libxl's and xend's random MACs clear it, so a derived MAC never
+ * meets one.  Attempts past 0 only ever suggest a free MAC: a collision is
+ * an error, never a silent re-derivation.
+ */
+static void mac_seed_candidate(const struct ir_topology *t, const struct ir_vif *v,
+			       unsigned attempt, char *out)
+{
+	static const uint8_t xen_oui[3] = { 0x00, 0x16, 0x3e };
+	struct sha256 s;
+	char num[32];
+	uint8_t h[32];
+	uint8_t *m = (uint8_t *)out;
+
+	sha256_init(&s);
+	sha256_update(&s, "netc-mac-seed", sizeof("netc-mac-seed"));
+	sha256_update(&s, t->mac_seed.s, t->mac_seed.len);
+	sha256_update(&s, "", 1);
+	sha256_update(&s, v->domain->name.s, v->domain->name.len + 1);
+	sha256_update(&s, num, fmt_uint(num, v->devid));
+	if (attempt) {
+		num[0] = '/';
+		sha256_update(&s, num, 1 + fmt_uint(num + 1, attempt));
+	}
+	sha256_final(&s, h);
+	if (t->mac_local) {
+		m[0] = (uint8_t)((h[0] & 0xfc) | 0x02);
+		memcpy(m + 1, h + 1, 5);
+		return;
+	}
+	memcpy(m, t->mac_prefix, 3);
+	memcpy(m + 3, h, 3);
+	if (memcmp(t->mac_prefix, xen_oui, 3) == 0)
+		m[3] |= 0x80;
+}
+
+static void mac_seed_collided(struct compilation *c, const struct ir_vif *v,
+			      const struct ir_vif *other, const char *was, const char *now)
+{
+	char a[18], b[18];
+
+	mac_format((const uint8_t *)was, a);
+	mac_format((const uint8_t *)now, b);
+	if (!diag_report(&c->diag, CHECK_MAC_SEED_COLLISION, &v->pos,
+			 "derived MAC %s of %s is also the MAC of %s", a, vif_label(&c->arena, v),
+			 other ? vif_label(&c->arena, other) : "another vif"))
+		return;
+	if (other)
+		diag_note(&c->diag,
+			  other->mac_source == MAC_EXPLICIT ? &other->mac_s.pos : &other->pos,
+			  "%s has MAC %s%s", vif_label(&c->arena, other), a,
+			  other->mac_source == MAC_EXPLICIT ? "" : " (derived)");
+	diag_note(&c->diag, &v->pos,
+		  "give one of them an explicit MAC: 'mac: %s' is free for %s", b,
+		  vif_label(&c->arena, v));
+}
+
+static const struct derive_ops mac_seed_ops = { 6, mac_seed_candidate, mac_assign,
+						mac_seed_collided, NULL };
+
+/*
  * Backend names (vifname=).  Xen's hotplug scripts and the kernel constrain
  * them (docs/xl.md): no '.', not "vif" and a digit, at most 15 bytes (11
  * for hvm: xl names the emulated twin NAME-emu), unique on the host.  A vif
@@ -559,7 +621,7 @@ struct name_claim {
 	const struct ir_vif *vif;       /* the named vif, or NULL for a device;
 					 * names_displaced(): the vif that gave way */
 	const struct ir_vif *vif_owner; /* names_displaced(): the named vif */
-	const char *what;               /* a device: "NIC", "bridge", "VLAN device" */
+	const char *what;               /* a device: "NIC" or "bridge" */
 	const struct srcpos *pos;
 };
 
@@ -600,19 +662,16 @@ static void names_claimed(struct compilation *c, const struct ir_topology *t, st
 		strmap_init(m);
 		IR_FOREACH(struct ir_nic *, nic, &h->nics) {
 			taken_put(m, nic->name.s, &derive_claimed);
-			claim_if_readable(c, cl, nic->name.s, NULL,
-					  "NIC", &nic->name.pos);
+			claim_if_readable(c, cl, nic->name.s, NULL, "NIC", &nic->name.pos);
 		}
 		IR_FOREACH(struct ir_network *, n, &h->networks) {
 			if (net_mode_has_bridge(n->mode)) {
 				taken_put(m, n->name.s, &derive_claimed);
-				claim_if_readable(c, cl, n->name.s, NULL, "bridge",
-						  &n->name.pos);
+				claim_if_readable(c, cl, n->name.s, NULL, "bridge", &n->name.pos);
 			}
+			/* A VLAN device's name has a '.', a VXLAN device's no '-':
+			 * neither can be a DOMAIN-DEVID name. */
 			taken_put(m, n->port, &derive_claimed);
-			if (n->vlan.set)
-				claim_if_readable(c, cl, n->port, NULL, "VLAN device",
-						  &n->vlan.pos);
 			taken_put(m, n->vxlan_dev, &derive_claimed);
 		}
 	}
@@ -719,6 +778,7 @@ static void lower_each_vif(struct compilation *c, struct ir_topology *t)
 	struct strmap *names_taken = xcalloc(nhosts ? nhosts : 1, sizeof(*names_taken));
 	struct derive_todo *names = xcalloc(nhosts ? nhosts : 1, sizeof(*names));
 	struct vec *claims = xcalloc(nhosts ? nhosts : 1, sizeof(*claims));
+	const struct derive_ops *mac = t->mac_seed.s ? &mac_seed_ops : &mac_ops;
 	struct ir_host *h;
 	struct ir_vif *v;
 
@@ -743,7 +803,7 @@ static void lower_each_vif(struct compilation *c, struct ir_topology *t)
 		if (v->mac_source == MAC_EXPLICIT)
 			strmap_put(&macs_taken, (const char *)v->mac, 6, v);
 		else if (v->mac_source == MAC_DERIVED)
-			todo_add(c, &macs, v, &mac_ops);
+			todo_add(c, &macs, v, mac);
 		if (v->name.s) {
 			v->backend_name = v->name.s;
 			v->name_source = VIFNAME_EXPLICIT;
@@ -764,7 +824,9 @@ static void lower_each_vif(struct compilation *c, struct ir_topology *t)
 	}
 	network_vifs(c, t, net_of);
 	free(net_of);
-	derive_unique(c, &macs, &macs_taken, &mac_ops);
+	t->derived_macs = macs.len;
+	t->first_derived_mac = macs.len ? macs.vifs[0] : NULL;
+	derive_unique(c, &macs, &macs_taken, mac);
 	strmap_free(&macs_taken);
 	IR_FOREACH(struct ir_host *, h, &t->hosts) {
 		struct vec *cl = &claims[h->index];

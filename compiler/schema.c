@@ -1250,8 +1250,27 @@ static void read_mac_prefix(struct schema *s, const struct ast_entry *e, void *o
 	p->s = NULL;
 }
 
+/* A per-site value that enters every derived MAC (docs/xl.md): what a
+ * host name or a site's label is made of, so it needs no quoting. */
+static void read_mac_seed(struct schema *s, const struct ast_entry *e, void *obj)
+{
+	struct ir_topology *t = obj;
+	struct ir_str *seed = &t->mac_seed;
+
+	if (!read_string(s, e, seed))
+		return;
+	if (seed->len == 0 || seed->len > 64 || !charset_ok(seed->s, seed->len, "_.:-")) {
+		diag_report(s->d, CHECK_VALUE, &seed->pos,
+			    "invalid mac-seed '%s'; expected 1-64 of [A-Za-z0-9_.:-], a value of "
+			    "this site's own, e.g. dc1.example.org",
+			    diag_quote(s->a, seed->s, seed->len));
+		seed->s = NULL;
+	}
+}
+
 static const struct field defaults_fields[] = {
 	FIELD_CUSTOM("mac-prefix", read_mac_prefix),
+	FIELD_CUSTOM("mac-seed", read_mac_seed),
 	FIELD("network", F_STR, struct ir_topology, default_network_s),
 };
 

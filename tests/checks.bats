@@ -244,6 +244,30 @@ EOF2
 	assert_equal "${stderr_lines[3]}" "tests/bad/mac-collision.yaml:10:12: note: vif 0 of domain 'g18019' has MAC 00:16:3e:2a:74:6d"
 }
 
+@test "mac-seed-collision" {
+	check_error mac-seed-collision.yaml "tests/bad/mac-seed-collision.yaml:11:12: error: derived MAC 00:16:3e:90:97:19 of vif 0 of domain 'g2903' is also the MAC of vif 0 of domain 'g2257'"
+	run grep -E ': (error|warning|note): ' <<<"$stderr"
+	assert_line -n 1 "tests/bad/mac-seed-collision.yaml:13:12: note: vif 0 of domain 'g2257' has MAC 00:16:3e:90:97:19 (derived)"
+	assert_line -n 2 "tests/bad/mac-seed-collision.yaml:11:12: note: give one of them an explicit MAC: 'mac: 00:16:3e:ab:6f:83' is free for vif 0 of domain 'g2903'"
+}
+
+@test "legacy-mac" {
+	check_warning legacy-mac.yaml "tests/bad/legacy-mac.yaml:9:9: warning: vif 0 of domain 'web' and 1 other vif have MACs derived from domain name and devid alone (no defaults.mac-seed): a guest 'web' at another site gets the same 00:16:3e:6b:5c:1e, and a collision silently gives one guest another MAC [-Wlegacy-mac]"
+	assert_equal "${stderr_lines[3]}" "tests/bad/legacy-mac.yaml:9:9: note: set defaults.mac-seed to a value of this site's own: every derived MAC changes once (pin with 'mac:' any MAC a guest must keep)"
+	# Once per topology.
+	assert_equal "$(printf '%s\n' "$stderr" | grep -c 'warning:')" 1
+	# Not said beside errors (a topology with errors writes no MAC), nor
+	# when no MAC is derived.
+	run --separate-stderr "$NETC" --check tests/bad/duplicate-ip.yaml
+	assert_equal "$status" 1
+	[[ "$stderr" != *legacy-mac* ]] || fail "legacy-mac beside errors: $stderr"
+	local t
+	t=$(printf 'version: 1\nnetworks: { xenbr0: {} }\ndomains:\n  a: { vifs: [ { mac: 00:16:3e:00:00:01 }, { mac: random } ] }\n' | topo explicit.yaml)
+	run --separate-stderr "$NETC" -Wno-random-mac --check "$t"
+	assert_success
+	assert_equal "$stderr" ""
+}
+
 @test "name-collision" {
 	check_warning name-collision.yaml "tests/bad/name-collision.yaml:9:9: warning: derived backend name 'web-0' of vif 0 of domain 'web' is already taken; using 'vwpbg6on2th' [-Wname-collision]"
 	assert_equal "${stderr_lines[3]}" "tests/bad/name-collision.yaml:12:15: note: vif 0 of domain 'db' is named 'web-0'"

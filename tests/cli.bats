@@ -106,7 +106,7 @@ setup() {
 	    name undefined-network undefined-host shared-uplink undefined-interface enslaved-interface \
 	    inferred-interface mac duplicate-mac mac-collision address ip-subnet duplicate-ip \
 	    ip-is-gateway dhcp-range subnet-overlap duplicate-interface vifname-length \
-	    obsolete-id vifname-dot vifname-reserved \
+	    obsolete-id vifname-dot vifname-reserved legacy-mac mac-seed-collision \
 	    route-ip mode-key range random-mac; do
 		assert_line --regexp "^$name +(error|warning|off) "
 	done

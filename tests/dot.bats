@@ -62,7 +62,7 @@ render() {
 	assert_line $'\t"br:dom0:xenbr0" -- "vif:dom0:mail-0";'
 	assert_line $'\t"vif:dom0:mail-0" -- "eth:mail:eth0" [label="00:16:3e:00:00:11", penwidth=2];'
 	assert_line $'\t"br:dom0:xenbr1" -- "vif:dom0:backup-1";'
-	assert_line $'\t"vif:dom0:backup-1" -- "eth:backup:eth1" [label="00:16:3e:1c:81:f5", penwidth=2];'
+	assert_line $'\t"vif:dom0:backup-1" -- "eth:backup:eth1" [label="00:16:3e:da:6d:61", penwidth=2];'
 	# 2 LANs, 2 NICs, 2 bridges, 4 vifs, 4 ethN; 2 + 2 + 4 + 4 edges.
 	[ "$(grep -v ' -- ' <<<"$output" | grep -c ' \[label=')" -eq 14 ]
 	[ "$(grep -c ' -- ' <<<"$output")" -eq 12 ]
@@ -74,7 +74,7 @@ render() {
 	assert_line $'\t"nic:xen1:eth0" -- "nat:xen1:natbr0" [label="out of eth0"];'
 	assert_line $'\t"nat:xen1:natbr0" -- "br:xen1:natbr0";'
 	assert_line --partial '"br:xen1:natbr0" [label="natbr0\nnat bridge\n10.0.2.1/24"'
-	assert_line --regexp '"vif:xen1:build1-0" -- "eth:build1:eth0" \[label="00:16:3e:43:5a:cf\\n10\.0\.2\.21", penwidth=2\];'
+	assert_line --regexp '"vif:xen1:build1-0" -- "eth:build1:eth0" \[label="00:16:3e:a7:97:aa\\n10\.0\.2\.21", penwidth=2\];'
 	run "$NETC" -t dot samples/route.yaml
 	refute_line --partial '"br:'
 	assert_line --partial '"route:xen1:routed" [label="route\nrouted\nproxy ARP", shape=diamond'
@@ -89,7 +89,7 @@ render() {
 	run "$NETC" -t dot samples/vlan-dhcp.yaml
 	assert_line $'\t"nic:xen1:eth0" -- "vlan:xen1:eth0.10" [label="tagged"];'
 	assert_line $'\t"vlan:xen1:eth0.10" -- "br:xen1:xenbr10" [label="port"];'
-	assert_line --partial '[label="b2:32:17:9d:bc:5f\nDHCP", penwidth=2];'
+	assert_line --partial '[label="12:fa:a9:d8:62:7a\nDHCP", penwidth=2];'
 	assert_line --partial 'label="tagged\nhvm";'
 }
 

@@ -52,8 +52,8 @@ ns domu smtp
 lan 0 203.0.113.1/24 xen1:eth0
 nic xen1 eth0 0 p0 203.0.113.10/24 203.0.113.1
 host xen1 1
-vif www 0 xen1 www-0 route eth0 00:16:3e:f2:b8:2e - 203.0.113.21/32 203.0.113.10 1 - 198.51.100.0/28
-vif smtp 0 xen1 smtp-0 route eth0 00:16:3e:cc:b0:cd - 203.0.113.22/32 203.0.113.10 1 -
+vif www 0 xen1 www-0 route eth0 00:16:3e:e2:69:00 - 203.0.113.21/32 203.0.113.10 1 - 198.51.100.0/28
+vif smtp 0 xen1 smtp-0 route eth0 00:16:3e:90:b1:f6 - 203.0.113.22/32 203.0.113.10 1 -
 row ping dom0 xen1 - dom0(xen1) lan(xen1:eth0) 203.0.113.1 reach dom0's NIC on the LAN
 row ping domu www eth0 www:eth0 dom0(xen1) 203.0.113.10 reach its gateway: dom0's eth0 (vif-route)
 row ping domu www eth0 www:eth0 smtp:eth0 203.0.113.22 reach same network routed
@@ -77,10 +77,10 @@ lan 1 192.0.2.17/28 dom0:eth1
 nic dom0 eth0 0 p0 192.0.2.10/28 192.0.2.1
 nic dom0 eth1 1 p0 192.0.2.26/28 -
 host dom0 1
-vif web 0 dom0 web-0 bridge xenbr0 00:16:3e:6b:5c:1e - - - 0 -
+vif web 0 dom0 web-0 bridge xenbr0 00:16:3e:8a:17:d4 - - - 0 -
 vif mail 0 dom0 mail-0 bridge xenbr0 00:16:3e:00:00:11 - - - 0 -
-vif backup 0 dom0 backup-0 bridge xenbr0 00:16:3e:b4:7f:48 - - - 0 -
-vif backup 1 dom0 backup-1 bridge xenbr1 00:16:3e:1c:81:f5 - - - 0 -
+vif backup 0 dom0 backup-0 bridge xenbr0 00:16:3e:a3:e7:f3 - - - 0 -
+vif backup 1 dom0 backup-1 bridge xenbr1 00:16:3e:da:6d:61 - - - 0 -
 row ping dom0 dom0 - dom0(dom0) lan(dom0:eth0) 192.0.2.1 reach dom0's NIC on the LAN
 row ping dom0 dom0 - dom0(dom0) lan(dom0:eth1) 192.0.2.17 reach dom0's NIC on the LAN
 row skip web:eth0 - no ip: nothing to ping (on xenbr0)
@@ -104,9 +104,9 @@ nic xen2 eth0 0 p1 192.0.2.12/24 192.0.2.1
 lanroute 0 10.20.0.0/24 192.0.2.11
 host xen1 1
 host xen2 2
-vif app1 0 xen1 app1-ov bridge overlay 00:16:3e:88:6e:39 - 10.10.0.21/24 - 0 -
-vif app1 1 xen1 app1-1 bridge dmz 00:16:3e:d1:21:64 - 10.20.0.21/24 10.20.0.1 1 -
-vif app2 0 xen2 app2-0 bridge overlay 00:16:3e:40:12:50 - 10.10.0.22/24 - 0 -
+vif app1 0 xen1 app1-ov bridge overlay 00:16:3e:eb:11:2d - 10.10.0.21/24 - 0 -
+vif app1 1 xen1 app1-1 bridge dmz 00:16:3e:b2:bd:bc - 10.20.0.21/24 10.20.0.1 1 -
+vif app2 0 xen2 app2-0 bridge overlay 00:16:3e:b0:61:e3 - 10.10.0.22/24 - 0 -
 row ping dom0 xen1 - dom0(xen1) lan(xen1:eth0) 192.0.2.1 reach dom0's NIC on the LAN
 row ping dom0 xen2 - dom0(xen2) lan(xen1:eth0) 192.0.2.1 reach dom0's NIC on the LAN
 row ping domu app1 eth0 app1:eth0 app2:eth0 10.10.0.22 reach same network overlay, across hosts over VXLAN
@@ -119,9 +119,9 @@ EOF
 @test "lab vlan-dhcp: a VLAN of the LAN, DHCP rows for the static lease and the range, the default route on one vif" {
 	run records samples/vlan-dhcp.yaml
 	assert_line "vlan 0 10 -"
-	assert_line "vif tagged 0 xen1 tagged-0 bridge xenbr10 fe:e9:09:d2:a3:51 - - - 0 -"
-	assert_line "vif client 0 xen1 client-0 bridge lab0 6a:68:8f:c1:24:eb - 10.0.3.50/24 10.0.3.1 1 -"
-	assert_line "vif client 1 xen1 client-1 bridge lab0 b2:32:17:9d:bc:5f 1400 - 10.0.3.1 0 24"
+	assert_line "vif tagged 0 xen1 tagged-0 bridge xenbr10 d2:5d:96:10:4e:7d - - - 0 -"
+	assert_line "vif client 0 xen1 client-0 bridge lab0 6e:b3:cf:84:ee:c1 - 10.0.3.50/24 10.0.3.1 1 -"
+	assert_line "vif client 1 xen1 client-1 bridge lab0 12:fa:a9:d8:62:7a 1400 - 10.0.3.1 0 24"
 	assert_line "lanroute 0 10.0.3.0/24 192.0.2.10"
 	assert_line "row lease client 0 client:eth0 10.0.3.50 static lease on lab0"
 	assert_line "row lease client 1 client:eth1 10.0.3.100-10.0.3.199 an address from the range of lab0"

@@ -52,11 +52,11 @@ teardown() {
   LAN 0: p0 is down
   dom0 xen1 vif www-0: proxy_arp is 0, want 1 (vif-route)
   dom0 xen1 vif www-0: forwarding is 0, want 1
-  guest www: eth0 has MAC 00:16:3e:00:00:99, want 00:16:3e:f2:b8:2e
+  guest www: eth0 has MAC 00:16:3e:00:00:99, want 00:16:3e:e2:69:00
   guest www: no default route via 203.0.113.10
   dom0 xen1 vif smtp-0: no route to 203.0.113.22 (vif-route)"
 	# up puts back all but the MAC, which is set only when the veth is made
-	ip -n "$www" link set eth0 address 00:16:3e:f2:b8:2e
+	ip -n "$www" link set eth0 address 00:16:3e:e2:69:00
 	run lab up
 	assert_success
 	run lab status
@@ -158,7 +158,7 @@ teardown() {
 	assert_output "default via 203.0.113.10 dev eth0 
 203.0.113.10 dev eth0 scope link "
 	run ip -n "$(lab_ns domu www)" -o link show dev eth0
-	assert_output --partial "link/ether 00:16:3e:f2:b8:2e "
+	assert_output --partial "link/ether 00:16:3e:e2:69:00 "
 	lab down
 	# vif-bridge: the MAC no bridge takes, the bridge's MTU or the vif's,
 	# a port of the bridge, up.

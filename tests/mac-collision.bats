@@ -59,7 +59,7 @@ hash_mac() {
 @test "collision: two domains alone collide, with a warning that names both vifs" {
 	local t
 	t=$(pair "$KEEPER" "$LOSER" | topo pair.yaml)
-	run --separate-stderr "$NETC" -t vif "$t"
+	run --separate-stderr "$NETC" -Wno-legacy-mac -t vif "$t"
 	assert_success
 	assert_line --index 0 --regexp "^$KEEPER: vif = \\[ 'mac=$MAC,bridge=xenbr0,script=vif-bridge,vifname=$KEEPER-0' \\]\$"
 	assert_line --index 1 --regexp "^$LOSER: vif = \\[ 'mac=$NEW,bridge=xenbr0,script=vif-bridge,vifname=$LOSER-0' \\]\$"
@@ -82,7 +82,7 @@ hash_mac() {
 	run grep "^$LOSER: " "$BATS_TEST_TMPDIR/ba"
 	assert_output --partial "mac=$NEW,"
 	# The warning is about the same vif either way.
-	run --separate-stderr "$NETC" -t vif "$b"
+	run --separate-stderr "$NETC" -Wno-legacy-mac -t vif "$b"
 	assert_equal "$(first_stderr_line)" \
 		"$b:4:$((${#LOSER} + 15)): warning: derived MAC $MAC of vif 0 of domain '$LOSER' collides with vif 0 of domain '$KEEPER'; using $NEW [-Wmac-collision]"
 	# Byte-identical xl files from run to run.
@@ -97,7 +97,7 @@ hash_mac() {
 @test "collision: -Wno-mac-collision silences it, -Werror makes it fatal" {
 	local t
 	t=$(pair "$KEEPER" "$LOSER" | topo pair.yaml)
-	run --separate-stderr "$NETC" -Wno-mac-collision -t vif "$t"
+	run --separate-stderr "$NETC" -Wno-mac-collision -Wno-legacy-mac -t vif "$t"
 	assert_success
 	assert_equal "$stderr" ""
 	assert_output --partial "mac=$NEW,"

@@ -133,7 +133,7 @@ changed_topology() {
 	ns_start
 	in_ns mount -t tmpfs -o size=256k,mode=0755 netc-full "$D"
 	awk 'BEGIN {
-		print "version: 1\nnetworks: { xenbr0: {} }\ndomains:"
+		print "version: 1\ndefaults: { mac-seed: t, mac-prefix: local }\nnetworks: { xenbr0: {} }\ndomains:"
 		for (i = 0; i < 2000; i++) printf "  d%04d: { vifs: [ {}, {} ], xl: { memory: 512 } }\n", i
 	}' > "$BATS_TEST_TMPDIR/big.yaml"
 	# Its JSON is some 2 MB: it leaves netc in 64 KiB pieces, and the
@@ -157,7 +157,7 @@ changed_topology() {
 	# the next run do not fit in the six left.
 	in_ns mount -t tmpfs -o size=64k,mode=0755 netc-full "$D"
 	awk 'BEGIN {
-		print "version: 1\nnetworks: { xenbr0: {} }\ndomains:"
+		print "version: 1\ndefaults: { mac-seed: t }\nnetworks: { xenbr0: {} }\ndomains:"
 		for (i = 0; i < 10; i++) printf "  d%02d: { vifs: [ {} ], xl: { memory: 512 } }\n", i
 	}' > "$BATS_TEST_TMPDIR/many.yaml"
 	in_ns "$NETC" -t xl "$BATS_TEST_TMPDIR/many.yaml" -o "$D/xl"
@@ -179,7 +179,7 @@ changed_topology() {
 	# as a temporary beside its place; the failure removes it whole.
 	in_ns mount -t tmpfs -o size=64k,mode=0755 netc-full "$D"
 	awk 'BEGIN {
-		print "version: 1\nnetworks: { xenbr0: {} }\ndomains:"
+		print "version: 1\ndefaults: { mac-seed: t }\nnetworks: { xenbr0: {} }\ndomains:"
 		for (i = 0; i < 20; i++) printf "  d%02d: { vifs: [ {} ] }\n", i
 	}' > "$BATS_TEST_TMPDIR/many.yaml"
 	run --separate-stderr in_ns "$NETC" -t xl "$BATS_TEST_TMPDIR/many.yaml" -o "$D/xl"

@@ -125,6 +125,7 @@ strip_comments() {
 version 1;
 
 defaults {
+    mac-seed classic.example.org;
     network xenbr0;
 }
 
@@ -197,7 +198,7 @@ domains:
       m: 10.0.1.1
       n: "@home"
 EOF2
-	run "$NETC" -t yaml "$BATS_TEST_TMPDIR/q.yaml"
+	run "$NETC" -q -t yaml "$BATS_TEST_TMPDIR/q.yaml"
 	assert_success
 	assert_output - <<'EOF2'
 version: 1

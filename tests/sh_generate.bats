@@ -69,13 +69,13 @@ hosts_of() {
 	cd "$TOP"
 	run "$NETC" samples/nat.yaml
 	assert_success
-	assert_line "# samples/nat.yaml:11 network natbr0"
+	assert_line "# samples/nat.yaml:14 network natbr0"
 	assert_line "net natbr0 nat address=10.0.2.1/24 subnet=10.0.2.0/24 outbound=eth0 stp=0"
 }
 
-# samples/vlan-dhcp.yaml: xenbr10 (line 16) enslaves eth0.10; lab0 (line 20)
+# samples/vlan-dhcp.yaml: xenbr10 (line 17) enslaves eth0.10; lab0 (line 21)
 # serves 10.0.3.100-199 for an hour and DNS (dns: self) with a static lease
-# for client's first vif (line 38, MAC derived: the json target shows it) and
+# for client's first vif (line 39, MAC derived: the json target shows it) and
 # none for its second (no ip).
 @test "sh: vlan-dhcp sample: vlan port, dhcp range, lease time, dns, static lease with the derived MAC" {
 	cd "$TOP"
@@ -83,11 +83,11 @@ hosts_of() {
 	mac=$("$NETC" -t json samples/vlan-dhcp.yaml | awk -F'"' '/"mac":/ { n++; if (n == 2) print $4 }')
 	run "$NETC" samples/vlan-dhcp.yaml
 	assert_success
-	assert_line "# samples/vlan-dhcp.yaml:16 network xenbr10"
+	assert_line "# samples/vlan-dhcp.yaml:17 network xenbr10"
 	assert_line "net xenbr10 bridge uplink=eth0 port=eth0.10 vlan=10 stp=0"
-	assert_line "# samples/vlan-dhcp.yaml:20 network lab0"
+	assert_line "# samples/vlan-dhcp.yaml:21 network lab0"
 	assert_line "net lab0 nat address=10.0.3.1/24 subnet=10.0.3.0/24 outbound=eth0 stp=0 dhcp=10.0.3.100,10.0.3.199 lease=3600 dns=self"
-	assert_line "# samples/vlan-dhcp.yaml:38 domain client vif 0 (client-0)"
+	assert_line "# samples/vlan-dhcp.yaml:39 domain client vif 0 (client-0)"
 	assert_line "lease lab0 $mac 10.0.3.50"
 	assert_line --partial "domain client vif 1 (client-1): no ip, takes an address from the range"
 }
@@ -96,7 +96,7 @@ hosts_of() {
 	cd "$TOP"
 	run "$NETC" samples/bridge.yaml
 	assert_success
-	assert_line "# samples/bridge.yaml:12 network xenbr0"
+	assert_line "# samples/bridge.yaml:15 network xenbr0"
 	assert_line "net xenbr0 bridge uplink=eth0 port=eth0 stp=1 forward-delay=4 mtu=1500"
 }
 
@@ -104,7 +104,7 @@ hosts_of() {
 	cd "$TOP"
 	run "$NETC" samples/route.yaml
 	assert_success
-	assert_line "# samples/route.yaml:11 network routed"
+	assert_line "# samples/route.yaml:14 network routed"
 	assert_line "net routed route gatewaydev=eth0"
 	refute_output --partial "203.0.113.21"
 }
@@ -179,7 +179,7 @@ hosts_of() {
 	"$NETC" "$name" -o out.sh
 	run shellcheck -s sh out.sh
 	assert_success
-	grep -qxF "# x???touch pwned??touch pwned??rm -rf x?.yaml:11 network natbr0" out.sh
+	grep -qxF "# x???touch pwned??touch pwned??rm -rf x?.yaml:14 network natbr0" out.sh
 	! grep -q "^[^#].*pwned" out.sh
 	sh -n out.sh
 	NETC_STATE_DIR="$d/state" sh out.sh help >/dev/null

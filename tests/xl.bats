@@ -53,19 +53,20 @@ web.cfg"
 @test "xl: classic comes out as the article's three vif forms" {
 	xl_ok samples/classic.yaml
 	# vif = [ '' ]: one NIC on the default bridge, with the derived MAC
-	# 00:16:3e + sha256("netc-mac\0web\0" "0")[0..2] = 6b5c1e.
+	# 00:16:3e + sha256("netc-mac-seed\0classic.example.org\0web\0" "0")[0..2]
+	# = 0a17d4, the top bit of the fourth octet set: 8a17d4.
 	run cfg_line web vif
-	assert_output "vif = [ 'mac=00:16:3e:6b:5c:1e,bridge=xenbr0,script=vif-bridge,vifname=web-0' ]"
+	assert_output "vif = [ 'mac=00:16:3e:8a:17:d4,bridge=xenbr0,script=vif-bridge,vifname=web-0' ]"
 	# vif = [ 'mac=00:16:3e:00:00:11, bridge=xenbr0' ]: the fixed MAC.
 	run cfg_line mail vif
 	assert_output "vif = [ 'mac=00:16:3e:00:00:11,bridge=xenbr0,script=vif-bridge,vifname=mail-0' ]"
 	# vif = [ '', 'bridge=xenbr1' ]: two NICs, devid order, the second
 	# aligned under the first.
 	run grep -A1 '^vif = ' "$OUT/backup.cfg"
-	assert_output "vif = [ 'mac=00:16:3e:b4:7f:48,bridge=xenbr0,script=vif-bridge,vifname=backup-0',
-        'mac=00:16:3e:1c:81:f5,bridge=xenbr1,script=vif-bridge,vifname=backup-1' ]"
+	assert_output "vif = [ 'mac=00:16:3e:a3:e7:f3,bridge=xenbr0,script=vif-bridge,vifname=backup-0',
+        'mac=00:16:3e:da:6d:61,bridge=xenbr1,script=vif-bridge,vifname=backup-1' ]"
 	run "$XLCHECK" --get 'vif[1]' "$OUT/backup.cfg"
-	assert_output "mac=00:16:3e:1c:81:f5,bridge=xenbr1,script=vif-bridge,vifname=backup-1"
+	assert_output "mac=00:16:3e:da:6d:61,bridge=xenbr1,script=vif-bridge,vifname=backup-1"
 }
 
 @test "xl: the header names the netc version, the source, its sha256, and says not to edit" {
@@ -92,7 +93,7 @@ ramdisk = \"/boot/initrd.img-6.1.0-xen-amd64\"
 root = \"/dev/xvda1 ro\"
 disk = [ 'phy:/dev/vg0/web-root,xvda1,w' ]
 
-vif = [ 'mac=00:16:3e:6b:5c:1e,bridge=xenbr0,script=vif-bridge,vifname=web-0' ]"
+vif = [ 'mac=00:16:3e:8a:17:d4,bridge=xenbr0,script=vif-bridge,vifname=web-0' ]"
 }
 
 @test "xl: the YAML and netc forms of every sample give the same files but for the header" {
@@ -145,7 +146,7 @@ vif = [ 'mac=00:16:3e:6b:5c:1e,bridge=xenbr0,script=vif-bridge,vifname=web-0' ]"
 
 @test "xl: a NAME.cfg that links to /dev/null is written into and stays a link, alone or not" {
 	local topo="$BATS_TEST_TMPDIR/solo.yaml"
-	printf 'version: 1\nnetworks: { xenbr0: {} }\ndomains:\n  solo: { vifs: [ {} ] }\n' > "$topo"
+	printf 'version: 1\ndefaults: { mac-seed: t }\nnetworks: { xenbr0: {} }\ndomains:\n  solo: { vifs: [ {} ] }\n' > "$topo"
 	mkdir -p "$OUT"
 	ln -s /dev/null "$OUT/solo.cfg"
 	# One file: the one a single file's sync would look for a temporary of.
