@@ -3,7 +3,7 @@
 #define NETC_BACKEND_H
 
 /*
- * Backends: one table of {name, emit} (SPEC §6).  A backend reads the checked
+ * Backends: one table of {name, emit} (netc(1)).  A backend reads the checked
  * IR and appends its output to a strbuf (or, for directory targets, hands
  * each file to a file_sink); it never validates or changes the IR.  Errors a backend can still
  * meet are about the command line (--domain naming nothing): it prints them

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The canonical form of a topology (SPEC §6.7) as an AST: what the user
+ * The canonical form of a topology (docs/language.md) as an AST: what the user
  * wrote, in canonical key order, values normalised (integers in decimal,
  * booleans as true/false), comments gone.  print_yaml.c and print_netc.c
  * serialise it; both syntaxes read it back to the same IR, so

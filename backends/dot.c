@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * -t dot (SPEC §6.6): a Graphviz graph in the manner of the classic Xen
+ * -t dot (docs/lab.md): a Graphviz graph in the manner of the classic Xen
  * network figures.  One cluster per host holds dom0 (its NICs, bridges,
  * VLAN and VXLAN devices, the backend vifs) and a cluster per guest (its
  * ethN); the physical networks sit outside every host.  The vif↔ethN edge

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * -t json: the checked IR after every default and derivation (SPEC §6.5).
+ * -t json: the checked IR after every default and derivation (netc(1)).
  * Key order is fixed here; named collections keep topology order.  Nothing
  * in it depends on which syntax the topology was written in (no positions,
  * no source hash), so YAML and netc inputs give the same bytes.

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * -t lab (SPEC §6.8): a script that builds the whole topology from network
+ * -t lab (docs/lab.md): a script that builds the whole topology from network
  * namespaces on one Linux machine and checks who reaches whom.  Like the
  * host script it is a fixed engine (lab_engine.sh) fed with data.  This
  * file works the lab out — which NICs share a LAN, the addresses the
@@ -10,7 +10,7 @@
  * the host's dom0 and never does its work itself.  docs/lab.md describes
  * the lab and every choice made here.
  *
- * Every name written passed the checks of SPEC §4.5 ([A-Za-z0-9_.-]) and
+ * Every name written passed the checks of docs/language.md ([A-Za-z0-9_.-]) and
  * every address is printed back canonically, so the records, which sit in
  * a quoted here-document, need no quoting.  Memory: all in e->arena.
  */

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * -t network-bridge: the host script's engine behind Xen's network-script
- * calling convention (SPEC §6.2).  Same generator as -t sh (sh.c); only
+ * calling convention (docs/host-script.md).  Same generator as -t sh (sh.c); only
  * the header and the front door differ.
  */
 #include "sh.h"

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * -t netc: the canonical AST in netc syntax (SPEC §5): the top-level maps
+ * -t netc: the canonical AST in netc syntax (docs/language.md): the top-level maps
  * hosts, networks, domains become `host NAME { }` blocks and so on, a
  * domain's vifs become one-line `vif { … }` blocks, everything else is the
  * mechanical `key value;` / `key [ … ];` / `key { … }`.

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * -t sh: the host script (SPEC §6.1), and the generator network-bridge
+ * -t sh: the host script (docs/host-script.md), and the generator network-bridge
  * shares (§6.2).  What it writes is mostly the engine, a fixed text
  * (sh_engine.sh); the per-host part is data: one `net` record per network
  * the host carries and one `lease` record per static DHCP lease, each after
@@ -8,7 +8,7 @@
  * per-network part to one line of data is what lets the engine apply a
  * thousand bridges with one `ip -batch` and no process per bridge.
  *
- * Every value written here passed the checks of SPEC §4.5 (names from
+ * Every value written here passed the checks of docs/language.md (names from
  * [A-Za-z0-9_.-], addresses parsed and printed back canonically), so none
  * needs quoting inside the quoted heredoc the records live in.  The one
  * value from outside the topology, the source file name, appears only in

@@ -3,7 +3,7 @@
 #define NETC_BACKENDS_SH_H
 
 /*
- * The host script (SPEC §6.1) and network-bridge (§6.2) are one generator:
+ * The host script (docs/host-script.md) and network-bridge (§6.2) are one generator:
  * a header, the host's topology as data (one record per network and per
  * static DHCP lease), the engine (sh_engine.sh, the same text in every
  * script), and a last line that calls one of the engine's two front doors.

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * -t vif: the vif lines alone, for pasting into config files netc does not
- * own (SPEC §6.4).  One line per domain, "NAME: vif = [ ... ]", topology
+ * own (docs/xl.md).  One line per domain, "NAME: vif = [ ... ]", topology
  * order; with --domain NAME just that domain's "vif = [ ... ]".  No header:
  * the output is the lines and nothing else.
  */

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * -t xl: one NAME.cfg per domain (SPEC §6.3), in the xmexample style that
+ * -t xl: one NAME.cfg per domain (docs/xl.md), in the xmexample style that
  * xl(1) reads through libxlutil.  Layout: header comment; name and type;
  * the topology's xl keys in source order; the vif list.  Every value goes
  * through xl_quote(), so libxlutil reads back the bytes the topology held.

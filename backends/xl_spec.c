@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The vif spec builder shared by -t xl and -t vif (SPEC §6.3, §6.4), and
+ * The vif spec builder shared by -t xl and -t vif (docs/xl.md), and
  * xl's string quoting.  xl splits a spec at every ',' and each piece at its
  * first '=' (xl_parse.c parse_nic_config); no value written here can hold
  * either, because the schema limits them to names, addresses, rates and

@@ -1,5 +1,5 @@
 #!/bin/sh
-# netc's benchmark (SPEC §8; run by `make bench`).  Prints a table and
+# netc's benchmark (docs/performance.md; run by `make bench`).  Prints a table and
 # writes bench/results.csv.  Every figure is the median of BENCH_RUNS runs;
 # the commands compared are run alternately, so load on the machine hits
 # them alike and the ratios, not the seconds, are what count.  Every

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The parse-only baseline (SPEC §8): read the file as netc does, pull every
+ * The parse-only baseline (docs/performance.md): read the file as netc does, pull every
  * libyaml event and discard it.  netc's compile time is reported as a
  * multiple of this program's.
  */

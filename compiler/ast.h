@@ -3,7 +3,7 @@
 #define NETC_AST_H
 
 /*
- * The document tree both front ends build (SPEC §4, §5): maps with ordered,
+ * The document tree both front ends build (docs/language.md): maps with ordered,
  * located keys; lists; scalars that remember whether they were quoted; null.
  * The netc reader builds exactly what the YAML reader builds for the same
  * topology: `network NAME { ... }` becomes the entry NAME of the top-level

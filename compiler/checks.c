@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The checks of SPEC §4.5 that relate values to each other, run in table
+ * The checks of docs/language.md that relate values to each other, run in table
  * order over the lowered IR.  Each uses hash tables or one sort: nothing here
  * compares every item with every other.
  */

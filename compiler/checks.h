@@ -8,7 +8,7 @@
 struct compilation;
 
 /*
- * The one table of named checks (SPEC §4.5).  Every diagnostic netc prints
+ * The one table of named checks (docs/language.md).  Every diagnostic netc prints
  * belongs to one of them.  Columns: identifier, name for -W and
  * --list-checks, default severity (ERROR, WARNING, or OFF for a warning
  * enabled only by -W NAME), one-line summary.  The front ends and the schema

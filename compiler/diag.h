@@ -10,7 +10,7 @@
 
 /*
  * Diagnostics are records collected during a compilation and printed at the
- * end, sorted by position, GCC style (SPEC §3).  Memory: records live in the
+ * end, sorted by position, GCC style (docs/language.md, "Checks").  Memory: records live in the
  * compilation's arena.
  */
 

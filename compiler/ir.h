@@ -3,7 +3,7 @@
 #define NETC_IR_H
 
 /*
- * The checked topology (SPEC §4): what the user wrote, each value with its
+ * The checked topology (docs/language.md): what the user wrote, each value with its
  * position, plus everything lowering resolved (defaults, derived MACs and
  * backend names, references).  The canonical printers read the "as written"
  * fields; every other backend reads the resolved ones.  Backends only read
@@ -159,7 +159,7 @@ struct ir_vxlan {
 };
 
 /**
- * struct ir_network - one network (SPEC §4.2).  The name is the bridge name.
+ * struct ir_network - one network (docs/language.md).  The name is the bridge name.
  * @mode:      resolved mode (@mode_s as written, s NULL if absent).
  * @cidr:      parsed @address when @has_cidr (dom0's address on the bridge).
  * @hosts_set: the hosts key was given; @hosts_list holds struct ir_str *.
@@ -237,7 +237,7 @@ struct ir_xl {
 };
 
 /**
- * struct ir_domain - a guest (SPEC §4.3).
+ * struct ir_domain - a guest (docs/language.md).
  * @vifs: struct ir_vif *, devid order; @xl: struct ir_xl *, source order.
  * @host: resolved host.
  * What the passes over every vif read of a vif's domain comes first.
@@ -268,7 +268,7 @@ struct ir_vif_ip {
 };
 
 /**
- * struct ir_vif_more - the keys of a vif that few vifs have (SPEC §4.4),
+ * struct ir_vif_more - the keys of a vif that few vifs have (docs/language.md),
  * out of line: a vif without any (nearly every vif of a big host) points at
  * the shared, empty ir_vif_none and is 192 bytes smaller for it.
  * @ip_list:  ip was written as a list (only a route vif may; vif-route routes
@@ -290,7 +290,7 @@ struct ir_vif_more {
 extern const struct ir_vif_more ir_vif_none;
 
 /**
- * struct ir_vif - a guest NIC (SPEC §4.4).
+ * struct ir_vif - a guest NIC (docs/language.md).
  * @domain, @devid: whose it is (devid: its place in the domain's list).
  * @net:        resolved network (NULL after an error).
  * @mac:        resolved MAC (meaningless for MAC_RANDOM).

@@ -7,7 +7,7 @@
 #include <sys/types.h>
 
 /*
- * Atomic output (SPEC §2): each file is written to a temporary file in its
+ * Atomic output (netc(1)): each file is written to a temporary file in its
  * target directory, flushed to disk, then renamed over the target.  On any
  * failure the temporaries are removed and no target is created or changed.
  * Errors are printed ("netc: cannot write 'x': reason"); the return value is

@@ -24,7 +24,7 @@
 #define NORETURN
 #endif
 
-/* Exit codes, SPEC §2. */
+/* Exit codes, netc(1). */
 enum {
 	EXIT_OK = 0,
 	EXIT_TOPOLOGY = 1,

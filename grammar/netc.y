@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The netc language (SPEC §5): statements ended by ';', blocks in braces.
+ * The netc language (docs/language.md): statements ended by ';', blocks in braces.
  *
  *   version 1;                      KEY VALUE;        VALUE a word or a "string"
  *   nics { eth1; }                  KEY;              null value

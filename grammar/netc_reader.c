@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The netc front end (SPEC §5): runs the flex scanner and the bison parser
+ * The netc front end (docs/language.md): runs the flex scanner and the bison parser
  * over the source and builds the same AST the YAML reader builds.  The
  * grammar's actions call the nr_* builders below; the scanner calls the
  * nr_lex_* helpers.  Nodes live in the compilation's node arena, strings

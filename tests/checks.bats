@@ -1,5 +1,5 @@
 #!/usr/bin/env bats
-# One bad input per check of SPEC §4.5 (tests/bad/NAME.yaml), each asserted
+# One bad input per check of docs/language.md (tests/bad/NAME.yaml), each asserted
 # by its exact first diagnostic line and the exit status.  The netc-syntax
 # twins of these (tests/bad/NAME.netc) are checked in tests/diagnostics.bats.
 
@@ -146,7 +146,7 @@ EOF2
 
 @test "undefined-network" {
 	check_error undefined-network.yaml "tests/bad/undefined-network.yaml:8:18: error: network 'xenbr2' is not defined"
-	# SPEC §3's example: the did-you-mean note at the same place.
+	# docs/language.md.s example: the did-you-mean note at the same place.
 	assert_equal "${stderr_lines[1]}" "    8 |       - network: xenbr2"
 	assert_equal "${stderr_lines[2]}" "      |                  ^~~~~~"
 	assert_equal "${stderr_lines[3]}" "tests/bad/undefined-network.yaml:8:18: note: did you mean 'xenbr0'?"

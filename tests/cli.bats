@@ -1,5 +1,5 @@
 #!/usr/bin/env bats
-# The command line of SPEC §2: options, exit statuses, stdin, and atomic,
+# The command line of netc(1): options, exit statuses, stdin, and atomic,
 # deterministic output.
 
 load helper
@@ -101,7 +101,7 @@ setup() {
 	assert_line "random-mac           warning  mac: random makes Xen pick a new MAC at every start"
 	assert_line "unused-network       off      every network has at least one vif (off unless -W unused-network)"
 	assert_line "duplicate-key        error    no key or name appears twice in one mapping"
-	# One per check of the table: the SPEC §4.5 set and netc's own.
+	# One per check of the table: every check docs/language.md lists.
 	for name in syntax unknown-key type missing-key duplicate-key yaml-feature interface-name \
 	    name undefined-network undefined-host shared-uplink undefined-interface enslaved-interface \
 	    inferred-interface mac duplicate-mac mac-collision address ip-subnet duplicate-ip \

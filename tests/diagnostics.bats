@@ -1,5 +1,5 @@
 #!/usr/bin/env bats
-# Diagnostics (SPEC §3): the same message at the same token from both
+# Diagnostics (docs/language.md, "Checks"): the same message at the same token from both
 # syntaxes, every problem reported in one run, carets, notes, the cap.
 
 load helper

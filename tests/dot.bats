@@ -1,5 +1,5 @@
 #!/usr/bin/env bats
-# -t dot (SPEC §6.6): Graphviz renders every sample without a warning; the
+# -t dot (docs/lab.md): Graphviz renders every sample without a warning; the
 # classic sample's graph, checked by hand and kept as a golden file; each
 # mode drawn its own way; quoting; --host; the pictures of docs/lab.md.
 

@@ -1,5 +1,5 @@
 #!/usr/bin/env bats
-# Hostile input (SPEC §7, issue 6): every case in tests/hostile/ and the
+# Hostile input (docs/limits.md): every case in tests/hostile/ and the
 # generated ones below ends in exit 1 with positioned diagnostics (or exit 0
 # where the text is legal), writes nothing when it fails, takes seconds and
 # bounded memory, and never runs anything.  The payloads all run `touch p`:

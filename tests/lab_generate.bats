@@ -1,5 +1,5 @@
 #!/usr/bin/env bats
-# The lab script as text (-t lab, SPEC §6.8), no root needed: the engine in
+# The lab script as text (-t lab, docs/lab.md), no root needed: the engine in
 # step with its source, shellcheck, the records of the samples checked by
 # hand, the host scripts embedded unchanged, the tag, the numbering of NICs
 # without an address, usage.  lab_samples.bats and lab_verbs.bats run it.

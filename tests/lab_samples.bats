@@ -1,6 +1,6 @@
 #!/usr/bin/env bats
 # Every sample, and the topologies of docs/lab.md's two classic figures, as
-# a lab (SPEC §6.8): up, status, check and down, as root, in network
+# a lab (docs/lab.md): up, status, check and down, as root, in network
 # namespaces, with the calling (root) namespace compared before and after.
 # The expected tables were worked out by hand from each topology; the
 # lines asserted below are the ones that prove the mode.

@@ -1,5 +1,5 @@
 #!/usr/bin/env bats
-# Large inputs (SPEC §7, issue 6; docs/limits.md): a 100 MB topology
+# Large inputs (docs/limits.md): a 100 MB topology
 # compiles in memory proportional to its size; past 256 MiB an input is
 # refused after reading only 256 MiB + 1 byte, however long the file or the
 # pipe.  No test writes more than the 100 MB topology to disk: the big

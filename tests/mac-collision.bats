@@ -1,5 +1,5 @@
 #!/usr/bin/env bats
-# A forced collision of two derived MACs (SPEC §4.4).  Derived MACs keep 24
+# A forced collision of two derived MACs (docs/language.md).  Derived MACs keep 24
 # bits of a hash under 00:16:3e, so among a few thousand vifs two almost
 # surely collide: the test finds such a pair by compiling a large topology,
 # then checks that a topology of just those two resolves it

@@ -1,5 +1,5 @@
 #!/usr/bin/env bats
-# Derived MACs depend only on (domain name, devid) (SPEC §4.4): reordering,
+# Derived MACs depend only on (domain name, devid) (docs/language.md): reordering,
 # adding or removing other domains, and converting between the syntaxes
 # never change an existing vif's MAC.  Read from -t vif output.
 

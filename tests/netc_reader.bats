@@ -4,7 +4,7 @@
 # the nesting limit and large inputs.  Runs only the reader (--dump-ast),
 # but for the streaming cases, which compile.
 #
-# Every expected dump below was worked out by hand from SPEC §5 and the
+# Every expected dump below was worked out by hand from docs/language.md and the
 # rules in netc.y; positions are line:column, columns counting characters.
 
 load helper
@@ -32,7 +32,7 @@ error_count() {
 
 # ---- statement forms ----
 
-@test "the SPEC example builds the model's tree" {
+@test "the language guide.s example builds the model's tree" {
 	F="$DATA/spec-example.netc"
 	run --separate-stderr "$NETC" --dump-ast "$F"
 	assert_success

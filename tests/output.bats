@@ -1,5 +1,5 @@
 #!/usr/bin/env bats
-# Output safety (SPEC §2, issue 6): writing into a read-only directory, onto
+# Output safety (netc(1), OUTPUT PATH): writing into a read-only directory, onto
 # a full disk, under a missing parent, or to a full device exits 3 with a
 # message naming the path and the reason, leaves the old output as it was,
 # and leaves no temporary behind.  (tests/cli.bats has the missing parent of

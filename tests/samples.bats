@@ -1,5 +1,5 @@
 #!/usr/bin/env bats
-# Every sample, from both syntaxes, to every target (SPEC §6.7, §9):
+# Every sample, from both syntaxes, to every target (docs/language.md, samples/):
 # identical JSON IR, identical outputs apart from comments (which name source
 # lines and the source's SHA-256), fixpoint round trips, deterministic bytes.
 
@@ -115,7 +115,7 @@ strip_comments() {
 }
 
 @test "the canonical forms of the classic sample read as expected" {
-	# Checked by hand against SPEC §5 and §6.7: canonical key order
+	# Checked by hand against docs/language.md: canonical key order
 	# (version, defaults, hosts, networks, domains; id, host, type, vifs,
 	# xl), comments dropped, one-line vif blocks in netc, strings quoted only
 	# where a bare word would not read back as the same string.

@@ -63,7 +63,7 @@ hosts_of() {
 	[ "${lines[${#lines[@]} - 1]}" = 'netc_main "$@"' ]
 }
 
-# Checked by hand against samples/nat.yaml and SPEC §4.2: natbr0 is named on
+# Checked by hand against samples/nat.yaml and docs/language.md: natbr0 is named on
 # line 11; nat needs its address, subnet (for the masquerade) and outbound.
 @test "sh: nat sample: section comment and record" {
 	cd "$TOP"

@@ -1,5 +1,5 @@
 #!/usr/bin/env bats
-# network-bridge (SPEC §6.2): Xen's calling convention over the host
+# network-bridge (docs/host-script.md): Xen's calling convention over the host
 # script's engine, in network namespaces.  tests/data/sh/modes.yaml: xenbr0
 # (uplink eth0), hostonly (isolated), natbr0 (nat out of xenbr0, dhcp),
 # routed (route, gatewaydev eth1).

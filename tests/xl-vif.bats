@@ -1,5 +1,5 @@
 #!/usr/bin/env bats
-# -t vif: the vif lines alone (SPEC §6.4), built by the same code as the
+# -t vif: the vif lines alone (docs/xl.md), built by the same code as the
 # vif list of -t xl, and read back by Xen's libxlutil (tests/xlcheck).
 
 load helper

@@ -1,5 +1,5 @@
 #!/usr/bin/env bats
-# -t xl: one domU config file per domain (SPEC §6.3).  Every file written
+# -t xl: one domU config file per domain (docs/xl.md).  Every file written
 # here also goes through tests/xlcheck (Xen's libxlutil).
 
 load helper

@@ -353,7 +353,7 @@ static void check_vif_spec(struct vif_ctx *vc, const char *spec)
 			check_value(vc, tok, val);
 	}
 	free(copy);
-	/* netc's invariants (SPEC §4.4, §6.3). */
+	/* netc's invariants (docs/xl.md). */
 	if (!seen[key_index("mac")] && !allow_random)
 		problem(vc->where, "no mac= (netc writes one for every vif but mac: random)");
 	if (seen[key_index("bridge")] == seen[key_index("gatewaydev")])
