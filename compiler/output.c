@@ -177,6 +177,16 @@ static bool may_follow(int dirfd, const struct stat *link, const char *shown, ch
 	return false;
 }
 
+
+/* The walk moves into directory @nd, which @name (consumed) names. */
+static void walk_enter(int *dirfd, char **at, int nd, char *name)
+{
+	close(*dirfd);
+	*dirfd = nd;
+	free(*at);
+	*at = name;
+}
+
 /*
  * The last component @name, in procfs directory @dirfd, is a link.  One of
  * netc's own descriptors is written through (a new descriptor on the same
@@ -337,10 +347,7 @@ static int walk(int startfd, const char *start, const char *path, bool want_dir,
 					err = errno;
 					goto out;
 				}
-				close(dirfd);
-				dirfd = nd;
-				free(at);
-				at = xstrdup("/");
+				walk_enter(&dirfd, &at, nd, xstrdup("/"));
 			}
 			char *next = xprintf("%s%s", target, q);
 
@@ -380,10 +387,7 @@ next_dir:
 			err = errno;
 			goto out;
 		}
-		close(dirfd);
-		dirfd = nd;
-		free(at);
-		at = link;
+		walk_enter(&dirfd, &at, nd, link);
 		link = NULL;
 		off = (size_t)(r - rest);
 	}

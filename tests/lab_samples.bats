@@ -84,30 +84,7 @@ row() {
 @test "lab vlan-dhcp without its tagged network: static lease, a lease from the range, nat" {
 	# samples/vlan-dhcp.yaml less xenbr10 and its guest, so that DHCP is
 	# proven on every kernel.
-	lab_cycle "$(topo dhcp.yaml <<'EOF'
-version: 1
-defaults:
-  mac-prefix: local
-hosts:
-  xen1:
-    nics:
-      eth0: 192.0.2.10/24
-networks:
-  lab0:
-    mode: nat
-    address: 10.0.3.1/24
-    outbound: eth0
-    dhcp:
-      range: 10.0.3.100-10.0.3.199
-domains:
-  client:
-    vifs:
-      - network: lab0
-        ip: 10.0.3.50
-      - network: lab0
-        mtu: 1400
-EOF
-)" "8 as expected, 0 mismatched, 1 skipped"
+	lab_cycle "$TOP/tests/data/dhcp-untagged.yaml" "8 as expected, 0 mismatched, 1 skipped"
 	row client:eth0 DHCP - 10.0.3.50 10.0.3.50
 	assert_line --regexp '^client:eth1 +DHCP +- +10\.0\.3\.100-10\.0\.3\.199 +10\.0\.3\.1[0-9][0-9] +ok '
 	row client:eth0 'lan(xen1:eth0)' 192.0.2.1 reach reach

@@ -181,30 +181,7 @@ mtu_of() { ip -n "$1" -o link show dev "$2" | sed -E 's/.* mtu ([0-9]+) .*/\1/';
 }
 
 @test "xen dhcp: vlan-dhcp without its tagged network: static lease, range, a vif mtu" {
-	xen_sample "$(topo dhcp.yaml <<'EOF'
-version: 1
-defaults:
-  mac-prefix: local
-hosts:
-  xen1:
-    nics:
-      eth0: 192.0.2.10/24
-networks:
-  lab0:
-    mode: nat
-    address: 10.0.3.1/24
-    outbound: eth0
-    dhcp:
-      range: 10.0.3.100-10.0.3.199
-domains:
-  client:
-    vifs:
-      - network: lab0
-        ip: 10.0.3.50
-      - network: lab0
-        mtu: 1400
-EOF
-)" "8 as expected, 0 mismatched, 1 skipped"
+	xen_sample "$TOP/tests/data/dhcp-untagged.yaml" "8 as expected, 0 mismatched, 1 skipped"
 }
 
 # --- the paths of the scripts -------------------------------------------
