@@ -181,12 +181,15 @@ wait_for() {
 	assert_unchanged
 }
 
-@test "work directories: none left by a closed pipe; a killed run's go with the next run, a live run's stay" {
+@test "work directories: none left by a closed pipe" {
 	on_dom0 plan >/dev/null
 	[ -z "$(ls -A "$TMPDIR")" ]
 	# plan's reader goes away before plan writes (SIGPIPE)
-	nsx dom0 sh "$SCRIPT" plan | true
+	nsx dom0 sh "$SCRIPT" plan 2>/dev/null | true
 	[ -z "$(ls -A "$TMPDIR")" ] || { ls -la "$TMPDIR"; fail "plan into a closed pipe left its work directory"; }
+}
+
+@test "work directories: a killed run's go with the next run, a live run's stay" {
 	# SIGKILL runs no trap: the work directory stays ...
 	slow_ip
 	SLOW_IP=60 setsid ip netns exec "$(ns dom0)" env PATH="$BATS_TEST_TMPDIR/slow:$PATH" sh "$SCRIPT" up >/dev/null 2>&1 &
