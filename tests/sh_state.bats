@@ -142,6 +142,16 @@ wait_for() {
 	assert_unchanged
 }
 
+@test "lock: without flock(1), up and down stop in preflight" {
+	snapshot before
+	run nsx dom0 unshare -m sh -c '
+		mount --bind /dev/null "$(command -v flock)" && exec sh "$0" up' "$SCRIPT"
+	assert_failure 3
+	assert_output "setup.sh: preflight failed; nothing was changed:
+  command 'flock' not found (util-linux: it keeps two runs from changing the host at once)"
+	assert_unchanged
+}
+
 @test "state: a state directory another user owns or can write, or a link, is refused" {
 	snapshot before
 	mkdir -p "$NETC_STATE_DIR"
