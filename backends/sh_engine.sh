@@ -652,9 +652,15 @@ netc_run() {
 	shift
 	NETC_UID=$(id -u)
 	netc_state_dir
-	if [ -e "$NETC_STATE" ] || [ -L "$NETC_STATE" ]; then
-		netc_safe_dir "$NETC_STATE" "state directory"
-	fi
+	# (up and down as root check it under the lock: netc_lock)
+	case $NETC_VERB:$NETC_UID in
+	up:0 | down:0) ;;
+	*)
+		if [ -e "$NETC_STATE" ] || [ -L "$NETC_STATE" ]; then
+			netc_safe_dir "$NETC_STATE" "state directory"
+		fi
+		;;
+	esac
 	netc_workdir
 	for netc_c in ip awk; do
 		command -v "$netc_c" >/dev/null 2>&1 ||
