@@ -62,7 +62,7 @@ lab_workdir() {
 	LAB_W=$(mktemp -d "${TMPDIR:-/tmp}/netc-lab.XXXXXX") ||
 		lab_die 1 "cannot create a work directory in ${TMPDIR:-/tmp}"
 	trap 'rm -rf "$LAB_W"' EXIT
-	trap 'exit 130' HUP INT TERM
+	trap 'exit 130' HUP INT TERM PIPE
 	lab_topology >"$LAB_W/topo"
 	for lab_k in ns lan vlan lanroute host nic vif row; do
 		: >"$LAB_W/r.$lab_k"
@@ -372,6 +372,7 @@ lab_up() {
 			exit 1
 		fi
 	done <"$LAB_W/r.host"
+	lab_record
 	while read -r _ v_dom v_devid v_host v_be v_mode v_attach v_mac v_mtu v_ip v_gw v_def v_dhcp v_routes; do
 		lab_do "vif $v_be of $v_dom (eth$v_devid), on dom0 $v_host" lab_vif_up
 	done <"$LAB_W/r.vif"
@@ -379,6 +380,7 @@ lab_up() {
 	while read -r _ v_dom v_devid v_host v_be v_mode v_attach v_mac v_mtu v_ip v_gw v_def v_dhcp v_routes; do
 		[ "$v_dhcp" = - ] || lab_do "DHCP for eth$v_devid of $v_dom" lab_vif_dhcp
 	done <"$LAB_W/r.vif"
+	lab_record
 	echo "$LAB_PROG: lab $LAB_TAG is up:"
 	lab_names | sed 's/^/  /'
 }
@@ -396,6 +398,63 @@ lab_names() {
 			;;
 		esac
 	done <"$LAB_W/r.ns"
+}
+
+# --- processes -------------------------------------------------------------
+
+# The processes the lab leaves running (the host scripts' dnsmasq) are
+# recorded in $LAB_DIR/pids, "PID START NAMESPACE", START the process's
+# start time (field 22 of /proc/PID/stat), so that down stops them even
+# when their namespace is gone: a namespace deleted by hand lives on,
+# nameless, while a process is in it, and `ip netns pids` no longer finds
+# it.  The start time tells a recorded process from a later one that got
+# its pid.
+
+# lab_start_time PID: its start time; nothing when it is gone or a zombie.
+# (The command name, in parentheses, may hold spaces and parentheses.)
+lab_start_time() {
+	awk '{ sub(/.*\) /, ""); if ($1 != "Z") print $20 }' "/proc/$1/stat" 2>/dev/null
+}
+
+lab_record() {
+	lab_list_ns
+	{
+		[ ! -f "$LAB_DIR/pids" ] || cat "$LAB_DIR/pids"
+		while read -r lab_n; do
+			for lab_p in $(ip netns pids "$lab_n" 2>/dev/null); do
+				lab_st=$(lab_start_time "$lab_p")
+				[ -z "$lab_st" ] || echo "$lab_p $lab_st $lab_n"
+			done
+		done <"$LAB_W/netns"
+	} | sort -u >"$LAB_W/pids"
+	cp "$LAB_W/pids" "$LAB_DIR/pids"
+}
+
+# Stop every recorded process still running (TERM, then KILL after 5 s),
+# naming those whose namespace was gone when down began.
+lab_stop_recorded() {
+	[ -f "$LAB_DIR/pids" ] || return 0
+	lab_ok=0
+	while read -r lab_p lab_st lab_n; do
+		[ "$(lab_start_time "$lab_p")" = "$lab_st" ] || continue
+		lab_comm=$(cat "/proc/$lab_p/comm" 2>/dev/null)
+		kill "$lab_p" 2>/dev/null
+		lab_tries=0
+		while [ "$(lab_start_time "$lab_p")" = "$lab_st" ]; do
+			if [ "$lab_tries" = 50 ]; then
+				kill -KILL "$lab_p" 2>/dev/null
+			elif [ "$lab_tries" -gt 60 ]; then
+				lab_msg "cannot stop pid $lab_p ($lab_comm) of $lab_n"
+				lab_ok=1
+				break
+			fi
+			sleep 0.1 2>/dev/null || sleep 1
+			lab_tries=$((lab_tries + 1))
+		done
+		[ "$lab_tries" -gt 60 ] || grep -qxF -- "$lab_n" "$LAB_W/netns.down" ||
+			echo "$LAB_PROG: stopped pid $lab_p ($lab_comm), recorded in namespace $lab_n, which is gone"
+	done <"$LAB_DIR/pids"
+	return $lab_ok
 }
 
 # --- down ------------------------------------------------------------------
@@ -417,6 +476,7 @@ lab_down() {
 		return 0
 	fi
 	lab_rc=0
+	cp "$LAB_W/netns" "$LAB_W/netns.down"
 	# The backend vif goes when its guest does (deleting a namespace frees
 	# its links later, in the background: delete the veths now).
 	while read -r _ v_dom _ v_host v_be _; do
@@ -446,6 +506,9 @@ lab_down() {
 	while read -r lab_n; do
 		lab_ns_del "$lab_n" || lab_rc=1
 	done <"$LAB_W/netns"
+	# what is left of the recorded processes: those whose namespace was
+	# already gone (and any still stopping)
+	lab_stop_recorded || lab_rc=1
 	rm -rf "$LAB_DIR"
 	rmdir /run/netc 2>/dev/null
 	[ "$lab_rc" = 0 ] || lab_die 1 "lab $LAB_TAG: down failed in part (above)"

@@ -54,6 +54,7 @@ netc_init() {
 # The state directory lives under /run (cleared at boot, with the network
 # configuration it describes) and is keyed by the network namespace, so that
 # dom0s in different namespaces never share one.  NETC_STATE_DIR overrides.
+# Its lock is the file NETC_STATE.lock beside it, which outlives it.
 netc_state_dir() {
 	if [ -n "${NETC_STATE_DIR:-}" ]; then
 		NETC_STATE=$NETC_STATE_DIR
@@ -71,17 +72,79 @@ netc_state_dir() {
 	case $NETC_STATE in
 	*[!A-Za-z0-9_./-]*) netc_die 2 "state directory '$NETC_STATE' has characters outside [A-Za-z0-9_./-]" ;;
 	esac
+	while :; do
+		case $NETC_STATE in
+		*/) NETC_STATE=${NETC_STATE%/} ;;
+		*) break ;;
+		esac
+	done
+	[ -n "$NETC_STATE" ] || netc_die 2 "the state directory cannot be /"
+	NETC_STATE_UP=${NETC_STATE%/*}
+	[ -n "$NETC_STATE_UP" ] || NETC_STATE_UP=/
 }
 
+# netc_safe_dir DIR WHAT: DIR is a directory, not a symbolic link, owned
+# by root (or by the user running the script, who then cannot change the
+# host anyway) and writable by its owner only.  Anyone else who could write
+# to the state could make root's next run undo, restore or start what they
+# please; anyone who could write beside it could hold or replace its lock.
+netc_safe_dir() {
+	if [ -L "$1" ] || [ ! -d "$1" ]; then
+		netc_die 3 "refusing $2 $1: not a directory (a symbolic link, or another file); nothing was changed"
+	fi
+	netc_l=$(ls -ldn "$1" 2>/dev/null) || netc_die 3 "cannot read the owner of $2 $1; nothing was changed"
+	# shellcheck disable=SC2086
+	set -- "$1" "$2" $netc_l
+	[ "$5" = 0 ] || [ "$5" = "$NETC_UID" ] ||
+		netc_die 3 "refusing $2 $1: owned by uid $5, not root; nothing was changed"
+	case $3 in
+	?????w* | ????????w*) netc_die 3 "refusing $2 $1: writable by others than its owner ($3); nothing was changed" ;;
+	esac
+}
+
+# The work directory: private to the run, in $TMPDIR (or /tmp), and
+# removed on every way out (exit, HUP, INT, TERM, PIPE).  The script works
+# from inside $TMPDIR, so the work directory's path is netc.XXXXXX,
+# relative, whatever characters $TMPDIR has (spaces included): undo
+# records that name work files stay one word each.  A run that was killed
+# (SIGKILL runs no trap) leaves its directory: while a run lives it holds
+# a lock on its directory's file `run` (flock), and the next run removes
+# every netc.* directory of the same user whose `run` no one holds.
 netc_workdir() {
-	NETC_W=$(mktemp -d "${TMPDIR:-/tmp}/netc.XXXXXX" 2>/dev/null) || {
-		NETC_W=${TMPDIR:-/tmp}/netc.$$
-		mkdir -m 700 "$NETC_W" || netc_die 1 "cannot create a work directory in ${TMPDIR:-/tmp}"
-	}
 	trap 'netc_cleanup' EXIT
 	trap 'netc_signal HUP' HUP
 	trap 'netc_signal INT' INT
 	trap 'netc_signal TERM' TERM
+	trap 'netc_signal PIPE' PIPE
+	cd -- "${TMPDIR:-/tmp}" 2>/dev/null || netc_die 1 "cannot enter the temporary directory ${TMPDIR:-/tmp}"
+	NETC_FLOCK=
+	! command -v flock >/dev/null 2>&1 || NETC_FLOCK=1
+	netc_sweep
+	NETC_W=$(mktemp -d netc.XXXXXX 2>/dev/null) || {
+		NETC_W=netc.$$
+		mkdir -m 700 "$NETC_W" || netc_die 1 "cannot create a work directory in ${TMPDIR:-/tmp}"
+	}
+	# run.new is locked before it becomes run: a sweep never sees an
+	# unlocked run of a live run.
+	[ -z "$NETC_FLOCK" ] || {
+		: >"$NETC_W/run.new" && exec 8<"$NETC_W/run.new" && flock -n 8 &&
+			mv -f "$NETC_W/run.new" "$NETC_W/run"
+	} || netc_die 1 "cannot lock the work directory ${TMPDIR:-/tmp}/$NETC_W"
+}
+
+# Remove the work directories of this user's runs that died (see above).
+netc_sweep() {
+	[ -n "$NETC_FLOCK" ] || return 0
+	for netc_d in netc.*; do
+		if [ -L "$netc_d" ] || [ ! -d "$netc_d" ] || [ -L "$netc_d/run" ] || [ ! -f "$netc_d/run" ]; then
+			continue
+		fi
+		netc_l=$(ls -ldn "$netc_d" 2>/dev/null) || continue
+		# shellcheck disable=SC2086
+		set -- $netc_l
+		[ "$3" = "$NETC_UID" ] || continue
+		flock -n "$netc_d/run" rm -rf "$netc_d" 2>/dev/null || :
+	done
 }
 
 netc_cleanup() {
@@ -90,7 +153,8 @@ netc_cleanup() {
 	[ -z "$NETC_W" ] || set -- "$@" "$NETC_W"
 	[ $# = 0 ] || rm -rf "$@"
 	[ -n "$NETC_LOCKED" ] || return 0
-	# The state directory goes when nothing is left in it.
+	# The state directory goes when nothing is left in it (the lock file
+	# beside it stays: it must outlive the directory).
 	for netc_f in "$NETC_STATE"/*; do
 		[ -e "$netc_f" ] || rmdir "$NETC_STATE" 2>/dev/null
 		break
@@ -98,32 +162,45 @@ netc_cleanup() {
 }
 
 # A signal while changing the host is a failure like any other: roll back.
+# (A closed output is a signal too: `plan | head` must not leave the work
+# directory behind.)
 netc_signal() {
-	trap '' HUP INT TERM
+	trap '' HUP INT TERM PIPE
 	[ -z "$NETC_APPLYING" ] || netc_fail "interrupted by SIG$1" /dev/null
 	exit 130
 }
 
-# One run at a time per namespace (mkdir is atomic); a lock whose process
-# is gone is taken over.
+# One run at a time per namespace: up and down hold an exclusive flock(1)
+# on NETC_STATE.lock, a file beside the state directory that is never
+# removed, so a run that waits on it and the run after it lock the same
+# file.  The kernel drops the lock when its holder dies, however it dies:
+# nothing is checked and then deleted, and a dead run never blocks.
+# (File descriptor 9 is the lock, 8 the work directory's: dnsmasq, the one
+# process the script leaves running, is started without them.)
 netc_lock() {
-	[ -d "$NETC_STATE" ] || mkdir -p "$NETC_STATE" ||
-		netc_die 1 "cannot create state directory $NETC_STATE"
-	netc_tries=0
-	until mkdir "$NETC_STATE/lock" 2>/dev/null; do
+	command -v flock >/dev/null 2>&1 ||
+		netc_die 3 "preflight failed; nothing was changed:
+  command 'flock' not found (util-linux: it keeps two runs from changing the host at once)"
+	[ -d "$NETC_STATE_UP" ] || mkdir -p "$NETC_STATE_UP" ||
+		netc_die 1 "cannot create $NETC_STATE_UP"
+	netc_safe_dir "$NETC_STATE_UP" "the directory of the state directory and its lock"
+	exec 9>>"$NETC_STATE.lock" || netc_die 1 "cannot open $NETC_STATE.lock"
+	if ! flock -n 9; then
 		netc_pid=
-		[ ! -f "$NETC_STATE/lock/pid" ] || read -r netc_pid <"$NETC_STATE/lock/pid"
-		if [ -n "$netc_pid" ] && ! kill -0 "$netc_pid" 2>/dev/null; then
-			rm -rf "$NETC_STATE/lock"
-			continue
-		fi
-		netc_tries=$((netc_tries + 1))
-		[ "$netc_tries" -le 30 ] ||
-			netc_die 1 "another run holds $NETC_STATE/lock (pid ${netc_pid:-unknown})"
-		sleep 1
-	done
+		read -r netc_pid <"$NETC_STATE.lock" 2>/dev/null
+		netc_msg "waiting for the run that holds $NETC_STATE.lock (pid ${netc_pid:-unknown})"
+		flock -w 30 9 ||
+			netc_die 1 "another run still holds $NETC_STATE.lock after 30 s (pid ${netc_pid:-unknown}); nothing was changed"
+	fi
+	echo "$$" >"$NETC_STATE.lock"
+	[ -d "$NETC_STATE" ] || [ -L "$NETC_STATE" ] || mkdir "$NETC_STATE" ||
+		netc_die 1 "cannot create state directory $NETC_STATE"
+	netc_safe_dir "$NETC_STATE" "state directory"
 	NETC_LOCKED=1
-	echo "$$" >"$NETC_STATE/lock/pid"
+	# lock/ is the running run's own staging directory (netc_commit_up);
+	# one found here is a killed run's.
+	rm -rf "$NETC_STATE/lock"
+	mkdir "$NETC_STATE/lock" || netc_die 1 "cannot create $NETC_STATE/lock"
 }
 
 # Move a work file into the state directory, or remove the state file when
@@ -504,8 +581,9 @@ netc_dnsmasq_pid() {
 		grep -q -- "--conf-file=$NETC_STATE/dnsmasq/$1.conf"
 }
 
+# (without the script's lock and work-directory descriptors: netc_lock)
 netc_dnsmasq_start() {
-	dnsmasq --conf-file="$NETC_STATE/dnsmasq/$1.conf"
+	dnsmasq --conf-file="$NETC_STATE/dnsmasq/$1.conf" 8<&- 9>&-
 }
 
 # Stop it and wait (up to 5 s) until it is gone; a zombie waiting for its
@@ -572,7 +650,17 @@ EOF" netc_dnsmasq_install "$netc_new" "$netc_n"
 netc_run() {
 	NETC_VERB=$1
 	shift
+	NETC_UID=$(id -u)
 	netc_state_dir
+	# (up and down as root check it under the lock: netc_lock)
+	case $NETC_VERB:$NETC_UID in
+	up:0 | down:0) ;;
+	*)
+		if [ -e "$NETC_STATE" ] || [ -L "$NETC_STATE" ]; then
+			netc_safe_dir "$NETC_STATE" "state directory"
+		fi
+		;;
+	esac
 	netc_workdir
 	for netc_c in ip awk; do
 		command -v "$netc_c" >/dev/null 2>&1 ||
@@ -580,7 +668,6 @@ netc_run() {
 	done
 	case $NETC_VERB in
 	up | down)
-		NETC_UID=$(id -u)
 		[ "$NETC_UID" != 0 ] || netc_lock
 		;;
 	esac

@@ -44,6 +44,8 @@ lab_teardown() {
 			for p in $(ip netns pids "$n" 2>/dev/null); do kill "$p" 2>/dev/null; done
 			ip netns del "$n" 2>/dev/null
 		done
+		# and what outlived its namespace (a dnsmasq, by its configuration's path)
+		for p in $(pgrep -f "/run/netc/lab-$tag/"); do kill "$p" 2>/dev/null; done
 		rm -rf "/run/netc/lab-$tag"
 	done
 	rmdir /run/netc 2>/dev/null || true

@@ -291,3 +291,29 @@ EOF
 	assert_success
 	lab_assert_gone
 }
+
+@test "lab down: stops the processes it recorded, even when their namespace is gone" {
+	lab_compile "$(topo gone.yaml <<'EOF2'
+version: 1
+hosts:
+  h: { nics: { eth0: 198.51.100.10/24 } }
+networks:
+  natnet: { mode: nat, address: 10.0.3.1/24, outbound: eth0, dhcp: { range: 10.0.3.100-10.0.3.110 } }
+domains:
+  g: { vifs: [ { network: natnet } ] }
+EOF2
+)"
+	lab up
+	local pid
+	pid=$(cat "/run/netc/lab-$NETC_LAB_TAG/dom0-h/state/dnsmasq/natnet.pid")
+	kill -0 "$pid"
+	# Deleted by hand: the namespace loses its name, and lives on (nameless)
+	# as long as dnsmasq is in it.
+	ip netns del "$(lab_ns dom0 h)"
+	kill -0 "$pid"
+	run lab down
+	assert_success
+	assert_line --regexp "^lab\\.sh: stopped pid $pid \\(dnsmasq\\), recorded in namespace $(lab_ns dom0 h), which is gone$"
+	[ ! -e "/proc/$pid" ] || grep -q '^State:.*Z' "/proc/$pid/status"
+	lab_assert_gone
+}

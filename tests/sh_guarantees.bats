@@ -15,7 +15,9 @@ setup() {
 
 teardown() {
 	host_teardown
-	[ -z "${DEFAULT_STATE:-}" ] || rm -rf $DEFAULT_STATE
+	local d
+	# (the lock beside each state directory outlives it: netc_lock)
+	for d in ${DEFAULT_STATE:-}; do rm -rf "$d" "$d.lock"; done
 }
 
 # The namespace as down must leave it, and no state left behind.
