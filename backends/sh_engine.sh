@@ -220,6 +220,14 @@ netc_ns_token() {
 	esac
 }
 
+# Is this namespace's lo named netc-ns-$1?  (Failing to ask is not "no".)
+netc_marker_here() {
+	ip link show dev "netc-ns-$1" >/dev/null 2>"$NETC_W/err" && return 0
+	grep -q 'does not exist' "$NETC_W/err" && return 1
+	netc_die 3 "cannot read the host's network configuration; nothing was changed:
+$(cat "$NETC_W/err")"
+}
+
 # Before reading the state: its format, whose it is, and its records.
 netc_state_check() {
 	if [ -f "$NETC_STATE/version" ]; then
@@ -233,7 +241,7 @@ netc_state_check() {
 		# name is not on lo
 		if [ -f "$NETC_STATE/ns" ] && [ "$NETC_UID" = 0 ]; then
 			netc_ns_token
-			[ "$netc_tok" = none ] || ip link show dev "netc-ns-$netc_tok" >/dev/null 2>&1 ||
+			[ "$netc_tok" = none ] || netc_marker_here "$netc_tok" ||
 				rm -f "$NETC_STATE/ns" "$NETC_STATE/version"
 		fi
 		return 0
@@ -246,7 +254,7 @@ netc_state_check() {
 		fi
 	else
 		netc_ns_token
-		if [ "$netc_tok" != none ] && ! ip link show dev "netc-ns-$netc_tok" >/dev/null 2>&1; then
+		if [ "$netc_tok" != none ] && ! netc_marker_here "$netc_tok"; then
 			netc_state_aside
 			return 0
 		fi
@@ -300,20 +308,35 @@ netc_state_claim() {
 	# the file first: a file without its name on lo and no records is a
 	# claim that never finished (netc_state_check drops it)
 	netc_put ns "$netc_tok"
-	if ! ip link property add dev lo altname "netc-ns-$netc_tok" 2>"$NETC_W/err"; then
-		netc_msg "note: cannot name lo netc-ns-$netc_tok ($(cat "$NETC_W/err")): the state cannot prove it is this namespace's"
+	ip link property add dev lo altname "netc-ns-$netc_tok" 2>"$NETC_W/err" && return 0
+	if grep -q -i 'not supported' "$NETC_W/err"; then
+		# (a kernel before 5.5 has no alternative names)
+		netc_msg "note: this kernel cannot name lo netc-ns-$netc_tok: the state cannot prove it is this namespace's"
 		netc_put ns none
+		return 0
 	fi
+	rm -f "$NETC_STATE/ns"
+	netc_state_has || rm -f "$NETC_STATE/version"
+	netc_die 1 "step failed: ip link property add dev lo altname netc-ns-$netc_tok (the state's marker); nothing was changed:
+$(cat "$NETC_W/err")"
 }
 
 # Nothing recorded any more: the marker goes (then the directory, on exit).
+# When lo keeps its name, so does the state its file (the next run retries).
 netc_state_release() {
 	! netc_state_has || return 0
 	if [ -f "$NETC_STATE/ns" ]; then
 		netc_ns_token
 		case $netc_tok in
 		none | bad) ;;
-		*) ip link property del dev lo altname "netc-ns-$netc_tok" 2>/dev/null || : ;;
+		*)
+			if ! ip link property del dev lo altname "netc-ns-$netc_tok" 2>"$NETC_W/err" &&
+				! grep -q -e 'does not exist' -e 'No such' "$NETC_W/err"; then
+				netc_msg "step failed: ip link property del dev lo altname netc-ns-$netc_tok (the state's marker)"
+				sed 's/^/    /' "$NETC_W/err" >&2
+				return 1
+			fi
+			;;
 		esac
 	fi
 	rm -f "$NETC_STATE/ns" "$NETC_STATE/version"
@@ -466,7 +489,7 @@ netc_fail() {
 	esac
 	if netc_rollback; then
 		netc_wal_clear
-		netc_state_release
+		netc_state_release || :
 		netc_msg "rolled back: the host is as it was before this run"
 		exit 1
 	fi
@@ -803,10 +826,11 @@ netc_up() {
 		netc_prepare up "$@"
 	fi
 	: >"$NETC_W/undo"
+	# (applying from here: a signal rolls back, and takes the marker away)
+	NETC_APPLYING=1
 	netc_state_claim
 	mkdir -p "$NETC_STATE/wal.d" || netc_die 1 "cannot create $NETC_STATE/wal.d"
 	NETC_SAVE=$NETC_STATE/wal.d
-	NETC_APPLYING=1
 	netc_batch ip
 	netc_batch fdb
 	netc_sysctls
@@ -816,7 +840,7 @@ netc_up() {
 	NETC_APPLYING=
 	NETC_SAVE=$NETC_W
 	netc_wal_clear
-	netc_state_release
+	netc_state_release || :
 	while read -r netc_l; do netc_msg "$netc_l"; done <"$NETC_W/notes"
 	if [ "$netc_changes" = 0 ]; then
 		echo "$NETC_PROG: host $NETC_HOST already matches the topology; nothing changed"
@@ -863,7 +887,10 @@ netc_down() {
 # that), and exits 1.
 netc_down_apply() {
 	if [ ! -s "$NETC_W/down.nets" ]; then
-		[ "$NETC_VERB" != down ] || netc_state_release
+		if [ "$NETC_VERB" = down ] && ! netc_state_release; then
+			netc_msg "down: the step above failed (down again retries it)"
+			exit 1
+		fi
 		echo "$NETC_PROG: nothing to take down"
 		return 0
 	fi
@@ -891,7 +918,7 @@ netc_down_apply() {
 	netc_store sysctl.orig sysctl
 	netc_store nft.loaded nft.loaded
 	netc_store nft.orig nft.orig
-	netc_state_release
+	[ "$NETC_VERB" != down ] || netc_state_release || NETC_DOWN_FAILED=1
 	if [ -z "$NETC_DOWN_FAILED" ]; then
 		echo "$NETC_PROG: down: $(tr '\n' ' ' <"$NETC_W/down.nets")"
 		return 0
