@@ -252,7 +252,8 @@ netc_state_check() {
 			netc_msg "note: migrating the state in $NETC_STATE, written by an older netc, to '$NETC_STATE_FORMAT' (it has no namespace marker: adopted as this namespace's)"
 			netc_put version "$NETC_STATE_FORMAT"
 		fi
-	else
+	elif [ -f "$NETC_STATE/ns" ]; then
+		# (no ns: migrated from an older netc, and no up has claimed it yet)
 		netc_ns_token
 		if [ "$netc_tok" != none ] && ! netc_marker_here "$netc_tok"; then
 			netc_state_aside
@@ -260,6 +261,9 @@ netc_state_check() {
 		fi
 	fi
 	netc_records_check
+	if [ -f "$NETC_STATE/wal" ] && [ "$NETC_UID" != 0 ]; then
+		netc_msg "note: an earlier run stopped before it finished (killed?); up or down undoes its changes first"
+	fi
 }
 
 # State that is not this namespace's: moved aside (up, down) or ignored

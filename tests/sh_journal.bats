@@ -74,6 +74,8 @@ point() {
 			cat "$w/log"
 			return 1
 		fi
+		# (how many points left a wal that the next run rolled back)
+		[ "$v" != up ] || ! grep -q 'undoing its changes first' "$w/log" || echo "$verb $at" >>"$w/replayed"
 	done
 	host_dump "d$k" "$BATS_TEST_TMPDIR/state$k" >"$w/now"
 	if ! diff -u "$w/before" "$w/now" >"$w/diff"; then
@@ -86,7 +88,7 @@ point() {
 # kill_sweep TOPOLOGY: every point of up and of down, spread over
 # SWEEP_WORKERS namespaces.
 kill_sweep() {
-	local topo=$1 k calls_up calls_down b lines t0 pts=() p
+	local topo=$1 k calls_up calls_down b lines lines_up t0 pts=() p replayed
 	sh_script "$topo"
 	for k in $(seq 0 $((SWEEP_WORKERS - 1))); do
 		sweep_host "$k"
@@ -99,9 +101,9 @@ kill_sweep() {
 	calls_up=$(cat "$BATS_TEST_TMPDIR/shim0/count")
 	b=$(awk '$2 == "ip" && $3 == "-batch" { print $1; exit }' "$BATS_TEST_TMPDIR/shim0/log")
 	[ -n "$b" ] || fail "up ran no ip batch"
-	lines=$(wc -l <"$BATS_TEST_TMPDIR/shim0/batch.$b")
+	lines_up=$(wc -l <"$BATS_TEST_TMPDIR/shim0/batch.$b")
 	for p in $(seq "$calls_up"); do pts+=("up SWEEP_KILL_AT=$p"); done
-	for p in $(seq "$lines"); do pts+=("up SWEEP_BATCH_AT=$p"); done
+	for p in $(seq "$lines_up"); do pts+=("up SWEEP_BATCH_AT=$p"); done
 	killed 0 down SWEEP_CALIBRATE=1 >/dev/null
 	calls_down=$(cat "$BATS_TEST_TMPDIR/shim0/count")
 	b=$(awk '$2 == "ip" && $4 == "-batch" { print $1; exit }' "$BATS_TEST_TMPDIR/shim0/log")
@@ -130,7 +132,10 @@ kill_sweep() {
 	for k in $(seq 0 $((SWEEP_WORKERS - 1))); do wait -n || failed=1; done
 	for k in $(seq 0 $((SWEEP_WORKERS - 1))); do cat "$BATS_TEST_TMPDIR/w$k/fail" 2>/dev/null; done
 	[ "$failed" = 0 ] || return 1
-	echo "$(basename "$topo"): ${#pts[@]} kill points (up: $calls_up calls, down: $calls_down calls, and each batch line) in $((SECONDS - t0)) s over $SWEEP_WORKERS namespaces" >&3
+	replayed=$(cat "$BATS_TEST_TMPDIR"/w*/replayed 2>/dev/null | wc -l)
+	echo "$(basename "$topo"): ${#pts[@]} kill points (up: $calls_up calls, down: $calls_down calls, and each batch line; $replayed left a journal the next run rolled back) in $((SECONDS - t0)) s over $SWEEP_WORKERS namespaces" >&3
+	# every kill inside up's batch leaves its undo in the wal
+	[ "$(grep -c '^up SWEEP_BATCH_AT=' <(cat "$BATS_TEST_TMPDIR"/w*/replayed))" -ge "$lines_up" ]
 }
 
 @test "journal: the process group killed at every call and batch line of up and down (classic)" {
@@ -198,6 +203,15 @@ kill_sweep() {
 	run on_dom0 down
 	assert_success
 	assert_output --partial "note: migrating the state in $NETC_STATE_DIR, written by an older netc, to 'netc-state 2'"
+	host_dump dom0 >"$BATS_TEST_TMPDIR/now"
+	assert_same "$BATS_TEST_TMPDIR/before" "$BATS_TEST_TMPDIR/now"
+	# migrated, and not claimed by an up since: still this namespace's
+	on_dom0 up
+	nsx dom0 ip link property del dev lo altname "netc-ns-$(cat "$NETC_STATE_DIR/ns")"
+	rm "$NETC_STATE_DIR/ns"
+	run on_dom0 down
+	assert_success
+	refute_output --partial "set aside"
 	host_dump dom0 >"$BATS_TEST_TMPDIR/now"
 	assert_same "$BATS_TEST_TMPDIR/before" "$BATS_TEST_TMPDIR/now"
 }
