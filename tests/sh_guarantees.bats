@@ -8,6 +8,7 @@
 
 load helper
 load lib/host
+load lib/restore
 
 setup() {
 	modes_host
@@ -19,7 +20,7 @@ teardown() {
 }
 
 # The namespace as down must leave it, and no state left behind.
-snapshot() { ns_dump dom0 >"$BATS_TEST_TMPDIR/$1"; }
+snapshot() { host_dump dom0 >"$BATS_TEST_TMPDIR/$1"; }  # what "restores" means (lib/restore.bash)
 assert_unchanged() {
 	snapshot now
 	assert_same "$BATS_TEST_TMPDIR/before" "$BATS_TEST_TMPDIR/now"
