@@ -44,6 +44,7 @@ netc_init() {
 	NETC_W=
 	NETC_LOCKED=
 	NETC_APPLYING=
+	NETC_SAVE=
 	NETC_VERB=
 	NETC_UID=
 	NETC_VIFNUM=
@@ -214,6 +215,214 @@ netc_store() {
 	fi
 }
 
+# --- the write-ahead journal; whose state this is ---------------------------
+#
+# While up changes the host, the undo of every change is in $NETC_STATE/wal
+# before the change is made: one record per netc_act, the whole batch's undo
+# lines before `ip -batch` runs.  The file is only ever replaced by a rename
+# (wal.new, then mv), so a record is in it whole or not at all, whenever the
+# run is killed; the files records name (an nft table, a dnsmasq
+# configuration to put back) are in $NETC_STATE/wal.d before the record.
+# A run that ends — committed, or rolled back — removes the wal.  A wal found
+# by the next up or down is a killed run's: its records are undone first
+# (netc_wal_replay), as a rollback would have, so up converges and down
+# restores.  Every record is harmless when its change never happened.
+#
+# The state proves it is this namespace's: $NETC_STATE/ns holds a token, and
+# this namespace's lo carries the alternative name netc-ns-TOKEN (the kernel
+# reuses namespace inodes, never a namespace's own links).  State whose
+# marker is not here is a dead namespace's: set aside, never replayed.
+# $NETC_STATE/version names the format; an unknown one is refused, state
+# without one (netc before the journal) is migrated.  Records are parsed
+# (NETC_AWK_RECORDS) before anything acts on them.
+
+NETC_STATE_FORMAT='netc-state 2'
+
+# The files of the state that are records (version and ns are not).
+netc_state_has() {
+	for netc_f in nets journal sysctl nft.loaded nft.orig dnsmasq wal; do
+		[ ! -e "$NETC_STATE/$netc_f" ] || return 0
+	done
+	return 1
+}
+
+# netc_wal_add FILE: the records in FILE join the wal (up, while applying).
+netc_wal_add() {
+	[ -n "$NETC_APPLYING" ] || return 0
+	if [ -f "$NETC_STATE/wal" ]; then
+		cat "$NETC_STATE/wal" "$1" >"$NETC_STATE/wal.new"
+	else
+		cat "$1" >"$NETC_STATE/wal.new"
+	fi && mv -f "$NETC_STATE/wal.new" "$NETC_STATE/wal"
+}
+
+# netc_put FILE LINE: $NETC_STATE/FILE holds LINE (renamed into place).
+netc_put() {
+	if ! printf '%s\n' "$2" >"$NETC_STATE/$1.new" || ! mv -f "$NETC_STATE/$1.new" "$NETC_STATE/$1"; then
+		netc_die 1 "cannot write $NETC_STATE/$1"
+	fi
+}
+
+netc_wal_clear() {
+	rm -rf "$NETC_STATE/wal" "$NETC_STATE/wal.new" "$NETC_STATE/wal.d"
+}
+
+# A killed run left its wal: undo its records (only those whose change is
+# on the host, for the link work), then go on with this run.
+netc_wal_replay() {
+	if [ ! -f "$NETC_STATE/wal" ]; then
+		if [ -e "$NETC_STATE/wal.d" ] || [ -e "$NETC_STATE/wal.new" ]; then netc_wal_clear; fi
+		return 0
+	fi
+	netc_msg "note: an earlier run stopped before it finished (killed?); undoing its changes first"
+	netc_topology >"$NETC_W/topo"
+	: >"$NETC_W/nets"
+	cp "$NETC_STATE/wal" "$NETC_W/undo"
+	cp "$NETC_STATE/wal" "$NETC_W/journal"
+	if netc_rollback; then
+		netc_wal_clear
+		return 0
+	fi
+	netc_die 4 "could not undo everything the interrupted run did (the messages above say what); the next run tries again"
+}
+
+# The token of the state's marker, from $NETC_STATE/ns ("none": the kernel
+# could not keep one).
+netc_ns_token() {
+	netc_tok=
+	[ ! -f "$NETC_STATE/ns" ] || read -r netc_tok <"$NETC_STATE/ns" || :
+	case $netc_tok in
+	none | [0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f]) ;;
+	*) netc_tok=bad ;;
+	esac
+}
+
+# Is this namespace's lo named netc-ns-$1?  (Failing to ask is not "no".)
+netc_marker_here() {
+	ip link show dev "netc-ns-$1" >/dev/null 2>"$NETC_W/err" && return 0
+	grep -q 'does not exist' "$NETC_W/err" && return 1
+	netc_die 3 "cannot read the host's network configuration; nothing was changed:
+$(cat "$NETC_W/err")"
+}
+
+# Before reading the state: its format, whose it is, and its records.
+netc_state_check() {
+	if [ -f "$NETC_STATE/version" ]; then
+		netc_fmt=
+		read -r netc_fmt <"$NETC_STATE/version" || :
+		[ "$netc_fmt" = "$NETC_STATE_FORMAT" ] ||
+			netc_die 1 "the state in $NETC_STATE has format '$netc_fmt', which this script (netc $NETC_VERSION, '$NETC_STATE_FORMAT') does not read; refusing to guess: take the networks down with the script that wrote it, or remove $NETC_STATE"
+	fi
+	if ! netc_state_has; then
+		# at most a claim that recorded nothing: drop a marker file whose
+		# name is not on lo
+		if [ -f "$NETC_STATE/ns" ] && [ "$NETC_UID" = 0 ]; then
+			netc_ns_token
+			[ "$netc_tok" = none ] || netc_marker_here "$netc_tok" ||
+				rm -f "$NETC_STATE/ns" "$NETC_STATE/version"
+		fi
+		return 0
+	fi
+	if [ ! -f "$NETC_STATE/version" ]; then
+		# netc before the journal: same records, no marker, no wal
+		if [ "$NETC_UID" = 0 ]; then
+			netc_msg "note: migrating the state in $NETC_STATE, written by an older netc, to '$NETC_STATE_FORMAT' (it has no namespace marker: adopted as this namespace's)"
+			netc_put version "$NETC_STATE_FORMAT"
+		fi
+	elif [ -f "$NETC_STATE/ns" ]; then
+		# (no ns: migrated from an older netc, and no up has claimed it yet)
+		netc_ns_token
+		if [ "$netc_tok" != none ] && ! netc_marker_here "$netc_tok"; then
+			netc_state_aside
+			return 0
+		fi
+	fi
+	netc_records_check
+	if [ -f "$NETC_STATE/wal" ] && [ "$NETC_UID" != 0 ]; then
+		netc_msg "note: an earlier run stopped before it finished (killed?); up or down undoes its changes first"
+	fi
+}
+
+# State that is not this namespace's: moved aside (up, down) or ignored
+# (status, plan), never replayed.
+netc_state_aside() {
+	netc_aside=$NETC_STATE.stale-$netc_tok
+	[ ! -e "$netc_aside" ] || netc_aside=$netc_aside.$$
+	if [ "$NETC_VERB" = up ] || [ "$NETC_VERB" = down ]; then
+		[ "$NETC_UID" = 0 ] || netc_die 3 "preflight failed; nothing was changed:
+  must run as root (this is uid $NETC_UID)"
+		mkdir -m 700 "$netc_aside" || netc_die 1 "cannot create $netc_aside"
+		for netc_f in nets journal sysctl nft.loaded nft.orig dnsmasq wal wal.new wal.d version ns; do
+			[ ! -e "$NETC_STATE/$netc_f" ] || mv -f "$NETC_STATE/$netc_f" "$netc_aside/" ||
+				netc_die 1 "cannot move $NETC_STATE/$netc_f aside"
+		done
+		netc_msg "note: the state in $NETC_STATE is not this network namespace's (its marker netc-ns-$netc_tok is not on lo: a namespace that is gone had this inode); set aside in $netc_aside, not replayed"
+	else
+		netc_msg "note: the state in $NETC_STATE is not this network namespace's (its marker netc-ns-$netc_tok is not on lo); ignored (up or down sets it aside)"
+		NETC_STATE=$NETC_W/state
+		mkdir "$NETC_STATE"
+	fi
+}
+
+# Every record of the state parsed before use: a line that is not one
+# netc writes is refused, never passed to ip, bridge or /proc/sys.
+netc_records_check() {
+	for netc_f in nets journal sysctl wal; do
+		[ -f "$NETC_STATE/$netc_f" ] || continue
+		awk -v kind="$netc_f" -v state="$NETC_STATE" -v file="$NETC_STATE/$netc_f" \
+			"$NETC_AWK_RECORDS" "$NETC_STATE/$netc_f" >"$NETC_W/err" 2>&1 ||
+			netc_die 1 "refusing the state in $NETC_STATE (was it edited?); nothing was changed:
+$(cat "$NETC_W/err")"
+	done
+}
+
+# This namespace's marker, before up's first change (up, with the lock).
+netc_state_claim() {
+	if [ ! -f "$NETC_STATE/version" ]; then
+		netc_put version "$NETC_STATE_FORMAT"
+	fi
+	[ ! -f "$NETC_STATE/ns" ] || return 0
+	netc_tok=
+	[ ! -r /proc/sys/kernel/random/uuid ] || read -r netc_tok </proc/sys/kernel/random/uuid || :
+	netc_tok=$(printf '%s%08x%08x\n' "$netc_tok" "$$" "$(date +%s 2>/dev/null || echo 0)" |
+		sed 's/[^0-9a-f]//g; s/^\(................\).*/\1/')
+	# the file first: a file without its name on lo and no records is a
+	# claim that never finished (netc_state_check drops it)
+	netc_put ns "$netc_tok"
+	ip link property add dev lo altname "netc-ns-$netc_tok" 2>"$NETC_W/err" && return 0
+	if grep -q -i 'not supported' "$NETC_W/err"; then
+		# (a kernel before 5.5 has no alternative names)
+		netc_msg "note: this kernel cannot name lo netc-ns-$netc_tok: the state cannot prove it is this namespace's"
+		netc_put ns none
+		return 0
+	fi
+	rm -f "$NETC_STATE/ns"
+	netc_state_has || rm -f "$NETC_STATE/version"
+	netc_die 1 "step failed: ip link property add dev lo altname netc-ns-$netc_tok (the state's marker); nothing was changed:
+$(cat "$NETC_W/err")"
+}
+
+# Nothing recorded any more: the marker goes (then the directory, on exit).
+# When lo keeps its name, so does the state its file (the next run retries).
+netc_state_release() {
+	! netc_state_has || return 0
+	if [ -f "$NETC_STATE/ns" ]; then
+		netc_ns_token
+		case $netc_tok in
+		none | bad) ;;
+		*)
+			if ! ip link property del dev lo altname "netc-ns-$netc_tok" 2>"$NETC_W/err" &&
+				! grep -q -e 'does not exist' -e 'No such' "$NETC_W/err"; then
+				netc_msg "step failed: ip link property del dev lo altname netc-ns-$netc_tok (the state's marker)"
+				sed 's/^/    /' "$NETC_W/err" >&2
+				return 1
+			fi
+			;;
+		esac
+	fi
+	rm -f "$NETC_STATE/ns" "$NETC_STATE/version"
+}
+
 # --- reading the host ------------------------------------------------------
 
 # One listing each of links, addresses, routes (and VXLAN flood entries when
@@ -305,7 +514,14 @@ netc_act() {
 		;;
 	esac
 	cp "$NETC_W/undo" "$NETC_W/undo.pre"
-	[ "$netc_undo" = - ] || printf 'sh\t-\t%s\n' "$netc_undo" >>"$NETC_W/undo"
+	if [ "$netc_undo" != - ]; then
+		printf 'sh\t-\t%s\n' "$netc_undo" >"$NETC_W/rec"
+		netc_wal_add "$NETC_W/rec" || {
+			netc_fail "record the undo of: $netc_show" /dev/null
+			return 1
+		}
+		cat "$NETC_W/rec" >>"$NETC_W/undo"
+	fi
 	"$@" >"$NETC_W/act.err" 2>&1 && return 0
 	mv -f "$NETC_W/undo.pre" "$NETC_W/undo"
 	netc_fail "$netc_show" "$NETC_W/act.err"
@@ -323,6 +539,8 @@ netc_batch() {
 		echo EOF
 		return 0
 	fi
+	# The whole batch's undo is in the journal before the first line runs.
+	netc_wal_add "$NETC_W/$1.undo" || netc_fail "record the undo of the $netc_cmd batch" /dev/null
 	cat "$NETC_W/$1.undo" >>"$NETC_W/undo"
 	"$netc_cmd" -batch "$NETC_W/$1.do" >"$NETC_W/batch.err" 2>&1 && return 0
 	netc_line=$(sed -n 's/^Command failed .*:\([0-9][0-9]*\)$/\1/p' "$NETC_W/batch.err" | tail -n 1)
@@ -351,9 +569,12 @@ netc_fail() {
 	*) exit 1 ;;
 	esac
 	if netc_rollback; then
+		netc_wal_clear
+		netc_state_release || :
 		netc_msg "rolled back: the host is as it was before this run"
 		exit 1
 	fi
+	# (the write-ahead journal stays: the next run tries its undo again)
 	netc_msg "rollback incomplete: the messages above name what could not be undone"
 	exit 4
 }
@@ -432,6 +653,12 @@ netc_sysctl_read() {
 }
 
 netc_sysctl_write() {
+	# (only the network sysctls netc writes: a record never names another)
+	case /$1/ in
+	/net/*/../* | /net/*/./* | *//*) netc_msg "refusing to write sysctl '$1'" && return 1 ;;
+	/net/*) ;;
+	*) netc_msg "refusing to write sysctl '$1' (not under /proc/sys/net)" && return 1 ;;
+	esac
 	[ -e "/proc/sys/$1" ] || return 0 # gone with the interface it was on
 	echo "$2" >"/proc/sys/$1"
 }
@@ -498,7 +725,7 @@ netc_nft() {
 		: # nothing to read; the preflight said so if a network needs nft
 	elif nft list table inet netc >"$NETC_W/nft.cur" 2>"$NETC_W/err"; then
 		netc_have=1
-		netc_nft_replace "$NETC_W/nft.cur" "$NETC_W/nft.prev"
+		netc_nft_replace "$NETC_W/nft.cur" "$NETC_SAVE/nft.prev"
 	elif ! grep -q 'No such file or directory' "$NETC_W/err"; then
 		netc_fail "nft list table inet netc" "$NETC_W/err" || return 1
 	fi
@@ -506,11 +733,11 @@ netc_nft() {
 		# No network needs rules: take the table away if netc loaded it.
 		if [ $netc_have = 1 ] && [ -f "$NETC_STATE/nft.orig" ]; then
 			netc_nft_replace "$NETC_STATE/nft.orig" "$NETC_W/nft.load"
-			netc_act "nft-load $NETC_W/nft.prev" "nft table inet netc is netc's, and no network needs it" \
+			netc_act "nft-load $NETC_SAVE/nft.prev" "nft table inet netc is netc's, and no network needs it" \
 				"nft -f - (put back the table inet netc that was there before netc)" \
 				nft -f "$NETC_W/nft.load" || return 1
 		elif [ $netc_have = 1 ]; then
-			netc_act "nft-load $NETC_W/nft.prev" "nft table inet netc is netc's, and no network needs it" \
+			netc_act "nft-load $NETC_SAVE/nft.prev" "nft table inet netc is netc's, and no network needs it" \
 				"nft delete table inet netc" nft delete table inet netc || return 1
 		fi
 		rm -f "$NETC_W/nft.loaded" "$NETC_W/nft.orig"
@@ -535,7 +762,7 @@ netc_nft() {
 		netc_undo=nft-delete
 		netc_drift="nft table inet netc is missing"
 	else
-		netc_undo="nft-load $NETC_W/nft.prev"
+		netc_undo="nft-load $NETC_SAVE/nft.prev"
 		if [ ! -f "$NETC_STATE/nft.loaded" ]; then
 			netc_drift="nft table inet netc exists, and netc did not load it"
 			[ -f "$NETC_W/nft.orig" ] || cp "$NETC_W/nft.cur" "$NETC_W/nft.orig"
@@ -618,8 +845,8 @@ netc_dnsmasq() {
 		fi
 		[ "$NETC_VERB" != status ] || continue
 		if [ -f "$netc_conf" ]; then
-			cp "$netc_conf" "$NETC_W/dnsmasq.$netc_n.prev"
-			netc_undo="file-restore $NETC_W/dnsmasq.$netc_n.prev $netc_conf"
+			cp "$netc_conf" "$NETC_SAVE/dnsmasq.$netc_n.prev"
+			netc_undo="file-restore $NETC_SAVE/dnsmasq.$netc_n.prev $netc_conf"
 		else
 			netc_undo="file-remove $netc_conf"
 		fi
@@ -666,11 +893,14 @@ netc_run() {
 		command -v "$netc_c" >/dev/null 2>&1 ||
 			netc_die 3 "preflight failed; nothing was changed: command '$netc_c' not found"
 	done
+	NETC_SAVE=$NETC_W
 	case $NETC_VERB in
 	up | down)
 		[ "$NETC_UID" != 0 ] || netc_lock
 		;;
 	esac
+	netc_state_check
+	[ "$NETC_UID" != 0 ] || netc_wal_replay
 	"netc_$NETC_VERB" "$@"
 }
 
@@ -687,7 +917,11 @@ netc_up() {
 		netc_prepare up "$@"
 	fi
 	: >"$NETC_W/undo"
+	# (applying from here: a signal rolls back, and takes the marker away)
 	NETC_APPLYING=1
+	netc_state_claim
+	mkdir -p "$NETC_STATE/wal.d" || netc_die 1 "cannot create $NETC_STATE/wal.d"
+	NETC_SAVE=$NETC_STATE/wal.d
 	netc_batch ip
 	netc_batch fdb
 	netc_sysctls
@@ -695,6 +929,9 @@ netc_up() {
 	netc_dnsmasq
 	netc_commit_up
 	NETC_APPLYING=
+	NETC_SAVE=$NETC_W
+	netc_wal_clear
+	netc_state_release || :
 	while read -r netc_l; do netc_msg "$netc_l"; done <"$NETC_W/notes"
 	if [ "$netc_changes" = 0 ]; then
 		echo "$NETC_PROG: host $NETC_HOST already matches the topology; nothing changed"
@@ -741,6 +978,10 @@ netc_down() {
 # that), and exits 1.
 netc_down_apply() {
 	if [ ! -s "$NETC_W/down.nets" ]; then
+		if [ "$NETC_VERB" = down ] && ! netc_state_release; then
+			netc_msg "down: the step above failed (down again retries it)"
+			exit 1
+		fi
 		echo "$NETC_PROG: nothing to take down"
 		return 0
 	fi
@@ -768,6 +1009,7 @@ netc_down_apply() {
 	netc_store sysctl.orig sysctl
 	netc_store nft.loaded nft.loaded
 	netc_store nft.orig nft.orig
+	[ "$NETC_VERB" != down ] || netc_state_release || NETC_DOWN_FAILED=1
 	if [ -z "$NETC_DOWN_FAILED" ]; then
 		echo "$NETC_PROG: down: $(tr '\n' ' ' <"$NETC_W/down.nets")"
 		return 0
@@ -905,6 +1147,77 @@ netc_xen_main() {
 		netc_run "$netc_verb" '*' "" ""
 	fi
 }
+
+# --- the records of the state, parsed ---------------------------------------
+#
+# Each line of nets, journal, sysctl and wal (awk -v kind=FILE) must be a
+# record netc writes: a network name; "ip|fdb TAB NET TAB UNDO" with UNDO
+# one of the ip or bridge commands plan_net and undo_out write (never
+# `netns`, `exec` or other batch text); "sh TAB - TAB OP ARGS" with OP one
+# of netc_undo_line's and its files inside the state directory; "PATH VALUE"
+# with PATH under /proc/sys/net.  Exit 1, naming the first bad line.
+# shellcheck disable=SC2016
+NETC_AWK_RECORDS='
+function name(x) { return x ~ /^[A-Za-z0-9_.@-]+(:[A-Za-z0-9_.@-]+)?$/ && length(x) <= 64 }
+function num(x) { return x ~ /^[0-9]+$/ }
+function tok(x) { return x ~ /^[A-Za-z0-9_.:\/,+-]+$/ && x != "netns" && x != "exec" }
+function sysctl_path(x) { return x ~ /^net\/[A-Za-z0-9_.\/-]+$/ && ("/" x "/") !~ /\/\.\.?\// && x !~ /\/\// }
+function toks(w, a, b,   i) { for (i = a; i <= b; i++) if (!tok(w[i])) return 0; return 1 }
+function ipcmd(c,   w, k) {
+	if (c !~ /^[^ ]+( [^ ]+)*$/) return 0
+	k = split(c, w, " ")
+	if (w[1] == "link" && w[2] == "del") return k == 3 && name(w[3])
+	if (w[1] == "link" && w[2] == "set") {
+		if (!name(w[3])) return 0
+		if (k == 4) return w[4] == "nomaster" || w[4] == "down"
+		if (k == 5) return (w[4] == "mtu" && num(w[5])) || (w[4] == "address" && w[5] ~ /^[0-9a-f][0-9a-f](:[0-9a-f][0-9a-f])+$/)
+		return k == 7 && w[4] == "type" && w[5] == "bridge" && (w[6] == "stp_state" || w[6] == "forward_delay") && num(w[7])
+	}
+	if ((w[1] == "addr" || w[1] == "route") && (w[2] == "add" || w[2] == "del"))
+		return k >= 5 && w[k - 1] == "dev" && name(w[k]) && toks(w, 3, k - 2)
+	return 0
+}
+function fdbcmd(c,   w, k) {
+	k = split(c, w, " ")
+	return k == 7 && c == "fdb del 00:00:00:00:00:00 dev " w[5] " dst " w[7] && name(w[5]) && tok(w[7])
+}
+function shcmd(c,   w, k) {
+	sub(/ $/, "", c)    # "sysctl PATH " : the sysctl was missing
+	if (c !~ /^[^ ]+( [^ ]+)*$/) return 0
+	k = split(c, w, " ")
+	if (w[1] == "sysctl") return (k == 2 || (k == 3 && w[3] ~ /^-?[0-9]+$/)) && sysctl_path(w[2])
+	if (w[1] == "nft-delete") return k == 1
+	if (w[1] == "nft-load") return k == 2 && w[2] == state "/wal.d/nft.prev"
+	if (w[1] == "dnsmasq-stop" || w[1] == "dnsmasq-start") return k == 2 && name(w[2])
+	if (w[1] == "file-remove") return k == 2 && conf(w[2])
+	if (w[1] == "file-restore") return k == 3 && conf(w[3]) && w[2] == state "/wal.d/dnsmasq." cname ".prev"
+	return 0
+}
+function conf(x,   n) {
+	if (index(x, state "/dnsmasq/") != 1) return 0
+	n = substr(x, length(state "/dnsmasq/") + 1)
+	if (n !~ /\.conf$/) return 0
+	cname = substr(n, 1, length(n) - 5)
+	return name(cname)
+}
+function ok(   f, n) {
+	if (kind == "nets") return NF == 1 && name($0)
+	if (kind == "sysctl") return $0 ~ /^[^ ]+ -?[0-9]+$/ && sysctl_path(substr($0, 1, index($0, " ") - 1))
+	n = split($0, f, "\t")
+	if (n != 3) return 0
+	if ((f[1] == "ip" || f[1] == "fdb") && f[3] == "-") return name(f[2])   # a step with nothing to undo
+	if (f[1] == "ip") return name(f[2]) && ipcmd(f[3])
+	if (f[1] == "fdb") return name(f[2]) && fdbcmd(f[3])
+	return kind == "wal" && f[1] == "sh" && f[2] == "-" && shcmd(f[3])
+}
+$0 != "" && !ok() {
+	l = $0; gsub(/[^ -~]/, "?", l)
+	if (length(l) > 120) l = substr(l, 1, 120) "..."
+	print "  " file ":" FNR ": not a record netc writes: " l
+	bad = 1; exit 1
+}
+END { exit bad }
+'
 
 # --- the engine proper: one awk program ------------------------------------
 #

@@ -14,9 +14,10 @@ build="gcc make flex bison libyaml-dev pkg-config"
 # ifconfig, and the jumbo-frame test iputils' ping (busybox cannot set DF).
 # xenstore-utils must NOT be installed: the scripts would find its
 # xenstore-read before the bed's.
+# jq: tests/lib/restore.bash reads ip's JSON to compare hosts.
 check="$build bats bats-support bats-assert shellcheck graphviz iproute2 nftables
        dnsmasq-base busybox libxen-dev valgrind procps time parallel
-       clang libclang-rt-14-dev iputils-ping bridge-utils net-tools"
+       clang libclang-rt-14-dev iputils-ping bridge-utils net-tools jq"
 bench="$build hyperfine valgrind iproute2"
 fuzz="$build clang libclang-rt-14-dev"
 docs="$build graphviz"

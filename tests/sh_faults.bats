@@ -8,6 +8,7 @@
 
 load helper
 load lib/host
+load lib/restore
 
 setup() {
 	require_root
@@ -53,7 +54,7 @@ sweep() {
 	h=$(first_host "$f")
 	dom0_for "$f" "$h"
 	sh_script "$f" --host "$h"
-	ns_dump dom0 > "$BATS_TEST_TMPDIR/before"
+	host_dump dom0 > "$BATS_TEST_TMPDIR/before"
 	for cmd in ip nft dnsmasq; do
 		command -v "$cmd" >/dev/null || continue
 		shim_install "$cmd"
@@ -75,7 +76,7 @@ sweep() {
 			run shimmed SHIM_FAIL="$cmd:$n" up
 			[ "$status" -ne 0 ] || fail "$f: up succeeded with $cmd call $n failing"
 			assert_output --regexp "(step failed: |preflight failed|cannot read the host.s network configuration; nothing was changed)"
-			ns_dump dom0 > "$BATS_TEST_TMPDIR/after"
+			host_dump dom0 > "$BATS_TEST_TMPDIR/after"
 			assert_same "$BATS_TEST_TMPDIR/before" "$BATS_TEST_TMPDIR/after" ||
 				fail "$f: $cmd call $n failing left dom0 changed"
 			[ -z "$(ip netns pids "$(ns dom0)")" ] || fail "$f: $cmd call $n left a process"
@@ -91,7 +92,7 @@ sweep() {
 		# the script names its own line n of the batch
 		assert_line --index 0 --regexp "^setup.sh: step failed: ip (link|addr|route) "
 		assert_output --partial "rolled back: the host is as it was before this run"
-		ns_dump dom0 > "$BATS_TEST_TMPDIR/after"
+		host_dump dom0 > "$BATS_TEST_TMPDIR/after"
 		assert_same "$BATS_TEST_TMPDIR/before" "$BATS_TEST_TMPDIR/after" ||
 			fail "$f: batch line $n failing left dom0 changed"
 	done

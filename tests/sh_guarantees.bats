@@ -8,6 +8,7 @@
 
 load helper
 load lib/host
+load lib/restore
 
 setup() {
 	modes_host
@@ -21,7 +22,7 @@ teardown() {
 }
 
 # The namespace as down must leave it, and no state left behind.
-snapshot() { ns_dump dom0 >"$BATS_TEST_TMPDIR/$1"; }
+snapshot() { host_dump dom0 >"$BATS_TEST_TMPDIR/$1"; }  # what "restores" means (lib/restore.bash)
 assert_unchanged() {
 	snapshot now
 	assert_same "$BATS_TEST_TMPDIR/before" "$BATS_TEST_TMPDIR/now"
@@ -111,7 +112,8 @@ EOF
 	shimmed up
 	local calls n
 	calls=$(shim_calls ip)
-	[ "$calls" -eq 5 ]
+	# four listings, the state's marker on lo, the batch
+	[ "$calls" -eq 6 ]
 	on_dom0 down
 	assert_unchanged
 	for n in $(seq "$calls"); do
@@ -122,6 +124,9 @@ EOF
 			assert_failure 1
 			assert_output --partial "setup.sh: step failed: ip -batch ("
 			assert_output --partial "rolled back: the host is as it was before this run"
+		elif grep -q -- 'property add' <(sed -n "${n}p" "$SHIM_DIR/ip.log"); then
+			assert_failure 1
+			assert_output --partial "(the state's marker); nothing was changed"
 		else
 			assert_failure 3
 			assert_output --partial "nothing was changed"
@@ -150,7 +155,7 @@ EOF
 @test "rollback: SIGTERM right after the batch: the run's changes are undone" {
 	shim_install ip
 	snapshot before
-	run shimmed SHIM_TERM=ip:5 up
+	run shimmed SHIM_TERM=ip:6 up   # the batch: after the listings and the marker
 	assert_failure 1
 	assert_line "setup.sh: step failed: interrupted by SIGTERM"
 	assert_output --partial "rolled back"
@@ -185,8 +190,9 @@ EOF
 	shim_install ip
 	snapshot before
 	on_dom0 up
-	# the fifth ip call of down is its batch: four listings come first
-	run shimmed SHIM_FAIL=ip:5 down
+	# the sixth ip call of down is its batch: the state's marker and four
+	# listings come first
+	run shimmed SHIM_FAIL=ip:6 down
 	assert_failure 1
 	assert_output --partial "down: the steps above failed"
 	nsx dom0 ip link show xenbr0
@@ -320,18 +326,19 @@ EOF
 	run shimmed up
 	assert_success
 	[ "$(nsx dom0 ip -o link show type bridge | wc -l)" -eq 1000 ]
-	# four listings and one batch, whatever the number of bridges
-	[ "$(shim_calls ip)" -eq 5 ]
+	# four listings, the state's marker and one batch, whatever the number
+	# of bridges
+	[ "$(shim_calls ip)" -eq 6 ]
 	run cat "$SHIM_DIR/ip.batches"
 	assert_output "batch of 2000 lines"
 	shim_reset
 	run shimmed up
 	assert_output --partial "nothing changed"
-	[ "$(shim_calls ip)" -eq 4 ]
+	[ "$(shim_calls ip)" -eq 5 ]    # the marker checked, four listings
 	shim_reset
 	run shimmed down
 	assert_success
-	[ "$(shim_calls ip)" -eq 5 ]
+	[ "$(shim_calls ip)" -eq 7 ]    # the marker checked, four listings, the batch, the marker removed
 	[ "$(nsx dom0 ip -o link show type bridge | wc -l)" -eq 0 ]
 }
 

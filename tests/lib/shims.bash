@@ -66,3 +66,53 @@ shim_calls() {
 }
 
 shim_reset() { rm -f "$SHIM_DIR"/*.log "$SHIM_DIR"/*.batches; }
+
+# Process-group kill shims (the kill sweep, tests/sh_journal.bats): a lost
+# SSH session or the OOM killer takes the whole process group, `ip -batch`
+# included, so these kill the group, never the script alone.
+#
+#   killshim_install DIR CMD...   shims in DIR for each CMD; every call is
+#                                 numbered (one counter for all, DIR/count)
+#                                 and logged to DIR/log, then:
+#     SWEEP_KILL_AT=N      call N kills its process group (kill -KILL 0)
+#                          before it runs
+#     SWEEP_BATCH_AT=K     (ip) the run's first `ip [-force] -batch FILE`
+#                          applies lines 1..K of FILE, then kills the group
+#   Each batch file is kept as DIR/batch.N (N: the call).
+#   Run the script as its own process group: setsid -w sh SCRIPT VERB, with
+#   PATH=DIR:$PATH and SWEEP_DIR=DIR.
+killshim_install() {
+	local dir=$1 cmd real
+	shift
+	mkdir -p "$dir"
+	for cmd; do
+		real=$(command -v "$cmd") || return 1
+		cat >"$dir/$cmd" <<EOF
+#!/bin/sh
+PATH=/usr/sbin:/usr/bin:/sbin:/bin
+d=\${SWEEP_DIR:?}
+n=\$(flock "\$d/count" sh -c 'n=\$(cat "\$0" 2>/dev/null || echo 0); echo \$((n + 1)) | tee "\$0"' "\$d/count")
+echo "\$n $cmd \$*" >>"\$d/log"
+[ "\$n" != "\${SWEEP_KILL_AT:-}" ] || kill -KILL 0
+if [ "$cmd" = ip ]; then
+	force=
+	[ "\$1" != -force ] || { force=-force; shift; }
+	if [ "\$1" = -batch ]; then
+		cp "\$2" "\$d/batch.\$n"
+		if [ -n "\${SWEEP_BATCH_AT:-}" ] && [ ! -e "\$d/batched" ]; then
+			: >"\$d/batched"
+			head -n "\$SWEEP_BATCH_AT" "\$2" >"\$d/batch.head"
+			$real \$force -batch "\$d/batch.head"
+			kill -KILL 0
+		fi
+	fi
+	set -- \$force "\$@"
+fi
+exec $real "\$@"
+EOF
+		chmod +x "$dir/$cmd"
+	done
+}
+
+# killshim_reset DIR: a new run (counter, log, batch flag).
+killshim_reset() { rm -f "$1/count" "$1/log" "$1/batched" "$1"/batch.*; }
