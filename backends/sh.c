@@ -134,6 +134,45 @@ static void add_leases(const struct emit_ctx *e, struct strbuf *sb, const char *
 	}
 }
 
+/*
+ * One `vif` record per vif dom0 serves on this network: its backend name
+ * (vifname= is always written, so the engine can name it in nft rules
+ * before the guest exists), its MAC ("-": random, unknown), its addresses
+ * ("-": none; a route vif's list, each item vif-route routes to it), and
+ * whether anti-spoofing is on for it.
+ */
+static void add_vifs(const struct emit_ctx *e, struct strbuf *sb, const struct ir_network *n)
+{
+	const struct ir_vif *v;
+	const struct ir_vif_ip *it;
+	char mac[18], buf[64];
+	bool first;
+
+	IR_FOREACH(const struct ir_vif *, v, &n->vifs) {
+		if (v->domain->host != e->host || !v->backend_name)
+			continue;
+		if (v->more->backend.s && !(v->more->backend.len == 8 && !memcmp(v->more->backend.s, "Domain-0", 8)))
+			continue;
+		strbuf_addf(sb, "vif %s %s %s ", n->name.s, v->backend_name,
+			    v->mac_source == MAC_RANDOM ? "-" : mac_format(v->mac, mac));
+		if (v->more->ip_list) {
+			first = true;
+			IR_FOREACH(const struct ir_vif_ip *, it, &v->more->ips) {
+				if (it->cidr.prefix < 0 || it->cidr.prefix == 32)
+					strbuf_addf(sb, "%s%s", first ? "" : ",", ip_format(&it->cidr.addr, buf));
+				else
+					strbuf_addf(sb, "%s%s", first ? "" : ",", cidr_format(&it->cidr, buf));
+				first = false;
+			}
+		} else if (v->has_ip) {
+			strbuf_adds(sb, ip_format(&v->ip, buf));
+		} else {
+			strbuf_adds(sb, "-");
+		}
+		strbuf_addf(sb, " antispoof=%d\n", ir_vif_antispoof(v) ? 1 : 0);
+	}
+}
+
 static void add_network(const struct emit_ctx *e, struct strbuf *sb, const char *src,
 			const struct ir_network *n)
 {
@@ -194,6 +233,7 @@ static void add_network(const struct emit_ctx *e, struct strbuf *sb, const char 
 		}
 	}
 	strbuf_addc(sb, '\n');
+	add_vifs(e, sb, n);
 	if (n->dhcp.set && n->dhcp.valid)
 		add_leases(e, sb, src, n);
 }
@@ -213,6 +253,7 @@ int sh_emit(const struct emit_ctx *e, struct strbuf *out, enum sh_front front)
 		"# Host %s of %s, as data for the engine below:\n"
 		"#   net NAME MODE KEY=VALUE...   a network (NAME is its bridge)\n"
 		"#   lease NETWORK MAC IP         a static DHCP lease\n"
+		"#   vif NETWORK BACKEND MAC IPS antispoof=0|1   a vif dom0 serves\n"
 		"# ---------------------------------------------------------------------------\n"
 		"netc_topology() {\n"
 		"\tcat <<'NETC_TOPOLOGY'\n",
