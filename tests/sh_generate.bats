@@ -197,7 +197,7 @@ hosts_of() {
 	"$NETC" -t network-bridge "$SAMPLES/nat.yaml" -o "$SCRIPT"
 	run sh "$SCRIPT" restart
 	assert_failure 2
-	assert_output --partial "usage: setup.sh start|stop|status [bridge=NAME] [netdev=NIC] [vifnum=N] [antispoof=no] [VAR=VAL...]"
+	assert_output --partial "usage: setup.sh start|stop|status [bridge=NAME] [netdev=NIC] [vifnum=N] [antispoof=yes|no] [VAR=VAL...]"
 	run sh "$SCRIPT" start bridge=natbr0 nonsense
 	assert_failure 2
 	run sh "$SCRIPT" start 'bridge=$(x)'
