@@ -144,6 +144,7 @@ teardown() { host_teardown; }
 @test "network-bridge: antispoof=yes turns netc's per-vif anti-spoofing on for every vif of the networks started" {
 	ns_dump dom0 >"$BATS_TEST_TMPDIR/before"
 	# dyn declares no ip: the topology leaves its anti-spoofing off
+	on_dom0 start bridge=xenbr0
 	run on_dom0 start bridge=natbr0
 	assert_success
 	run nsx dom0 nft list table bridge netc
