@@ -259,8 +259,11 @@ int sh_emit(const struct emit_ctx *e, struct strbuf *out, enum sh_front front)
 		"netc_topology() {\n"
 		"\tcat <<'NETC_TOPOLOGY'\n",
 		e->host->name.s, src);
-	IR_FOREACH(const struct ir_network *, n, &e->host->networks)
+	/* A network's records (one a vif) can be long: they leave as made. */
+	IR_FOREACH(const struct ir_network *, n, &e->host->networks) {
 		add_network(e, out, src, n);
+		strbuf_flush_point(out);
+	}
 	strbuf_adds(out, "NETC_TOPOLOGY\n}\n\n");
 	strbuf_adds(out, sh_engine_text);
 	strbuf_adds(out, front == SH_FRONT_XEN ? "\nnetc_xen_main \"$@\"\n" : "\nnetc_main \"$@\"\n");
