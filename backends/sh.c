@@ -136,13 +136,14 @@ static void add_leases(const struct emit_ctx *e, struct strbuf *sb, const char *
 }
 
 /*
- * One `vif` record per vif dom0 serves on this network: its backend name
+ * One `hostvif` record per vif dom0 serves on this network: its backend name
  * (vifname= is always written, so the engine can name it in nft rules
  * before the guest exists), its MAC ("-": random, unknown), its addresses
  * ("-": none; a route vif's list, each item vif-route routes to it), and
  * whether anti-spoofing is on for it.
  */
-static void add_vifs(const struct emit_ctx *e, struct strbuf *sb, const struct ir_network *n)
+static void add_vifs(const struct emit_ctx *e, struct strbuf *sb, const char *src,
+		     const struct ir_network *n)
 {
 	const struct ir_vif *v;
 	const struct ir_vif_ip *it;
@@ -154,7 +155,9 @@ static void add_vifs(const struct emit_ctx *e, struct strbuf *sb, const struct i
 			continue;
 		if (v->more->backend.s && !(v->more->backend.len == 8 && !memcmp(v->more->backend.s, "Domain-0", 8)))
 			continue;
-		strbuf_addf(sb, "vif %s %s %s ", n->name.s, v->backend_name,
+		add_where(sb, src, &v->pos);
+		strbuf_addf(sb, "domain %s vif %u\n", v->domain->name.s, v->devid);
+		strbuf_addf(sb, "hostvif %s %s %s ", n->name.s, v->backend_name,
 			    v->mac_source == MAC_RANDOM ? "-" : mac_format(v->mac, mac));
 		if (v->more->ip_list) {
 			first = true;
@@ -234,7 +237,7 @@ static void add_network(const struct emit_ctx *e, struct strbuf *sb, const char 
 		}
 	}
 	strbuf_addc(sb, '\n');
-	add_vifs(e, sb, n);
+	add_vifs(e, sb, src, n);
 	if (n->dhcp.set && n->dhcp.valid)
 		add_leases(e, sb, src, n);
 }
@@ -254,7 +257,7 @@ int sh_emit(const struct emit_ctx *e, struct strbuf *out, enum sh_front front)
 		"# Host %s of %s, as data for the engine below:\n"
 		"#   net NAME MODE KEY=VALUE...   a network (NAME is its bridge)\n"
 		"#   lease NETWORK MAC IP         a static DHCP lease\n"
-		"#   vif NETWORK BACKEND MAC IPS antispoof=0|1   a vif dom0 serves\n"
+		"#   hostvif NETWORK BACKEND MAC IPS antispoof=0|1   a vif dom0 serves\n"
 		"# ---------------------------------------------------------------------------\n"
 		"netc_topology() {\n"
 		"\tcat <<'NETC_TOPOLOGY'\n",

@@ -926,7 +926,7 @@ function parse_topo(   i, eq) {
 		for (i = 4; i <= NF; i++) { eq = index($i, "="); K[$2, substr($i, 1, eq - 1)] = substr($i, eq + 1) }
 	} else if ($1 == "lease") {
 		nleases[$2]++; lease[$2, nleases[$2]] = $3 "," $4
-	} else if ($1 == "vif") {
+	} else if ($1 == "hostvif") {
 		i = ++nvifs[$2]; vifdev[$2, i] = $3; vifmac[$2, i] = $4; vifips[$2, i] = $5
 		vifas[$2, i] = ($6 == "antispoof=1" || antispoof == "yes")
 	}

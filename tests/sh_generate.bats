@@ -107,7 +107,7 @@ hosts_of() {
 	assert_line "# samples/route.yaml:14 network routed"
 	assert_line "net routed route gatewaydev=eth0"
 	# the vif's ips are data for its anti-spoofing and forward rules, not routes
-	assert_line --regexp '^vif routed www-0 00:16:3e:[0-9a-f:]{8} 203\.0\.113\.21,198\.51\.100\.0/28 antispoof=1$'
+	assert_line --regexp '^hostvif routed www-0 00:16:3e:[0-9a-f:]{8} 203\.0\.113\.21,198\.51\.100\.0/28 antispoof=1$'
 	refute_output --partial "route add 203.0.113.21"
 }
 
