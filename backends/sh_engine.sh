@@ -1300,7 +1300,7 @@ function uplink_attrs(dev, p,   a, l) {
 # ips only from them (IPv4 source, ARP sender address; 0.0.0.0 for DHCP
 # and ARP probes).  bridge netc forward (priority filter): marks bridged
 # frames (NETC_BRIDGED, 0x10000000), which the inet forward chain clears.
-function nft_rules(   i, j, n, f, nfw, nnat, npre, nbr, fw, nat, pre, br, fwd, restrict, ips, dev, bl, mac, set, out_, gw, rv, nrv) {
+function nft_rules(   i, j, n, f, nfw, nnat, npre, nbr, fw, nat, pre, br, fwd, restrict, ips, dev, bl, mac, hex, set, out_, gw, rv, nrv) {
 	f = work "/nft.rules"; nfw = nnat = npre = nbr = 0
 	for (i = 1; i <= nnets; i++) {
 		n = netname[i]
@@ -1361,6 +1361,11 @@ function nft_rules(   i, j, n, f, nfw, nnat, npre, nbr, fw, nat, pre, br, fwd, r
 			if (mac != "-") {
 				br[++nbr] = "\t\tiifname \"" dev "\" ether saddr != " mac " drop"
 				br[++nbr] = "\t\tiifname \"" dev "\" arp saddr ether != " mac " drop"
+				# ND: the link-layer address option of a solicitation (1)
+				# or advertisement (2), first after the target
+				hex = mac; gsub(/:/, "", hex); hex = "0x" hex
+				br[++nbr] = "\t\tiifname \"" dev "\" icmpv6 type nd-neighbor-solicit @th,192,16 0x0101 @th,208,48 != " hex " drop"
+				br[++nbr] = "\t\tiifname \"" dev "\" icmpv6 type nd-neighbor-advert @th,192,16 0x0201 @th,208,48 != " hex " drop"
 			}
 			if (ips != "-") {
 				set = nftset(ips ",0.0.0.0")

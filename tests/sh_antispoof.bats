@@ -78,6 +78,72 @@ lan_counter() {
 	ns_ping dom0 10.0.1.12
 }
 
+# send_na NS IFACE TARGET LLADDR: an unsolicited neighbour advertisement
+# (override set) to all nodes, from the guest's own MAC and link-local
+# address, saying TARGET is at LLADDR (its target link-layer address
+# option): how a guest redirects another's IPv6 traffic to a MAC not its
+# own (busybox has no ND tool).
+send_na() {
+	nsx "$1" python3 - "$2" "$3" "$4" <<'PY'
+import socket, struct, sys, ipaddress
+ifname, target, lladdr = sys.argv[1], sys.argv[2], sys.argv[3]
+mac = bytes.fromhex(open(f"/sys/class/net/{ifname}/address").read().strip().replace(":", ""))
+claimed = bytes.fromhex(lladdr.replace(":", ""))
+src = None
+for line in open("/proc/net/if_inet6"):
+    f = line.split()
+    if f[5] == ifname and f[3] == "20":
+        src = bytes.fromhex(f[0])
+dst = ipaddress.IPv6Address("ff02::1").packed
+tgt = ipaddress.IPv6Address(target).packed
+body = struct.pack("!BBHI", 136, 0, 0, 0x20000000) + tgt + bytes([2, 1]) + claimed
+pseudo = src + dst + struct.pack("!I3xB", len(body), 58)
+data = pseudo + body
+csum = sum(struct.unpack(f"!{len(data) // 2}H", data))
+while csum >> 16:
+    csum = (csum & 0xFFFF) + (csum >> 16)
+body = body[:2] + struct.pack("!H", ~csum & 0xFFFF) + body[4:]
+ip6 = struct.pack("!IHBB", 6 << 28, len(body), 58, 255) + src + dst
+eth = bytes.fromhex("333300000001") + mac + struct.pack("!H", 0x86DD)
+s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW)
+s.bind((ifname, 0))
+for _ in range(3):
+    s.send(eth + ip6 + body)
+PY
+}
+
+# link_local NS: the link-local address of eth0 in NS, once DAD is done.
+link_local() {
+	local a tries=30
+	while [ "$tries" -gt 0 ]; do
+		a=$(nsx "$1" ip -6 -o addr show dev eth0 scope link | grep -v tentative | awk '{ sub(/\/.*/, "", $4); print $4 }')
+		[ -z "$a" ] || { echo "$a"; return 0; }
+		sleep 0.1
+		tries=$((tries - 1))
+	done
+	return 1
+}
+
+@test "antispoof: a guest cannot point another's IPv6 address at a foreign MAC with a neighbour advertisement (ND)" {
+	on_dom0 up
+	guest_boot app 10.0.1.11/24 10.0.1.1
+	guest_boot cache 10.0.1.12/24 10.0.1.1
+	xen_connected dom0
+	local cachemac ll
+	cachemac=$(nsx cache cat /sys/class/net/eth0/address)
+	ll=$(link_local cache)
+	nsx dom0 ping -6 -c 1 -W 2 "$ll%hostonly" >/dev/null
+	run nsx dom0 ip -6 neigh show "$ll" dev hostonly
+	assert_output --partial "$cachemac"
+	send_na app eth0 "$ll" 00:16:3e:12:34:56
+	sleep 0.3
+	run nsx dom0 ip -6 neigh show "$ll" dev hostonly
+	refute_output --partial "00:16:3e:12:34:56"
+	assert_output --partial "$cachemac"
+	run nsx dom0 nft list table bridge netc
+	assert_line --partial 'iifname "app-0" icmpv6 type nd-neighbor-advert @th,192,16 0x201 @th,208,48 != 0x163e'
+}
+
 @test "forwarding: when netc turns ip_forward on, the LAN does not reach an unrelated NIC's network, nor it the LAN" {
 	[ "$(nsx dom0 cat /proc/sys/net/ipv4/ip_forward)" = 0 ]
 	ns_ping dom0 198.18.5.1
