@@ -144,6 +144,22 @@ link_local() {
 	assert_line --partial 'iifname "app-0" icmpv6 type nd-neighbor-advert @th,192,16 0x201 @th,208,48 != 0x163e'
 }
 
+@test "antispoof: a routed guest sending from an address vif-route does not route to it is dropped" {
+	on_dom0 up
+	guest_boot_routed www 203.0.113.10
+	xen_connected dom0
+	ns_ping www 203.0.113.1
+	nsx wan nft add table ip probe
+	nsx wan nft add chain ip probe in '{ type filter hook prerouting priority -300; policy accept; }'
+	nsx wan nft add rule ip probe in ip saddr 203.0.113.99 counter
+	nsx www ip addr add 203.0.113.99/32 dev eth0
+	nsx www busybox ping -c 2 -W 1 -q -I 203.0.113.99 203.0.113.1 >/dev/null 2>&1 || :
+	run nsx wan nft list chain ip probe in
+	assert_output --partial "counter packets 0 "
+	ns_ping www 203.0.113.1
+	xen_destroy dom0 www
+}
+
 @test "forwarding: when netc turns ip_forward on, the LAN does not reach an unrelated NIC's network, nor it the LAN" {
 	[ "$(nsx dom0 cat /proc/sys/net/ipv4/ip_forward)" = 0 ]
 	ns_ping dom0 198.18.5.1
