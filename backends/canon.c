@@ -95,6 +95,7 @@ static struct ast_node *canon_vif(struct canon *c, const struct ir_vif *v)
 	put_str(c, m, "type", &v->more->type);
 	put_str(c, m, "script", &v->more->script);
 	put_str(c, m, "backend", &v->more->backend);
+	put_bool(c, m, "antispoof", &v->more->antispoof);
 	return m;
 }
 

@@ -320,6 +320,8 @@ static void json_vif(struct json *j, const struct ir_vif *v)
 	else
 		strbuf_adds(j->sb, "null");
 	kv_irstr(j, "backend", &v->more->backend);
+	/* In effect: the key, or on where the vif declares an ip. */
+	kv_bool(j, "antispoof", ir_vif_antispoof(v));
 	json_close(j, '}');
 }
 

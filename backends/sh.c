@@ -60,15 +60,16 @@ static void add_header(const struct emit_ctx *e, struct strbuf *sb, const char *
 	if (front == SH_FRONT_XEN) {
 		strbuf_adds(sb,
 			"# usage: network-bridge start|stop|status [bridge=NAME] [netdev=NIC] [vifnum=N]\n"
-			"#                       [antispoof=no] [VAR=VAL...]\n"
+			"#                       [antispoof=yes|no] [VAR=VAL...]\n"
 			"#   start   bring up every network of the host, or the one bridge= names\n"
 			"#           (netdev=: the networks with that uplink, outbound or gatewaydev;\n"
 			"#           vifnum=N: xenbrN, or else the networks on ethN)\n"
 			"#   stop    undo exactly what start did for them\n"
 			"#   status  print what differs from the topology; exit 1 if anything does\n"
-			"# bridge=null does nothing; antispoof=yes is refused (exit 2): netc does not\n"
-			"# install Xen's iptables anti-spoofing.  Other VAR=VAL arguments are accepted\n"
-			"# and ignored.  A bridge, netdev or vifnum the topology does not have: exit 1.\n"
+			"# bridge=null does nothing; antispoof=yes holds every vif of the networks\n"
+			"# started to its MAC (and ips), also where the topology leaves it off.\n"
+			"# Other VAR=VAL arguments are accepted and ignored.  A bridge, netdev or\n"
+			"# vifnum the topology does not have: exit 1.\n"
 			"# Naming differs from Xen's own network-bridge: the bridge is the topology's\n"
 			"# network (xenbr0), it takes the NIC's MAC and dom0's addresses and routes\n"
 			"# (dom0's address is on xenbr0), and the NIC keeps its name: no peth0 (Xen\n"
@@ -134,6 +135,48 @@ static void add_leases(const struct emit_ctx *e, struct strbuf *sb, const char *
 	}
 }
 
+/*
+ * One `hostvif` record per vif dom0 serves on this network: its backend name
+ * (vifname= is always written, so the engine can name it in nft rules
+ * before the guest exists), its MAC ("-": random, unknown), its addresses
+ * ("-": none; a route vif's list, each item vif-route routes to it), and
+ * whether anti-spoofing is on for it.
+ */
+static void add_vifs(const struct emit_ctx *e, struct strbuf *sb, const char *src,
+		     const struct ir_network *n)
+{
+	const struct ir_vif *v;
+	const struct ir_vif_ip *it;
+	char mac[18], buf[64];
+	bool first;
+
+	IR_FOREACH(const struct ir_vif *, v, &n->vifs) {
+		if (v->domain->host != e->host || !v->backend_name)
+			continue;
+		if (v->more->backend.s && !(v->more->backend.len == 8 && !memcmp(v->more->backend.s, "Domain-0", 8)))
+			continue;
+		add_where(sb, src, &v->pos);
+		strbuf_addf(sb, "domain %s vif %u\n", v->domain->name.s, v->devid);
+		strbuf_addf(sb, "hostvif %s %s %s ", n->name.s, v->backend_name,
+			    v->mac_source == MAC_RANDOM ? "-" : mac_format(v->mac, mac));
+		if (v->more->ip_list) {
+			first = true;
+			IR_FOREACH(const struct ir_vif_ip *, it, &v->more->ips) {
+				if (it->cidr.prefix < 0 || it->cidr.prefix == 32)
+					strbuf_addf(sb, "%s%s", first ? "" : ",", ip_format(&it->cidr.addr, buf));
+				else
+					strbuf_addf(sb, "%s%s", first ? "" : ",", cidr_format(&it->cidr, buf));
+				first = false;
+			}
+		} else if (v->has_ip) {
+			strbuf_adds(sb, ip_format(&v->ip, buf));
+		} else {
+			strbuf_adds(sb, "-");
+		}
+		strbuf_addf(sb, " antispoof=%d\n", ir_vif_antispoof(v) ? 1 : 0);
+	}
+}
+
 static void add_network(const struct emit_ctx *e, struct strbuf *sb, const char *src,
 			const struct ir_network *n)
 {
@@ -194,6 +237,7 @@ static void add_network(const struct emit_ctx *e, struct strbuf *sb, const char 
 		}
 	}
 	strbuf_addc(sb, '\n');
+	add_vifs(e, sb, src, n);
 	if (n->dhcp.set && n->dhcp.valid)
 		add_leases(e, sb, src, n);
 }
@@ -213,12 +257,16 @@ int sh_emit(const struct emit_ctx *e, struct strbuf *out, enum sh_front front)
 		"# Host %s of %s, as data for the engine below:\n"
 		"#   net NAME MODE KEY=VALUE...   a network (NAME is its bridge)\n"
 		"#   lease NETWORK MAC IP         a static DHCP lease\n"
+		"#   hostvif NETWORK BACKEND MAC IPS antispoof=0|1   a vif dom0 serves\n"
 		"# ---------------------------------------------------------------------------\n"
 		"netc_topology() {\n"
 		"\tcat <<'NETC_TOPOLOGY'\n",
 		e->host->name.s, src);
-	IR_FOREACH(const struct ir_network *, n, &e->host->networks)
+	/* A network's records (one a vif) can be long: they leave as made. */
+	IR_FOREACH(const struct ir_network *, n, &e->host->networks) {
 		add_network(e, out, src, n);
+		strbuf_flush_point(out);
+	}
 	strbuf_adds(out, "NETC_TOPOLOGY\n}\n\n");
 	strbuf_adds(out, sh_engine_text);
 	strbuf_adds(out, front == SH_FRONT_XEN ? "\nnetc_xen_main \"$@\"\n" : "\nnetc_main \"$@\"\n");

@@ -48,6 +48,7 @@ netc_init() {
 	NETC_VERB=
 	NETC_UID=
 	NETC_VIFNUM=
+	NETC_ANTISPOOF=
 }
 
 # --- state and work directories --------------------------------------------
@@ -463,7 +464,12 @@ netc_engine() {
 		[ ! -e "$netc_f" ] || rm -f "$NETC_W"/dnsmasq.*
 		break
 	done
+	# ip_forward before netc changed it: netc restricts routing only if it
+	# turned forwarding on (nft_rules).
+	netc_sysctl_orig net/ipv4/ip_forward
+	netc_sysctl_read net/ipv4/ip_forward
 	awk -v verb="$1" -v sel="$2" -v selbridge="$3" -v selnetdev="$4" -v selvifnum="$NETC_VIFNUM" \
+		-v fwdorig="${netc_saved:-$netc_val}" -v antispoof="$NETC_ANTISPOOF" \
 		-v work="$NETC_W" -v state="$NETC_STATE" -v host="$NETC_HOST" \
 		"$NETC_AWK" \
 		"$NETC_W/topo" "$NETC_W/nets" "$5" "$NETC_W/link" \
@@ -633,7 +639,7 @@ netc_undo_line() {
 	case $1 in
 	sysctl) netc_sysctl_write "$2" "$3" ;;
 	nft-load) nft -f "$2" ;;
-	nft-delete) ! nft list table inet netc >/dev/null 2>&1 || nft delete table inet netc ;;
+	nft-delete) netc_nft_replace /dev/null "$NETC_W/nft.none" && nft -f "$NETC_W/nft.none" ;;
 	dnsmasq-stop) netc_dnsmasq_stop "$2" ;;
 	dnsmasq-start) netc_dnsmasq_pid "$2" || netc_dnsmasq_start "$2" ;;
 	file-restore) cp "$2" "$3" ;;
@@ -708,42 +714,46 @@ netc_sysctls() {
 
 # --- nftables --------------------------------------------------------------
 
-# All of netc's rules are one table, inet netc, replaced atomically with
-# `nft -f` (the "table; delete table; table { }" idiom) and never touching
-# another table.  Its comment carries a checksum of the rules, and
-# $NETC_STATE/nft.loaded is the listing right after netc loaded it, so a
-# hand edit shows as drift.  A netc table that netc did not load is kept in
-# $NETC_STATE/nft.orig and put back when netc no longer needs the table.
+# All of netc's rules are two tables, inet netc (routing: forward, nat, a
+# route vif's sources) and bridge netc (per-vif anti-spoofing on bridge
+# ports), replaced together and atomically with one `nft -f` (the "table;
+# delete table; table { }" idiom) and never touching another table.  The
+# inet table is there whenever either has rules; its comment carries a
+# checksum of both, and $NETC_STATE/nft.loaded is the listing of both right
+# after netc loaded them, so a hand edit shows as drift.  netc tables that
+# netc did not load are kept in $NETC_STATE/nft.orig and put back when
+# netc no longer needs them.
 netc_nft() {
 	# no rules wanted and none loaded: nothing to read or do
-	[ -s "$NETC_W/nft.rules" ] || [ -f "$NETC_STATE/nft.loaded" ] || return 0
+	[ -s "$NETC_W/nft.rules" ] || [ -s "$NETC_W/nft.bridge" ] ||
+		[ -f "$NETC_STATE/nft.loaded" ] || return 0
 	# what the state keeps unless a change below succeeds
 	[ ! -f "$NETC_STATE/nft.loaded" ] || cp "$NETC_STATE/nft.loaded" "$NETC_W/nft.loaded"
 	[ ! -f "$NETC_STATE/nft.orig" ] || cp "$NETC_STATE/nft.orig" "$NETC_W/nft.orig"
 	netc_have=0
 	if ! command -v nft >/dev/null 2>&1; then
 		: # nothing to read; the preflight said so if a network needs nft
-	elif nft list table inet netc >"$NETC_W/nft.cur" 2>"$NETC_W/err"; then
-		netc_have=1
+	elif netc_nft_list "$NETC_W/nft.cur"; then
 		netc_nft_replace "$NETC_W/nft.cur" "$NETC_SAVE/nft.prev"
-	elif ! grep -q 'No such file or directory' "$NETC_W/err"; then
+	else
 		netc_fail "nft list table inet netc" "$NETC_W/err" || return 1
 	fi
-	if [ ! -s "$NETC_W/nft.rules" ]; then
-		# No network needs rules: take the table away if netc loaded it.
+	if [ ! -s "$NETC_W/nft.rules" ] && [ ! -s "$NETC_W/nft.bridge" ]; then
+		# No network needs rules: take the tables away if netc loaded them.
 		if [ $netc_have = 1 ] && [ -f "$NETC_STATE/nft.orig" ]; then
 			netc_nft_replace "$NETC_STATE/nft.orig" "$NETC_W/nft.load"
 			netc_act "nft-load $NETC_SAVE/nft.prev" "nft table inet netc is netc's, and no network needs it" \
-				"nft -f - (put back the table inet netc that was there before netc)" \
+				"nft -f - (put back the netc tables that were there before netc)" \
 				nft -f "$NETC_W/nft.load" || return 1
 		elif [ $netc_have = 1 ]; then
+			netc_nft_replace /dev/null "$NETC_W/nft.load"
 			netc_act "nft-load $NETC_SAVE/nft.prev" "nft table inet netc is netc's, and no network needs it" \
-				"nft delete table inet netc" nft delete table inet netc || return 1
+				"nft delete table inet netc; nft delete table bridge netc" nft -f "$NETC_W/nft.load" || return 1
 		fi
 		rm -f "$NETC_W/nft.loaded" "$NETC_W/nft.orig"
 		return 0
 	fi
-	netc_sum=$(cksum <"$NETC_W/nft.rules")
+	netc_sum=$(cat "$NETC_W/nft.rules" "$NETC_W/nft.bridge" | cksum)
 	netc_sum="netc $NETC_VERSION ${netc_sum%% *}"
 	if [ $netc_have = 1 ] && [ -f "$NETC_STATE/nft.loaded" ] &&
 		cmp -s "$NETC_W/nft.cur" "$NETC_STATE/nft.loaded" &&
@@ -753,10 +763,17 @@ netc_nft() {
 	{
 		echo "table inet netc"
 		echo "delete table inet netc"
+		echo "table bridge netc"
+		echo "delete table bridge netc"
 		echo "table inet netc {"
 		printf '\tcomment "%s"\n' "$netc_sum"
 		cat "$NETC_W/nft.rules"
 		echo "}"
+		if [ -s "$NETC_W/nft.bridge" ]; then
+			echo "table bridge netc {"
+			cat "$NETC_W/nft.bridge"
+			echo "}"
+		fi
 	} >"$NETC_W/nft.load"
 	if [ $netc_have = 0 ]; then
 		netc_undo=nft-delete
@@ -778,18 +795,35 @@ netc_nft() {
 		echo EOF
 		return 0
 	fi
-	netc_act "$netc_undo" "$netc_drift" "nft -f - (load table inet netc)" \
+	netc_act "$netc_undo" "$netc_drift" "nft -f - (load tables inet netc and bridge netc)" \
 		nft -f "$NETC_W/nft.load" || return 1
 	[ "$NETC_VERB" = status ] ||
-		nft list table inet netc >"$NETC_W/nft.loaded" 2>"$NETC_W/err" ||
+		netc_nft_list "$NETC_W/nft.loaded" ||
 		netc_fail "nft list table inet netc" "$NETC_W/err"
 }
 
-# A listing ($1) as a file ($2) that replaces the table atomically.
+# The listing of netc's tables (inet, then bridge) into $1; netc_have: 1
+# if either exists.  Fails (the message in $NETC_W/err) if nft cannot list.
+netc_nft_list() {
+	netc_have=0
+	: >"$1"
+	for netc_fam in inet bridge; do
+		if nft list table "$netc_fam" netc >>"$1" 2>"$NETC_W/err"; then
+			netc_have=1
+		elif ! grep -q 'No such file or directory' "$NETC_W/err"; then
+			return 1
+		fi
+	done
+}
+
+# A listing ($1) as a file ($2) that replaces both tables atomically
+# (/dev/null: that removes them).
 netc_nft_replace() {
 	{
 		echo "table inet netc"
 		echo "delete table inet netc"
+		echo "table bridge netc"
+		echo "delete table bridge netc"
 		cat "$1"
 	} >"$2"
 }
@@ -1077,16 +1111,18 @@ netc_main() {
 
 # Xen's network-script convention (upstream Xen's network-bridge):
 #   network-bridge start|stop|status [bridge=NAME] [netdev=NIC] [vifnum=N]
-#                  [antispoof=no] [VAR=VAL...]
+#                  [antispoof=yes|no] [VAR=VAL...]
 # Without bridge=, netdev= and vifnum=: every network of the host.  bridge=
 # selects that network; netdev= the networks it is the uplink (nat:
 # outbound, route: gatewaydev) of; both must agree.  vifnum=N, as in Xen
 # 3.x, stands for bridge=xenbrN or, when the host has no such network,
 # netdev=ethN; a bridge= or netdev= given wins.  bridge=null is a no-op, as
-# in Xen.  antispoof=yes is refused: netc does not install Xen's iptables
-# anti-spoofing.  Other VAR=VAL arguments are accepted and ignored.
+# in Xen.  antispoof=yes turns netc's per-vif anti-spoofing (table bridge
+# netc) on for every vif of the networks started, also where the topology
+# leaves it off; antispoof=no (Xen's default) leaves the topology's choice.
+# Other VAR=VAL arguments are accepted and ignored.
 netc_xen_usage() {
-	echo "usage: $NETC_PROG start|stop|status [bridge=NAME] [netdev=NIC] [vifnum=N] [antispoof=no] [VAR=VAL...]"
+	echo "usage: $NETC_PROG start|stop|status [bridge=NAME] [netdev=NIC] [vifnum=N] [antispoof=yes|no] [VAR=VAL...]"
 }
 
 netc_xen_main() {
@@ -1123,7 +1159,7 @@ netc_xen_main() {
 	done
 	case $netc_antispoof in
 	'' | no) ;;
-	yes) netc_die 2 "antispoof=yes is not supported: netc does not install Xen's iptables anti-spoofing rules (use antispoof=no, or leave it out)" ;;
+	yes) NETC_ANTISPOOF=yes ;;
 	*) netc_die 2 "antispoof must be yes or no, not '$netc_antispoof'" ;;
 	esac
 	if [ "$netc_bridge" = null ]; then
@@ -1234,7 +1270,8 @@ END { exit bad }
 #   fdb.do, fdb.undo the same for `bridge -batch`
 #   drift            what differs, one a line, for status
 #   sysctl           "path value": what the networks up afterwards need
-#   nft.rules        the body of table inet netc (empty: no table)
+#   nft.rules        the body of table inet netc
+#   nft.bridge       the body of table bridge netc (both empty: no tables)
 #   dnsmasq.on/.off  networks whose dnsmasq must / must not run, and
 #                    dnsmasq.NAME.conf their configurations
 #   nets.after       the networks up afterwards; stale: up, not in the topology
@@ -1289,6 +1326,9 @@ function parse_topo(   i, eq) {
 		for (i = 4; i <= NF; i++) { eq = index($i, "="); K[$2, substr($i, 1, eq - 1)] = substr($i, eq + 1) }
 	} else if ($1 == "lease") {
 		nleases[$2]++; lease[$2, nleases[$2]] = $3 "," $4
+	} else if ($1 == "hostvif") {
+		i = ++nvifs[$2]; vifdev[$2, i] = $3; vifmac[$2, i] = $4; vifips[$2, i] = $5
+		vifas[$2, i] = ($6 == "antispoof=1" || antispoof == "yes")
 	}
 }
 
@@ -1633,12 +1673,44 @@ function uplink_attrs(dev, p,   a, l) {
 
 # --- firewall, sysctls, dnsmasq for the networks up afterwards ---
 
-# One forward chain, one postrouting chain.  Each network matches its own
-# bridge name only, and first accepts what stays on its bridge: with
-# br_netfilter loaded, bridged frames reach this hook with iif = oif = the
-# bridge, and guests on one bridge must keep talking.
-function nft_rules(   i, n, f, nfw, nnat, fw, nat) {
-	f = work "/nft.rules"; nfw = nnat = 0
+# Two tables, loaded together (netc_nft).  inet netc: one forward chain,
+# one postrouting chain, one prerouting chain.  bridge netc: per-vif
+# anti-spoofing, and the mark that tells bridged frames from routed ones.
+#
+# forward (inet, priority filter): each network matches its own bridge
+# name only, and first accepts what stays on its bridge: with br_netfilter
+# loaded, bridged frames reach this hook with iif = oif = the bridge, and
+# guests on one bridge must keep talking.  What a nat bridge forwards comes
+# from its subnet; what a route vif forwards, from its ips.  When netc
+# turned ip_forward on (fwdorig 0), routing is for the networks of netc only:
+# the nat and route paths are accepted by name, frames that the chain
+# forward of table bridge netc marked (bridged, not routed: br_netfilter)
+# pass, and every other IPv4 packet is dropped, so the LAN does not reach
+# an unrelated NIC.
+# When forwarding was on before netc (a Docker host), nothing but the
+# rules naming the interfaces of netc is added.
+#
+# prerouting (inet, priority filter): a route vif with anti-spoofing sends
+# from its ips only, to dom0 too (route vifs are not bridge ports).
+#
+# bridge netc prerouting (priority filter, before the hook of br_netfilter at
+# 0): per bridge port (iifname: the backend names are known at compile
+# time, so the rules stand before the guest exists), a vif sends only from
+# its MAC (the Ethernet source and the ARP sender), and where it declares
+# ips only from them (IPv4 source, ARP sender address; 0.0.0.0 for DHCP
+# and ARP probes).  bridge netc forward (priority filter): marks bridged
+# frames (NETC_BRIDGED, 0x10000000), which the inet forward chain clears.
+function nft_rules(   i, j, n, f, nfw, nnat, npre, nbr, fw, nat, pre, br, fwd, restrict, ips, dev, bl, mac, hex, set, out_, gw, rv, nrv) {
+	f = work "/nft.rules"; nfw = nnat = npre = nbr = 0
+	for (i = 1; i <= nnets; i++) {
+		n = netname[i]
+		if ((n in after) && (mode[n] == "nat" || mode[n] == "route")) fwd = 1
+	}
+	restrict = fwd && fwdorig == "0"
+	if (restrict) {
+		fw[++nfw] = "\t\t# bridged, not routed (marked by table bridge netc)"
+		fw[++nfw] = "\t\tmeta mark & 0x10000000 == 0x10000000 meta mark set meta mark & 0xefffffff accept"
+	}
 	for (i = 1; i <= nnets; i++) {
 		n = netname[i]
 		if (!(n in after)) continue
@@ -1648,13 +1720,63 @@ function nft_rules(   i, n, f, nfw, nnat, fw, nat) {
 			fw[++nfw] = "\t\tiifname \"" n "\" drop"
 			fw[++nfw] = "\t\toifname \"" n "\" drop"
 		} else if (mode[n] == "nat") {
-			fw[++nfw] = "\t\t# " n " (nat): from other interfaces only replies come in"
+			out_ = kv(n, "outbound")
+			fw[++nfw] = "\t\t# " n " (nat): from other interfaces only replies come in; out only from its subnet"
 			fw[++nfw] = "\t\tiifname \"" n "\" oifname \"" n "\" accept"
 			fw[++nfw] = "\t\toifname \"" n "\" ct state established,related accept"
 			fw[++nfw] = "\t\toifname \"" n "\" drop"
-			nat[++nnat] = "\t\t# " n " (nat): its subnet leaves masqueraded by " kv(n, "outbound")
-			nat[++nnat] = "\t\toifname \"" kv(n, "outbound") "\" ip saddr " kv(n, "subnet") " masquerade"
+			fw[++nfw] = "\t\tiifname \"" n "\" ip saddr != " kv(n, "subnet") " drop"
+			if (restrict) fw[++nfw] = "\t\tiifname \"" n "\" oifname \"" out_ "\" ip saddr " kv(n, "subnet") " accept"
+			nat[++nnat] = "\t\t# " n " (nat): its subnet leaves masqueraded by " out_
+			nat[++nnat] = "\t\toifname \"" out_ "\" ip saddr " kv(n, "subnet") " masquerade"
+		} else if (mode[n] == "route") {
+			gw = kv(n, "gatewaydev"); rv = ""; nrv = 0
+			fw[++nfw] = "\t\t# " n " (route): a vif forwards only from the ips vif-route routes to it"
+			for (j = 1; j <= nvifs[n]; j++) {
+				dev = vifdev[n, j]; ips = vifips[n, j]
+				if (ips == "-") continue
+				rv = rv (nrv++ ? ", " : "") "\"" dev "\""
+				set = nftset(ips)
+				fw[++nfw] = "\t\tiifname \"" dev "\" ip saddr != " set " drop"
+				if (vifas[n, j]) {
+					pre[++npre] = "\t\t# " n ": vif " dev " sends only from its ips"
+					pre[++npre] = "\t\tiifname \"" dev "\" ip saddr != " nftset(ips ",0.0.0.0") " drop"
+				}
+			}
+			if (restrict && nrv) {
+				rv = "{ " rv " }"
+				fw[++nfw] = "\t\tiifname " rv " oifname \"" gw "\" accept"
+				fw[++nfw] = "\t\tiifname \"" gw "\" oifname " rv " accept"
+				fw[++nfw] = "\t\tiifname " rv " oifname " rv " accept"
+			}
+		} else if (restrict) {
+			fw[++nfw] = "\t\tiifname \"" n "\" oifname \"" n "\" accept"
 		}
+		if (mode[n] == "route") continue
+		for (j = 1; j <= nvifs[n]; j++) {
+			if (!vifas[n, j]) continue
+			dev = vifdev[n, j]; mac = vifmac[n, j]; ips = vifips[n, j]
+			if (mac == "-" && ips == "-") continue
+			br[++nbr] = "\t\t# " n ": vif " dev " sends only from " (mac == "-" ? "" : mac) (mac != "-" && ips != "-" ? " and " : "") (ips == "-" ? "" : ips)
+			if (mac != "-") {
+				br[++nbr] = "\t\tiifname \"" dev "\" ether saddr != " mac " drop"
+				br[++nbr] = "\t\tiifname \"" dev "\" arp saddr ether != " mac " drop"
+				# ND: the link-layer address option of a solicitation (1)
+				# or advertisement (2), first after the target
+				hex = mac; gsub(/:/, "", hex); hex = "0x" hex
+				br[++nbr] = "\t\tiifname \"" dev "\" icmpv6 type nd-neighbor-solicit @th,192,16 0x0101 @th,208,48 != " hex " drop"
+				br[++nbr] = "\t\tiifname \"" dev "\" icmpv6 type nd-neighbor-advert @th,192,16 0x0201 @th,208,48 != " hex " drop"
+			}
+			if (ips != "-") {
+				set = nftset(ips ",0.0.0.0")
+				br[++nbr] = "\t\tiifname \"" dev "\" arp saddr ip != " set " drop"
+				br[++nbr] = "\t\tiifname \"" dev "\" ip saddr != " set " drop"
+			}
+		}
+	}
+	if (restrict) {
+		fw[++nfw] = "\t\t# netc turned ip_forward on: IPv4 routing is for its networks only"
+		fw[++nfw] = "\t\tmeta nfproto ipv4 drop"
 	}
 	printf "" > f
 	if (nfw) {
@@ -1667,7 +1789,29 @@ function nft_rules(   i, n, f, nfw, nnat, fw, nat) {
 		for (i = 1; i <= nnat; i++) print nat[i] > f
 		print "\t}" > f
 	}
+	if (npre) {
+		print "\tchain prerouting {\n\t\ttype filter hook prerouting priority filter; policy accept;" > f
+		for (i = 1; i <= npre; i++) print pre[i] > f
+		print "\t}" > f
+	}
+	bl = work "/nft.bridge"; printf "" > bl
+	if (nbr) {
+		print "\tchain prerouting {\n\t\ttype filter hook prerouting priority filter; policy accept;" > bl
+		for (i = 1; i <= nbr; i++) print br[i] > bl
+		print "\t}" > bl
+	}
+	if (restrict) {
+		print "\tchain forward {\n\t\ttype filter hook forward priority filter; policy accept;" > bl
+		print "\t\t# bridged: the inet forward chain lets it pass (br_netfilter)" > bl
+		print "\t\tmeta mark set meta mark | 0x10000000" > bl
+		print "\t}" > bl
+	}
+	close(bl)
+	if ((nfw || nnat || npre || nbr) && verb != "down") need("nft", "for the firewall rules")
 }
+
+# "a,b/28" as an nft set "{ a, b/28 }".
+function nftset(l,   s) { s = l; gsub(/,/, ", ", s); return "{ " s " }" }
 
 function sysctls(   i, n, fwd, f, gw, seen) {
 	f = work "/sysctl"; printf "" > f

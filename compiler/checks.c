@@ -66,6 +66,7 @@ static void check_legacy_mac(struct compilation *c);
 #define RUN_RANDOM_MAC RUN_NONE                /* check_macs */
 #define RUN_PV_IOEMU RUN_NONE                  /* check_vif_keys */
 #define RUN_IGNORED_MODEL RUN_NONE             /* check_vif_keys */
+#define RUN_IGNORED_ANTISPOOF RUN_NONE         /* check_vif_keys */
 #define RUN_VIF_SCRIPT RUN_NONE                /* check_vif_keys */
 #define RUN_VIF_MTU RUN_NONE                   /* check_vif_keys */
 #define RUN_ROUTE_IP check_vif_keys
@@ -395,6 +396,17 @@ static void check_vif_more(struct compilation *c, const struct ir_vif *v)
 		diag_report(D(c), CHECK_IGNORED_MODEL, &m->model.pos,
 			    "model of %s is ignored: with type vif the guest has no emulated NIC",
 			    vif_label(c, v));
+	/* The host script holds a vif to its MAC and ips: with neither known,
+	 * or on another domain's bridge, nothing does. */
+	if (m->antispoof.set && m->antispoof.v && v->mac_source == MAC_RANDOM && !v->has_ip &&
+	    !m->ip_list)
+		diag_report(D(c), CHECK_IGNORED_ANTISPOOF, &m->antispoof.pos,
+			    "antispoof of %s is ignored: its MAC is random and it declares no ip, "
+			    "so there is nothing to hold it to", vif_label(c, v));
+	else if (m->antispoof.set && m->antispoof.v && m->backend.s && !str_is(&m->backend, "Domain-0"))
+		diag_report(D(c), CHECK_IGNORED_ANTISPOOF, &m->antispoof.pos,
+			    "antispoof of %s is ignored: driver domain '%s' serves it, and netc's "
+			    "host script builds dom0's networks only", vif_label(c, v), m->backend.s);
 	if (m->script.s && n)
 		check_vif_script(c, v);
 	if (m->mtu.set && n && n->mtu.set && m->mtu.v > n->mtu.v) {
@@ -445,7 +457,7 @@ static void check_backend(struct compilation *c, const struct ir_vif *v, const c
  * One pass over every vif for the checks of its own keys: route-ip, and
  * for the few vifs with any of the rarer keys (the rest share
  * ir_vif_none, and their domain is not read) pv-ioemu, ignored-model,
- * vif-script, vif-mtu and undefined-domain.
+ * ignored-antispoof, vif-script, vif-mtu and undefined-domain.
  */
 static void check_vif_keys(struct compilation *c)
 {

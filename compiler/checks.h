@@ -90,6 +90,8 @@ struct compilation;
 	  "type: ioemu only on hvm guests (libxl refuses it on pv and pvh)")   \
 	X(IGNORED_MODEL, "ignored-model", WARNING,                             \
 	  "model only where an emulated NIC uses it (hvm, not type: vif)")     \
+	X(IGNORED_ANTISPOOF, "ignored-antispoof", WARNING,                     \
+	  "antispoof: true where there is nothing to hold the vif to")         \
 	X(VIF_SCRIPT, "vif-script", ERROR,                                     \
 	  "a stock Xen hotplug script fits its vif's network (no vif-openvswitch, ...)") \
 	X(VIF_MTU, "vif-mtu", ERROR,                                           \

@@ -74,6 +74,13 @@ long long ir_vif_mtu(const struct ir_vif *v)
 	return 0;
 }
 
+bool ir_vif_antispoof(const struct ir_vif *v)
+{
+	if (v->more->antispoof.set)
+		return v->more->antispoof.v;
+	return v->has_ip;
+}
+
 const char *ir_vif_script(const struct ir_vif *v, size_t *len)
 {
 	const char *s;

@@ -282,6 +282,7 @@ struct ir_vif_more {
 	struct ir_str type;
 	struct ir_str script;
 	struct ir_str backend;
+	struct ir_bool antispoof;
 	bool ip_list;
 	struct srcpos ips_pos;
 	struct vec ips;
@@ -418,5 +419,10 @@ bool ir_vifname_reserved(const char *s, size_t len);
  */
 long long ir_vif_mtu(const struct ir_vif *v);
 const char *ir_vif_script(const struct ir_vif *v, size_t *len);
+/*
+ * Does the host script restrict what @v may send (its MAC, its ips)?  Its
+ * antispoof key, else on where it declares an ip.
+ */
+bool ir_vif_antispoof(const struct ir_vif *v);
 
 #endif

@@ -702,6 +702,8 @@ static const struct field vif_fields[] = {
 	{ .key = "script", .type = F_CUSTOM, .read = read_vif_script, .of = vif_more },
 	{ .key = "backend", .type = F_NAME, .offset = offsetof(struct ir_vif_more, backend),
 	  .of = vif_more },
+	{ .key = "antispoof", .type = F_BOOL, .offset = offsetof(struct ir_vif_more, antispoof),
+	  .of = vif_more },
 };
 
 /* ---- xl passthrough ---- */

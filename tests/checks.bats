@@ -343,6 +343,11 @@ EOF2
 	assert_equal "$(grep -c 'warning:' <<<"$stderr")" 1
 }
 
+@test "ignored-antispoof" {
+	check_warning ignored-antispoof.yaml "tests/bad/ignored-antispoof.yaml:7:35: warning: antispoof of vif 0 of domain 'web' is ignored: its MAC is random and it declares no ip, so there is nothing to hold it to [-Wignored-antispoof]" -Wno-random-mac
+	check_warning ignored-antispoof.netc "tests/bad/ignored-antispoof.netc:3:42: warning: antispoof of vif 0 of domain 'web' is ignored: its MAC is random and it declares no ip, so there is nothing to hold it to [-Wignored-antispoof]" -Wno-random-mac
+}
+
 @test "vif-script" {
 	check_error vif-script.yaml "tests/bad/vif-script.yaml:7:17: error: script 'vif-openvswitch' of vif 0 of domain 'web' cannot serve isolated network 'xenbr0': it needs an Open vSwitch bridge, and netc's bridges are Linux bridges"
 }

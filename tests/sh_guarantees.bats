@@ -168,13 +168,14 @@ EOF
 	shimmed up
 	local calls n
 	calls=$(shim_calls nft)
-	[ "$calls" -eq 3 ]
+	# list inet netc and bridge netc, load both, list both
+	[ "$calls" -eq 5 ]
 	on_dom0 down
 	for n in $(seq "$calls"); do
 		shim_reset
 		run shimmed SHIM_FAIL="nft:$n" up
 		assert_failure 1
-		assert_output --regexp "step failed: nft (list table inet netc|-f - \(load table inet netc\))"
+		assert_output --regexp "step failed: nft (list table inet netc|-f - \(load tables inet netc and bridge netc\))"
 		assert_output --partial "rolled back"
 		assert_unchanged
 	done

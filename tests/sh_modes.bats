@@ -43,7 +43,8 @@ teardown() { host_teardown; }
 	on_dom0 up
 	run nsx dom0 nft list tables
 	assert_output "table ip other
-table inet netc"
+table inet netc
+table bridge netc"
 	run nsx dom0 nft list table inet netc
 	assert_line --partial 'comment "netc'
 	assert_line --partial 'iifname "hostonly" oifname "hostonly" accept'

@@ -95,16 +95,13 @@ teardown() { host_teardown; }
 	assert_success
 }
 
-@test "network-bridge: vifnum=N is xenbrN, else the networks on ethN (Xen 3.x); bridge=null is a no-op; antispoof=yes is refused" {
+@test "network-bridge: vifnum=N is xenbrN, else the networks on ethN (Xen 3.x); bridge=null is a no-op; antispoof= is yes or no" {
 	ns_dump dom0 >"$BATS_TEST_TMPDIR/before"
 	run on_dom0 start bridge=null
 	assert_success
 	assert_output "$SCRIPT_NAME: bridge=null: no bridge, nothing to do"
 	run on_dom0 stop bridge=null netdev=eth0
 	assert_success
-	run on_dom0 start antispoof=yes
-	assert_failure 2
-	assert_output "$SCRIPT_NAME: antispoof=yes is not supported: netc does not install Xen's iptables anti-spoofing rules (use antispoof=no, or leave it out)"
 	run on_dom0 start bridge=xenbr0 antispoof=maybe
 	assert_failure 2
 	assert_output "$SCRIPT_NAME: antispoof must be yes or no, not 'maybe'"
@@ -140,6 +137,32 @@ teardown() { host_teardown; }
 	run nsx dom0 ip link show xenbr0
 	assert_failure
 	on_dom0 stop
+	ns_dump dom0 >"$BATS_TEST_TMPDIR/after"
+	assert_same "$BATS_TEST_TMPDIR/before" "$BATS_TEST_TMPDIR/after"
+}
+
+@test "network-bridge: antispoof=yes turns netc's per-vif anti-spoofing on for every vif of the networks started" {
+	ns_dump dom0 >"$BATS_TEST_TMPDIR/before"
+	# dyn declares no ip: the topology leaves its anti-spoofing off
+	on_dom0 start bridge=xenbr0
+	run on_dom0 start bridge=natbr0
+	assert_success
+	run nsx dom0 nft list table bridge netc
+	refute_output --partial '"dyn-0"'
+	run on_dom0 start bridge=natbr0 antispoof=yes
+	assert_success
+	run nsx dom0 nft list table bridge netc
+	assert_line --partial 'iifname "dyn-0" ether saddr != 00:16:3e:'
+	run on_dom0 status bridge=natbr0 antispoof=yes
+	assert_success
+	guest_boot dyn 10.0.2.30/24 10.0.2.1
+	ns_ping dyn 10.0.2.1
+	# another MAC than its xl file gives it: dropped at its port
+	nsx dyn ip link set eth0 address 00:16:3e:12:34:56
+	nsx dom0 ip neigh flush dev natbr0
+	ns_noping dyn 10.0.2.1
+	xen_destroy dom0 dyn
+	on_dom0 stop antispoof=yes
 	ns_dump dom0 >"$BATS_TEST_TMPDIR/after"
 	assert_same "$BATS_TEST_TMPDIR/before" "$BATS_TEST_TMPDIR/after"
 }
