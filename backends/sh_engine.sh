@@ -1619,6 +1619,11 @@ function plan_net(n,   lease4, br, up_, port, vlan, stp, fd, mtu, mac, newbr, ne
 			fdbstep(n, "fdb append 00:00:00:00:00:00 dev " vx " dst " rem[j], "fdb del 00:00:00:00:00:00 dev " vx " dst " rem[j], vx ": no flood entry for remote " rem[j])
 	}
 
+	# The vifs of running guests that are on no bridge: the bridge
+	# was made again while their guests ran (after a crash, a down, an
+	# edit), which took them off it.  Put back as vif-bridge put them.
+	reattach(n, br, mtu)
+
 	# The address dom0 has on the bridge.
 	ad = kv(n, "address")
 	if (ad != "" && !((br SUBSEP ad) in hasaddr))
@@ -1642,6 +1647,34 @@ function plan_net(n,   lease4, br, up_, port, vlan, stp, fd, mtu, mac, newbr, ne
 		}
 	}
 	late = 0
+}
+
+# vif-bridge (online) takes a new vif down, gives it MAC fe:ff:ff:ff:ff:ff,
+# flushes its addresses, sets its mtu (mtu= of the vif in the xl file, else
+# that of the bridge), makes it a port of the bridge and takes it up.  A
+# vif whose bridge was deleted keeps that MAC, no addresses, its mtu, and
+# stays up (deleting a bridge leaves its ports as they were): it lacks the
+# master, and the up if someone took it down.  Its mtu is set only when the
+# network has one (netc writes it as mtu= of the vif) and the vif differs;
+# without one the bridge follows the smallest of its ports.  Taking it down
+# first, as vif-bridge does, would only drop its carrier.  Each step has
+# the undo that puts back what was there, so down leaves the vif off the
+# bridge, as losing the bridge left it.  A vif on another master was put
+# there by someone else: named, left alone.
+function reattach(n, br, mtu,   j, v) {
+	for (j = 1; j <= nvifs[n]; j++) {
+		v = vifdev[n, j]
+		if (!has_link(v) || lmaster[v] == br) continue
+		if (lmaster[v] != "") {
+			out("notes", "note: " v " (a vif of network " n ") is a port of " lmaster[v] ", not of " br "; left there")
+			continue
+		}
+		if (mtu != "" && lmtu[v] != mtu)
+			step(n, "link set " v " mtu " mtu, "link set " v " mtu " lmtu[v], "")
+		step(n, "link set " v " master " br, "link set " v " nomaster", v ": vif of a running guest, not a port of " br " (the guest is cut off)")
+		if (!lup[v])
+			step(n, "link set " v " up", "link set " v " down", v ": down")
+	}
 }
 
 # The journal marks what netc made: a device it made that is gone was
