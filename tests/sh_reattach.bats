@@ -59,12 +59,12 @@ reach_all() {
 	[ -z "$(master_of "$(xen_vif dom0 app 0)")" ]
 	run on_dom0 up
 	assert_success
+	reach_all
 	[ "$(master_of "$(xen_vif dom0 web 0)")" = xenbr0 ]
 	[ "$(master_of "$(xen_vif dom0 app 0)")" = hostonly ]
 	[ "$(master_of "$(xen_vif dom0 build 0)")" = natbr0 ]
 	# a route vif is no bridge's port
 	[ -z "$(master_of "$(xen_vif dom0 www 0)")" ]
-	reach_all
 	# links and addresses as vif-bridge left them, and up again changes nothing
 	links_addrs >"$BATS_TEST_TMPDIR/up2"
 	assert_same "$BATS_TEST_TMPDIR/up1" "$BATS_TEST_TMPDIR/up2"
@@ -116,6 +116,7 @@ reach_all() {
 	nsx dom0 ip link set "$web" down
 	nsx dom0 ip link add mybr type bridge
 	nsx dom0 ip link set "$(xen_vif dom0 app 0)" master mybr
+	host_dump dom0 >"$BATS_TEST_TMPDIR/before"
 	run on_dom0 up
 	assert_success
 	assert_output --partial "note: $(xen_vif dom0 app 0) (a vif of network hostonly) is a port of mybr, not of hostonly; left there"
@@ -124,6 +125,41 @@ reach_all() {
 	[ -z "$(master_of "$old")" ]
 	[ "$(master_of "$(xen_vif dom0 app 0)")" = mybr ]
 	on_dom0 down
-	nsx dom0 ip -o link show dev "$web" | grep -qv 'state UP'
+	# web-0 down again, app-0 still on mybr, old on nothing
+	host_dump dom0 >"$BATS_TEST_TMPDIR/after"
+	assert_same "$BATS_TEST_TMPDIR/before" "$BATS_TEST_TMPDIR/after"
 	[ -z "$(nsx dom0 ip -o link show up dev "$web")" ]
+}
+
+@test "reattach: after an edit of the network's mtu, the vif gets the new one, as vif-bridge sets it; down puts the old one back" {
+	local vif
+	topo v1.yaml >/dev/null <<-EOF
+	version: 1
+	hosts:
+	  xen1: {}
+	networks:
+	  hostonly: { mode: isolated, address: 10.0.1.1/24, mtu: 1400 }
+	domains:
+	  app:
+	    vifs:
+	      - { network: hostonly, ip: 10.0.1.11 }
+	EOF
+	sed 's/mtu: 1400/mtu: 1300/' "$BATS_TEST_TMPDIR/v1.yaml" >"$BATS_TEST_TMPDIR/v2.yaml"
+	sh_script "$BATS_TEST_TMPDIR/v1.yaml"
+	on_dom0 up
+	guest_boot app 10.0.1.11/24 10.0.1.1
+	vif=$(xen_vif dom0 app 0)
+	[ "$(nsx dom0 cat "/sys/class/net/$vif/mtu")" = 1400 ]
+	on_dom0 down
+	host_dump dom0 >"$BATS_TEST_TMPDIR/before"
+	"$NETC" -q "$BATS_TEST_TMPDIR/v2.yaml" -o "$SCRIPT"
+	run on_dom0 up
+	assert_success
+	[ "$(master_of "$vif")" = hostonly ]
+	[ "$(nsx dom0 cat "/sys/class/net/$vif/mtu")" = 1300 ]
+	[ "$(nsx dom0 cat /sys/class/net/hostonly/mtu)" = 1300 ]
+	ns_ping app 10.0.1.1
+	on_dom0 down
+	host_dump dom0 >"$BATS_TEST_TMPDIR/after"
+	assert_same "$BATS_TEST_TMPDIR/before" "$BATS_TEST_TMPDIR/after"
 }
