@@ -1327,7 +1327,7 @@ function parse_topo(   i, eq) {
 	} else if ($1 == "lease") {
 		nleases[$2]++; lease[$2, nleases[$2]] = $3 "," $4
 	} else if ($1 == "hostvif") {
-		i = ++nvifs[$2]; vifdev[$2, i] = $3; vifmac[$2, i] = $4; vifips[$2, i] = $5
+		i = ++nvifs[$2]; vifdev[$2, i] = $3; vifmac[$2, i] = $4; vifips[$2, i] = $5; guestvif[$3] = 1
 		vifas[$2, i] = ($6 == "antispoof=1" || antispoof == "yes")
 	}
 }
@@ -1941,10 +1941,12 @@ function plan_down(   i, n, x) {
 			undo_out("down", jkind[i], jcmd[i])
 	undo_end("down")
 	for (i = 1; i <= nj; i++) if (!(jnet[i] in downset)) out("down.journal", jline[i])
-	# Ports netc did not put on a bridge that it made and now deletes.
+	# Ports netc did not put on a bridge that it made and now deletes, and
+	# the vifs of guests, which netc may have put back (reattach): either
+	# way their guests are cut off.
 	for (i = 1; i <= nlinks; i++) {
 		x = links[i]
-		if ((lmaster[x] in downset) && (lmaster[x] in created) && !(x in ourport))
+		if ((lmaster[x] in downset) && (lmaster[x] in created) && (!(x in ourport) || (x in guestvif)))
 			out("down.notes", "note: " x " is a port of " lmaster[x] ", which netc made and now deletes")
 	}
 }

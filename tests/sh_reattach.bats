@@ -73,8 +73,11 @@ reach_all() {
 	run on_dom0 up
 	assert_success
 	assert_output --partial "already matches"
-	# down takes the vifs off again, as the bridges' loss did
-	on_dom0 down
+	# down takes the vifs off again, as the bridges' loss did, and says so
+	run on_dom0 down
+	assert_success
+	assert_output --partial "note: $(xen_vif dom0 web 0) is a port of xenbr0, which netc made and now deletes"
+	assert_output --partial "note: $(xen_vif dom0 app 0) is a port of hostonly, which netc made and now deletes"
 	host_dump dom0 >"$BATS_TEST_TMPDIR/down2"
 	assert_same "$BATS_TEST_TMPDIR/down1" "$BATS_TEST_TMPDIR/down2"
 }
