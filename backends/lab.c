@@ -16,6 +16,7 @@
  */
 #include "backend.h"
 #include "lab_engine.h"
+#include "sh.h"
 #include "../compiler/sha256.h"
 
 #include <stdio.h>
@@ -1384,13 +1385,20 @@ static void add_records(struct lab *l, struct strbuf *sb)
 	records_done(l, sb);
 }
 
-/* A here-document delimiter that is no line of @text. */
-static const char *delimiter(struct lab *l, const struct strbuf *text)
+/*
+ * The heredoc delimiter around the host scripts: a line no host script
+ * holds.  A host script's lines are sh.c's records and comments (each
+ * starts with a keyword and a space, or with '#'), a few fixed lines, and
+ * the engine: only the engine could hold a bare word like it, so only the
+ * engine is searched.  So the scripts themselves need not be held to be
+ * searched: they go out as they are made.
+ */
+static const char *delimiter(struct lab *l)
 {
 	for (unsigned k = 0;; k++) {
 		const char *d = k ? arena_printf(l->a, "NETC_LAB_HOST_SCRIPT_%u", k) : "NETC_LAB_HOST_SCRIPT";
 		size_t n = strlen(d);
-		const char *p = text->buf;
+		const char *p = sh_engine_text;
 		bool clash = false;
 
 		while (p && *p && !clash) {
@@ -1409,6 +1417,7 @@ static const char *delimiter(struct lab *l, const struct strbuf *text)
 static int add_host_scripts(struct lab *l, struct strbuf *sb)
 {
 	const struct ir_host *h;
+	const char *d;
 	int rc;
 
 	strbuf_adds(sb,
@@ -1418,24 +1427,17 @@ static int add_host_scripts(struct lab *l, struct strbuf *sb)
 		"# ---------------------------------------------------------------------------\n"
 		"lab_host_script() {\n"
 		"\tcase $1 in\n");
+	d = delimiter(l);
 	IR_FOREACH(const struct ir_host *, h, &l->e->ir->hosts) {
 		struct emit_ctx he = *l->e;
-		struct strbuf text;
-		const char *d;
 
 		he.host = h;
 		he.domain = NULL;
-		strbuf_init(&text);
-		rc = emit_sh(&he, &text);
-		if (rc != EXIT_OK) {
-			strbuf_free(&text);
-			return rc;
-		}
-		d = delimiter(l, &text);
 		strbuf_addf(sb, "\t%zu)\n\t\t# host %s\n\t\tcat <<'%s'\n", h_i + 1, h->name.s, d);
-		strbuf_add(sb, text.buf, text.len);
+		rc = emit_sh(&he, sb);
+		if (rc != EXIT_OK)
+			return rc;
 		strbuf_addf(sb, "%s\n\t\t;;\n", d);
-		strbuf_free(&text);
 		strbuf_flush_point(sb);
 	}
 	strbuf_adds(sb, "\tesac\n}\n\n");
