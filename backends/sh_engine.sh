@@ -1371,30 +1371,82 @@ function parse_addr(   dev, a, i, t, attrs, scope, lbl, lifes, v, p, movable) {
 		}
 	}
 	hasaddr[dev, a] = 1
+	# the prefix route the kernel makes for it (not for noprefixroute)
+	if (scope != "host" && attrs !~ / noprefixroute/) {
+		v = attrs; if (!sub(/.* metric /, "", v)) v = ($3 == "inet6") ? 256 : ""
+		sub(/ .*/, "", v)
+		kprefix[dev, netof(a), v] = 1
+	}
 	v = a; sub(/\/.*/, "", v); addrdev[v] = dev
 	naddr[dev]++; p = naddr[dev]
 	addr[dev, p] = a; aattr[dev, p] = " scope " scope attrs; alife[dev, p] = lifes; alabel[dev, p] = lbl
 	amove[dev, p] = movable && scope == "global"
 }
 
+# The network of an address, "ADDRESS/LEN" with the host bits cleared, as
+# numbers (IPv4 octets, IPv6 groups: no text forms to tell apart); no
+# "/LEN": a host route.
+function netof(a,   len, fam, g, h, t, n, i, k, out_, bits, v, q, p) {
+	len = a; if (!sub(/^[^\/]*\//, "", len)) len = ""
+	sub(/\/.*/, "", a)
+	if (index(a, ":")) {
+		fam = 16; if (len == "") len = 128
+		# expand "::" into the zero groups it stands for
+		k = index(a, "::")
+		if (k) {
+			h = substr(a, 1, k - 1); t = substr(a, k + 2)
+			n = h == "" ? 0 : split(h, g, ":")
+			k = t == "" ? 0 : split(t, q, ":")
+			a = h
+			for (i = n + k; i < 8; i++) a = a (a == "" ? "" : ":") "0"
+			if (t != "") a = a ":" t
+		}
+		n = split(tolower(a), g, ":")
+		for (i = 1; i <= n; i++) g[i] = hexval(g[i])
+	} else {
+		fam = 8; if (len == "") len = 32
+		n = split(a, g, ".")
+	}
+	out_ = ""; bits = len + 0
+	for (i = 1; i <= n; i++) {
+		v = g[i] + 0
+		if (bits <= 0) v = 0
+		else if (bits < fam) { p = 1; for (k = bits; k < fam; k++) p *= 2; v = int(v / p) * p }
+		bits -= fam
+		out_ = out_ (i > 1 ? "." : "") v
+	}
+	return out_ "/" len
+}
+function hexval(s,   i, v) {
+	v = 0
+	for (i = 1; i <= length(s); i++) v = v * 16 + index("0123456789abcdef", substr(s, i, 1)) - 1
+	return v
+}
+
 # A route.  Those of an uplink move to its bridge, except what the kernel
-# made (proto kernel, the local table), what router advertisements made
-# (proto ra: the bridge learns its own), and multipath routes.
-function parse_route(fam,   i, t, dev, spec, skip) {
-	dev = ""; spec = ""; skip = 0
+# makes (the local table; proto kernel for an address that is not
+# noprefixroute, with the metric the kernel gives it, and IPv6 link-local
+# fe80::/64) and what router advertisements made (proto ra: the bridge
+# learns its own).  A proto kernel route of a noprefixroute address
+# (as NetworkManager makes) is not one the kernel makes again: it moves.
+function parse_route(fam,   i, t, dev, spec, skip, kern, m) {
+	dev = ""; spec = ""; skip = 0; kern = 0; m = (fam == 6) ? 256 : ""
 	if ($0 ~ / nexthop /) return
 	t = $1
 	if (t == "local" || t == "broadcast" || t == "multicast" || t == "anycast" || t == "unreachable" || t == "prohibit" || t == "blackhole" || t == "throw" || t == "nat") return
 	for (i = 1; i <= NF; i++) {
 		t = $i
 		if (t == "dev") { dev = $(i + 1); i++; continue }
-		if (t == "proto" && ($(i + 1) == "kernel" || $(i + 1) == "ra")) skip = 1
+		if (t == "proto" && $(i + 1) == "ra") skip = 1
+		if (t == "proto" && $(i + 1) == "kernel") kern = 1
+		if (t == "metric") m = $(i + 1)
 		if (t == "table" && $(i + 1) == "local") skip = 1
 		if (t == "linkdown" || t == "dead" || t == "offload" || t == "trap" || t == "rt_offload" || t == "rt_trap" || t == "offload_failed" || t == "rt_offload_failed" || t == "unresolved") continue
 		if (t == "expires") { i++; continue }
 		spec = spec (spec == "" ? "" : " ") t
 	}
 	if (dev == "") return
+	if (kern && ((dev SUBSEP netof($1) SUBSEP m) in kprefix || (fam == 6 && netof($1) == netof("fe80::/64")))) skip = 1
 	hasroute[dev, spec] = 1
 	if (skip) return
 	nroute[dev]++; route[dev, nroute[dev]] = spec; rfam[dev, nroute[dev]] = fam
@@ -1568,9 +1620,12 @@ function plan_net(n,   lease4, br, up_, port, vlan, stp, fd, mtu, mac, newbr, ne
 				newport = 1
 			}
 		} else {
-			# Addresses and routes leave the uplink (routes first, then
-			# addresses newest first) to come back on the bridge.
-			for (i = nroute[up_]; i >= 1; i--) {
+			# Addresses and routes leave the uplink (routes first, those
+			# through a gateway before those to the link the gateway is
+			# on, then addresses newest first) to come back on the
+			# bridge; the undo, in reverse, restores the link routes
+			# before the gateways that need them.
+			for (j = 1; j >= 0; j--) for (i = nroute[up_]; i >= 1; i--) if (viagw(route[up_, i]) == j) {
 				spec = route_arg(route[up_, i], rfam[up_, i])
 				step(n, "route del " spec " dev " up_, "route add " spec " dev " up_, up_ ": route \"" route[up_, i] "\" belongs on " br)
 			}
@@ -1630,12 +1685,12 @@ function plan_net(n,   lease4, br, up_, port, vlan, stp, fd, mtu, mac, newbr, ne
 
 	# Routes come back on the bridge once it is up.
 	if (port != "" && vlan == "") {
-		for (i = 1; i <= nroute[up_]; i++) {
+		for (j = 0; j <= 1; j++) for (i = 1; i <= nroute[up_]; i++) if (viagw(route[up_, i]) == j) {
 			if ((br SUBSEP route[up_, i]) in hasroute) continue
 			spec = route_arg(route[up_, i], rfam[up_, i])
 			step(n, "route add " spec " dev " br, "route del " spec " dev " br, "")
 		}
-		for (i = 1; i <= nmovedr[n]; i++) {
+		for (j = 0; j <= 1; j++) for (i = 1; i <= nmovedr[n]; i++) if (viagw(movedr[n, i]) == j) {
 			spec = movedr[n, i]; lst = route_listed(spec)
 			if ((br SUBSEP lst) in hasroute || (up_ SUBSEP lst) in hasroute) continue
 			step(n, "route add " spec " dev " br, "route del " spec " dev " br, br ": lacks route \"" lst "\" (netc moved it from " up_ ")")
@@ -1643,6 +1698,10 @@ function plan_net(n,   lease4, br, up_, port, vlan, stp, fd, mtu, mac, newbr, ne
 	}
 	late = 0
 }
+
+# Whether a route goes through a gateway (one nexthop or several), which
+# the kernel accepts only once a route to the link of the gateway is there.
+function viagw(spec) { return (" " spec " ") ~ / via / }
 
 # The journal marks what netc made: a device it made that is gone was
 # removed behind its back.
