@@ -1429,27 +1429,51 @@ function hexval(s,   i, v) {
 # fe80::/64) and what router advertisements made (proto ra: the bridge
 # learns its own).  A proto kernel route of a noprefixroute address
 # (as NetworkManager makes) is not one the kernel makes again: it moves.
-function parse_route(fam,   i, t, dev, spec, skip, kern, m) {
-	dev = ""; spec = ""; skip = 0; kern = 0; m = (fam == 6) ? 256 : ""
-	if ($0 ~ / nexthop /) return
+function parse_route(fam,   i, t, dev, spec, skip, kern, m, k, nh, nhdev, mixed) {
+	dev = ""; spec = ""; skip = 0; kern = 0; m = (fam == 6) ? 256 : ""; k = 0; mixed = 0
+	# ip -o ends each line of a multipath route with a backslash, then a
+	# tab before its next nexthop: the backslashes go (this re-splits $0)
+	if (index($0, "nexthop")) gsub(/\\/, " ")
 	t = $1
 	if (t == "local" || t == "broadcast" || t == "multicast" || t == "anycast" || t == "unreachable" || t == "prohibit" || t == "blackhole" || t == "throw" || t == "nat") return
 	for (i = 1; i <= NF; i++) {
 		t = $i
-		if (t == "dev") { dev = $(i + 1); i++; continue }
+		if (t == "nexthop") { k++; nh[k] = ""; nhdev[k] = ""; continue }
+		if (t == "dev") { if (k) nhdev[k] = $(i + 1); else dev = $(i + 1); i++; continue }
 		if (t == "proto" && $(i + 1) == "ra") skip = 1
 		if (t == "proto" && $(i + 1) == "kernel") kern = 1
 		if (t == "metric") m = $(i + 1)
 		if (t == "table" && $(i + 1) == "local") skip = 1
 		if (t == "linkdown" || t == "dead" || t == "offload" || t == "trap" || t == "rt_offload" || t == "rt_trap" || t == "offload_failed" || t == "rt_offload_failed" || t == "unresolved") continue
 		if (t == "expires") { i++; continue }
-		spec = spec (spec == "" ? "" : " ") t
+		if (k) nh[k] = nh[k] (nh[k] == "" ? "" : " ") t
+		else spec = spec (spec == "" ? "" : " ") t
+	}
+	# A multipath route: each nexthop as "nexthop via G ... dev D", the
+	# last one without its "dev D", which is the device of the route (as for
+	# any route: "SPEC dev D").  It moves with its uplink when all its
+	# nexthops are on it; each nexthop is then on the bridge.
+	if (k) {
+		dev = nhdev[k]
+		for (i = 1; i <= k; i++) {
+			if (nhdev[i] != dev) mixed = 1
+			spec = spec " nexthop " nh[i] (i < k ? " dev " nhdev[i] : "")
+		}
+		if (mixed) skip = 1
 	}
 	if (dev == "") return
 	if (kern && ((dev SUBSEP netof($1) SUBSEP m) in kprefix || (fam == 6 && netof($1) == netof("fe80::/64")))) skip = 1
 	hasroute[dev, spec] = 1
 	if (skip) return
 	nroute[dev]++; route[dev, nroute[dev]] = spec; rfam[dev, nroute[dev]] = fam
+}
+
+# A route of one device as that of another: the devices of the nexthops
+# of a multipath route too.
+function route_on(spec, from, to) {
+	spec = " " spec " "
+	while (index(spec, " dev " from " ")) sub(" dev " from " ", " dev " to " ", spec)
+	return substr(spec, 2, length(spec) - 2)
 }
 
 # A route as a command argument: IPv6 "default" spelled ::/0, so that ip
@@ -1686,13 +1710,13 @@ function plan_net(n,   lease4, br, up_, port, vlan, stp, fd, mtu, mac, newbr, ne
 	# Routes come back on the bridge once it is up.
 	if (port != "" && vlan == "") {
 		for (j = 0; j <= 1; j++) for (i = 1; i <= nroute[up_]; i++) if (viagw(route[up_, i]) == j) {
-			if ((br SUBSEP route[up_, i]) in hasroute) continue
-			spec = route_arg(route[up_, i], rfam[up_, i])
+			if ((br SUBSEP route_on(route[up_, i], up_, br)) in hasroute) continue
+			spec = route_arg(route_on(route[up_, i], up_, br), rfam[up_, i])
 			step(n, "route add " spec " dev " br, "route del " spec " dev " br, "")
 		}
 		for (j = 0; j <= 1; j++) for (i = 1; i <= nmovedr[n]; i++) if (viagw(movedr[n, i]) == j) {
-			spec = movedr[n, i]; lst = route_listed(spec)
-			if ((br SUBSEP lst) in hasroute || (up_ SUBSEP lst) in hasroute) continue
+			spec = route_on(movedr[n, i], up_, br); lst = route_listed(spec)
+			if ((br SUBSEP lst) in hasroute || (up_ SUBSEP route_listed(movedr[n, i])) in hasroute) continue
 			step(n, "route add " spec " dev " br, "route del " spec " dev " br, br ": lacks route \"" lst "\" (netc moved it from " up_ ")")
 		}
 	}

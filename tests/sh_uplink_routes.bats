@@ -40,8 +40,8 @@ life() {
 	run on_dom0 up
 	assert_success
 	nsx dom0 ip -o link show eth0 | grep -q 'master xenbr0'
-	run nsx dom0 ip route show dev xenbr0
-	assert_output --partial "$1"
+	run nsx dom0 ip -o route show table all
+	assert_line --partial "$1"
 	ns_ping dom0 192.0.2.1
 	[ -z "$(nsx dom0 ip -6 route show default)" ] ||
 		nsx dom0 busybox ping6 -c 1 -W 2 -q 2001:db8::1 >/dev/null
@@ -93,12 +93,12 @@ sweep() {
 	run on_dom0 plan
 	assert_success
 	assert_output --partial "192.0.2.0/24 proto kernel scope link src 192.0.2.10 metric 100 dev xenbr0"
-	life "default via 192.0.2.1 proto dhcp src 192.0.2.10 metric 100"
+	life "default via 192.0.2.1 dev xenbr0 proto dhcp src 192.0.2.10 metric 100"
 }
 
 @test "uplink routes: NetworkManager static (proto static metric 100)" {
 	nm_dom0 static
-	life "default via 192.0.2.1 proto static src 192.0.2.10 metric 100"
+	life "default via 192.0.2.1 dev xenbr0 proto static src 192.0.2.10 metric 100"
 }
 
 @test "uplink routes: NetworkManager DHCP: a failure at each step of up restores dom0" {
@@ -122,5 +122,37 @@ sweep() {
 	assert_success
 	refute_output --partial "route add 192.0.2.0/24"
 	assert_output --partial "route add 198.51.100.0/24 proto kernel scope link src 198.51.100.5 metric 100 dev xenbr0"
-	life "198.51.100.0/24 proto kernel scope link src 198.51.100.5 metric 100"
+	life "198.51.100.0/24 dev xenbr0 proto kernel scope link src 198.51.100.5 metric 100"
+}
+
+# Multipath routes on the uplink (issue 26 item 5): ip -o lists each
+# nexthop after a backslash and a tab.
+multipath_dom0() {
+	nsx dom0 ip addr add 192.0.2.10/24 dev eth0
+	nsx dom0 ip route add default via 192.0.2.1 dev eth0
+	nsx lan ip addr add 192.0.2.2/24 dev lan0
+	nsx dom0 ip route add 10.20.0.0/16 nexthop via 192.0.2.1 dev eth0 nexthop via 192.0.2.2 dev eth0 weight 2
+	nsx dom0 ip route add 10.30.0.0/16 proto static metric 5 table 100 nexthop via 192.0.2.2 dev eth0 nexthop via 192.0.2.1 dev eth0
+	nsx dom0 ip -6 addr add 2001:db8::10/64 dev eth0 nodad
+	nsx dom0 ip -6 route add default via 2001:db8::1 dev eth0 metric 100
+	nsx dom0 ip -6 route add 2001:db8:9::/48 nexthop via 2001:db8::1 dev eth0 nexthop via 2001:db8::2 dev eth0
+}
+
+@test "uplink routes: multipath routes move to the bridge and back" {
+	multipath_dom0
+	life "nexthop via 192.0.2.2 dev xenbr0 weight 2"
+	# and on the bridge while up, every nexthop
+	on_dom0 up
+	run nsx dom0 ip -o route show table all
+	assert_line --regexp "^10\.20\.0\.0/16 .*nexthop via 192\.0\.2\.1 dev xenbr0 weight 1 .*nexthop via 192\.0\.2\.2 dev xenbr0 weight 2"
+	assert_line --regexp "^10\.30\.0\.0/16 table 100 proto static metric 5 .*nexthop via 192\.0\.2\.2 dev xenbr0 weight 1 .*nexthop via 192\.0\.2\.1 dev xenbr0"
+	run nsx dom0 ip -o -6 route
+	assert_line --regexp "^2001:db8:9::/48 .*nexthop via 2001:db8::1 dev xenbr0 weight 1 .*nexthop via 2001:db8::2 dev xenbr0"
+	refute_output --regexp "nexthop via [^ ]* dev eth0"
+	on_dom0 down
+}
+
+@test "uplink routes: multipath: a failure at each step of up restores dom0" {
+	multipath_dom0
+	sweep
 }
