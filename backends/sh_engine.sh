@@ -494,10 +494,46 @@ netc_prepare() {
 		command -v "$netc_c" >/dev/null 2>&1 ||
 			echo "command '$netc_c' not found ($netc_why)" >>"$NETC_W/missing"
 	done <"$NETC_W/needs"
+	[ "$1" = status ] || [ -s "$NETC_W/missing" ] || netc_fw_ports "$1"
 	[ -s "$NETC_W/missing" ] && [ "$1" != status ] || return 0
 	netc_msg "preflight failed; nothing was changed:"
 	sed 's/^/  /' "$NETC_W/missing" >&2
 	exit 3
+}
+
+# A warning, not a failure: the host's own firewall rules that name a
+# device this run makes a bridge port.  Once it is a port, IP traffic
+# arrives on (and leaves by) the bridge, and a rule matching iifname or
+# oifname of the port no longer sees it.  Checked: `nft list ruleset`
+# (rules of iptables-nft show there too), less the tables of netc; not
+# checked: the rules of legacy iptables (iptables-legacy), which nft does
+# not list.
+netc_fw_ports() {
+	[ -s "$NETC_W/ports" ] || return 0
+	if ! command -v nft >/dev/null 2>&1; then
+		! command -v iptables >/dev/null 2>&1 ||
+			netc_msg "note: nft not found: whether the firewall rules of this host name $(awk '{ printf "%s%s", (NR > 1 ? ", " : ""), $1 }' "$NETC_W/ports") was not checked"
+		return 0
+	fi
+	# as root, a listing that fails is a host netc cannot read: up stops
+	# before any change; plan (perhaps not root) says what it did not check
+	if ! nft list ruleset >"$NETC_W/ruleset" 2>"$NETC_W/err"; then
+		[ "$1" = up ] && netc_die 3 "cannot read the host's network configuration; nothing was changed:
+$(sed 's/^/  /' "$NETC_W/err")"
+		netc_msg "note: nft list ruleset failed: whether the firewall rules of this host name $(awk '{ printf "%s%s", (NR > 1 ? ", " : ""), $1 }' "$NETC_W/ports") was not checked"
+		return 0
+	fi
+	while read -r netc_p netc_b; do
+		awk -v p="\"$netc_p\"" -v port="$netc_p" -v br="$netc_b" '
+			/^table / { t = $2 " " $3; skip = ($3 == "netc") }
+			/^\tchain / { c = $2 }
+			skip || !index($0, p) { next }
+			{ n++; if (!((t, c) in seen)) { seen[t, c] = 1; where = where (where == "" ? "" : ", ") "table " t " chain " c } }
+			END {
+				if (n) printf "warning: %d rule%s of this host name %s (%s): once %s is a port of %s, the traffic of dom0 passes %s and %s (write %s for %s); checked: nft list ruleset, iptables-nft rules included, not legacy iptables\n", n, (n > 1 ? "s" : ""), port, where, port, br, br, (n > 1 ? "these rules no longer match it" : "this rule no longer matches it"), (n > 1 ? "them" : "it"), br
+			}' "$NETC_W/ruleset"
+	done <"$NETC_W/ports" >"$NETC_W/fwwarn"
+	while read -r netc_l; do netc_msg "$netc_l"; done <"$NETC_W/fwwarn"
 }
 
 # --- making changes --------------------------------------------------------
@@ -1662,8 +1698,10 @@ function plan_net(n,   lease4, br, up_, port, vlan, stp, fd, mtu, mac, newbr, ne
 			}
 			if (lease4) out("notes", "note: run the DHCP client on " br ", not on " up_ ": ifupdown `iface " br " inet dhcp` with `bridge_ports " up_ "`, systemd-networkd `DHCP=yes` in the .network of " br " (docs/host-script.md)")
 		}
-		if (lmaster[port] != br)
+		if (lmaster[port] != br) {
 			step(n, "link set " port " master " br, "link set " port " nomaster", newport ? "" : port ": not a port of " br)
+			out("ports", port " " br)
+		}
 		if (newport || !lup[port])
 			step(n, "link set " port " up", newport ? "-" : "link set " port " down", newport ? "" : port ": down")
 		if (vlan == "") {
@@ -2000,7 +2038,7 @@ function plan_down(   i, n, x) {
 }
 
 BEGIN {
-	n = split("missing usage needs notes ip.do ip.undo fdb.do fdb.undo drift nets.after stale dnsmasq.on dnsmasq.off down.nets down.ip down.fdb down.journal down.notes rb.ip rb.fdb", F, " ")
+	n = split("missing usage needs notes ports ip.do ip.undo fdb.do fdb.undo drift nets.after stale dnsmasq.on dnsmasq.off down.nets down.ip down.fdb down.journal down.notes rb.ip rb.fdb", F, " ")
 	for (i = 1; i <= n; i++) printf "" > (work "/" F[i])
 }
 FNR == 1 { sect = FILENAME; sub(/.*\//, "", sect); if (sect != "topo" && sect != "nets" && sect != "link" && sect != "addr" && sect != "route4" && sect != "route6" && sect != "fdb") sect = "journal" }

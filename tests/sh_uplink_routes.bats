@@ -156,3 +156,40 @@ multipath_dom0() {
 	multipath_dom0
 	sweep
 }
+
+# The host's own firewall rules that name the uplink (issue 26 item 5):
+# once eth0 is a bridge port they no longer see dom0's traffic.  Preflight
+# warns, and changes nothing about the outcome.  (iptables is not installed
+# here; iptables-nft rules are nft rules, listed the same way.)
+@test "uplink routes: preflight warns when the host's own nft rules name the uplink" {
+	nsx dom0 ip addr add 192.0.2.10/24 dev eth0
+	nsx dom0 ip route add default via 192.0.2.1 dev eth0
+	nsx dom0 nft -f - <<'NFT'
+table inet hostfw {
+	chain input {
+		type filter hook input priority filter; policy accept;
+		iifname "eth0" tcp dport 22 accept
+		iifname "eth01" tcp dport 23 accept
+	}
+	chain output {
+		type filter hook output priority filter; policy accept;
+		oifname { "eth0", "lo" } accept
+	}
+}
+NFT
+	run on_dom0 plan
+	assert_success
+	assert_output --partial 'setup.sh: warning: 2 rules of this host name eth0 (table inet hostfw chain input, table inet hostfw chain output): once eth0 is a port of xenbr0'
+	assert_output --partial 'checked: nft list ruleset, iptables-nft rules included, not legacy iptables'
+	# (the rule naming eth01 is not counted)
+	run on_dom0 up
+	assert_success
+	assert_output --partial 'warning: 2 rules of this host name eth0'
+	assert_output --partial "host xen1 is up"
+	# once eth0 is a port, up has nothing to warn about
+	run on_dom0 up
+	assert_success
+	refute_output --partial 'warning:'
+	run on_dom0 down
+	assert_success
+}
