@@ -494,10 +494,46 @@ netc_prepare() {
 		command -v "$netc_c" >/dev/null 2>&1 ||
 			echo "command '$netc_c' not found ($netc_why)" >>"$NETC_W/missing"
 	done <"$NETC_W/needs"
+	[ "$1" = status ] || [ -s "$NETC_W/missing" ] || netc_fw_ports "$1"
 	[ -s "$NETC_W/missing" ] && [ "$1" != status ] || return 0
 	netc_msg "preflight failed; nothing was changed:"
 	sed 's/^/  /' "$NETC_W/missing" >&2
 	exit 3
+}
+
+# A warning, not a failure: the host's own firewall rules that name a
+# device this run makes a bridge port.  Once it is a port, IP traffic
+# arrives on (and leaves by) the bridge, and a rule matching iifname or
+# oifname of the port no longer sees it.  Checked: `nft list ruleset`
+# (rules of iptables-nft show there too), less the tables of netc; not
+# checked: the rules of legacy iptables (iptables-legacy), which nft does
+# not list.
+netc_fw_ports() {
+	[ -s "$NETC_W/ports" ] || return 0
+	if ! command -v nft >/dev/null 2>&1; then
+		! command -v iptables >/dev/null 2>&1 ||
+			netc_msg "note: nft not found: whether the firewall rules of this host name $(awk '{ printf "%s%s", (NR > 1 ? ", " : ""), $1 }' "$NETC_W/ports") was not checked"
+		return 0
+	fi
+	# as root, a listing that fails is a host netc cannot read: up stops
+	# before any change; plan (perhaps not root) says what it did not check
+	if ! nft list ruleset >"$NETC_W/ruleset" 2>"$NETC_W/err"; then
+		[ "$1" = up ] && netc_die 3 "cannot read the host's network configuration; nothing was changed:
+$(sed 's/^/  /' "$NETC_W/err")"
+		netc_msg "note: nft list ruleset failed: whether the firewall rules of this host name $(awk '{ printf "%s%s", (NR > 1 ? ", " : ""), $1 }' "$NETC_W/ports") was not checked"
+		return 0
+	fi
+	while read -r netc_p netc_b; do
+		awk -v p="\"$netc_p\"" -v port="$netc_p" -v br="$netc_b" '
+			/^table / { t = $2 " " $3; skip = ($3 == "netc") }
+			/^\tchain / { c = $2 }
+			skip || !index($0, p) { next }
+			{ n++; if (!((t, c) in seen)) { seen[t, c] = 1; where = where (where == "" ? "" : ", ") "table " t " chain " c } }
+			END {
+				if (n) printf "warning: %d rule%s of this host name %s (%s): once %s is a port of %s, the traffic of dom0 passes %s and %s (write %s for %s); checked: nft list ruleset, iptables-nft rules included, not legacy iptables\n", n, (n > 1 ? "s" : ""), port, where, port, br, br, (n > 1 ? "these rules no longer match it" : "this rule no longer matches it"), (n > 1 ? "them" : "it"), br
+			}' "$NETC_W/ruleset"
+	done <"$NETC_W/ports" >"$NETC_W/fwwarn"
+	while read -r netc_l; do netc_msg "$netc_l"; done <"$NETC_W/fwwarn"
 }
 
 # --- making changes --------------------------------------------------------
@@ -1371,33 +1407,109 @@ function parse_addr(   dev, a, i, t, attrs, scope, lbl, lifes, v, p, movable) {
 		}
 	}
 	hasaddr[dev, a] = 1
+	# the prefix route the kernel makes for it (not for noprefixroute)
+	if (scope != "host" && attrs !~ / noprefixroute/) {
+		v = attrs; if (!sub(/.* metric /, "", v)) v = ($3 == "inet6") ? 256 : ""
+		sub(/ .*/, "", v)
+		kprefix[dev, netof(a), v] = 1
+	}
 	v = a; sub(/\/.*/, "", v); addrdev[v] = dev
 	naddr[dev]++; p = naddr[dev]
 	addr[dev, p] = a; aattr[dev, p] = " scope " scope attrs; alife[dev, p] = lifes; alabel[dev, p] = lbl
 	amove[dev, p] = movable && scope == "global"
 }
 
+# The network of an address, "ADDRESS/LEN" with the host bits cleared, as
+# numbers (IPv4 octets, IPv6 groups: no text forms to tell apart); no
+# "/LEN": a host route.
+function netof(a,   len, fam, g, h, t, n, i, k, out_, bits, v, q, p) {
+	len = a; if (!sub(/^[^\/]*\//, "", len)) len = ""
+	sub(/\/.*/, "", a)
+	if (index(a, ":")) {
+		fam = 16; if (len == "") len = 128
+		# expand "::" into the zero groups it stands for
+		k = index(a, "::")
+		if (k) {
+			h = substr(a, 1, k - 1); t = substr(a, k + 2)
+			n = h == "" ? 0 : split(h, g, ":")
+			k = t == "" ? 0 : split(t, q, ":")
+			a = h
+			for (i = n + k; i < 8; i++) a = a (a == "" ? "" : ":") "0"
+			if (t != "") a = a ":" t
+		}
+		n = split(tolower(a), g, ":")
+		for (i = 1; i <= n; i++) g[i] = hexval(g[i])
+	} else {
+		fam = 8; if (len == "") len = 32
+		n = split(a, g, ".")
+	}
+	out_ = ""; bits = len + 0
+	for (i = 1; i <= n; i++) {
+		v = g[i] + 0
+		if (bits <= 0) v = 0
+		else if (bits < fam) { p = 1; for (k = bits; k < fam; k++) p *= 2; v = int(v / p) * p }
+		bits -= fam
+		out_ = out_ (i > 1 ? "." : "") v
+	}
+	return out_ "/" len
+}
+function hexval(s,   i, v) {
+	v = 0
+	for (i = 1; i <= length(s); i++) v = v * 16 + index("0123456789abcdef", substr(s, i, 1)) - 1
+	return v
+}
+
 # A route.  Those of an uplink move to its bridge, except what the kernel
-# made (proto kernel, the local table), what router advertisements made
-# (proto ra: the bridge learns its own), and multipath routes.
-function parse_route(fam,   i, t, dev, spec, skip) {
-	dev = ""; spec = ""; skip = 0
-	if ($0 ~ / nexthop /) return
+# makes (the local table; proto kernel for an address that is not
+# noprefixroute, with the metric the kernel gives it, and IPv6 link-local
+# fe80::/64) and what router advertisements made (proto ra: the bridge
+# learns its own).  A proto kernel route of a noprefixroute address
+# (as NetworkManager makes) is not one the kernel makes again: it moves.
+function parse_route(fam,   i, t, dev, spec, skip, kern, m, k, nh, nhdev, mixed) {
+	dev = ""; spec = ""; skip = 0; kern = 0; m = (fam == 6) ? 256 : ""; k = 0; mixed = 0
+	# ip -o ends each line of a multipath route with a backslash, then a
+	# tab before its next nexthop: the backslashes go (this re-splits $0)
+	if (index($0, "nexthop")) gsub(/\\/, " ")
 	t = $1
 	if (t == "local" || t == "broadcast" || t == "multicast" || t == "anycast" || t == "unreachable" || t == "prohibit" || t == "blackhole" || t == "throw" || t == "nat") return
 	for (i = 1; i <= NF; i++) {
 		t = $i
-		if (t == "dev") { dev = $(i + 1); i++; continue }
-		if (t == "proto" && ($(i + 1) == "kernel" || $(i + 1) == "ra")) skip = 1
+		if (t == "nexthop") { k++; nh[k] = ""; nhdev[k] = ""; continue }
+		if (t == "dev") { if (k) nhdev[k] = $(i + 1); else dev = $(i + 1); i++; continue }
+		if (t == "proto" && $(i + 1) == "ra") skip = 1
+		if (t == "proto" && $(i + 1) == "kernel") kern = 1
+		if (t == "metric") m = $(i + 1)
 		if (t == "table" && $(i + 1) == "local") skip = 1
 		if (t == "linkdown" || t == "dead" || t == "offload" || t == "trap" || t == "rt_offload" || t == "rt_trap" || t == "offload_failed" || t == "rt_offload_failed" || t == "unresolved") continue
 		if (t == "expires") { i++; continue }
-		spec = spec (spec == "" ? "" : " ") t
+		if (k) nh[k] = nh[k] (nh[k] == "" ? "" : " ") t
+		else spec = spec (spec == "" ? "" : " ") t
+	}
+	# A multipath route: each nexthop as "nexthop via G ... dev D", the
+	# last one without its "dev D", which is the device of the route (as for
+	# any route: "SPEC dev D").  It moves with its uplink when all its
+	# nexthops are on it; each nexthop is then on the bridge.
+	if (k) {
+		dev = nhdev[k]
+		for (i = 1; i <= k; i++) {
+			if (nhdev[i] != dev) mixed = 1
+			spec = spec " nexthop " nh[i] (i < k ? " dev " nhdev[i] : "")
+		}
+		if (mixed) skip = 1
 	}
 	if (dev == "") return
+	if (kern && ((dev SUBSEP netof($1) SUBSEP m) in kprefix || (fam == 6 && netof($1) == netof("fe80::/64")))) skip = 1
 	hasroute[dev, spec] = 1
 	if (skip) return
 	nroute[dev]++; route[dev, nroute[dev]] = spec; rfam[dev, nroute[dev]] = fam
+}
+
+# A route of one device as that of another: the devices of the nexthops
+# of a multipath route too.
+function route_on(spec, from, to) {
+	spec = " " spec " "
+	while (index(spec, " dev " from " ")) sub(" dev " from " ", " dev " to " ", spec)
+	return substr(spec, 2, length(spec) - 2)
 }
 
 # A route as a command argument: IPv6 "default" spelled ::/0, so that ip
@@ -1568,9 +1680,12 @@ function plan_net(n,   lease4, br, up_, port, vlan, stp, fd, mtu, mac, newbr, ne
 				newport = 1
 			}
 		} else {
-			# Addresses and routes leave the uplink (routes first, then
-			# addresses newest first) to come back on the bridge.
-			for (i = nroute[up_]; i >= 1; i--) {
+			# Addresses and routes leave the uplink (routes first, those
+			# through a gateway before those to the link the gateway is
+			# on, then addresses newest first) to come back on the
+			# bridge; the undo, in reverse, restores the link routes
+			# before the gateways that need them.
+			for (j = 1; j >= 0; j--) for (i = nroute[up_]; i >= 1; i--) if (viagw(route[up_, i]) == j) {
 				spec = route_arg(route[up_, i], rfam[up_, i])
 				step(n, "route del " spec " dev " up_, "route add " spec " dev " up_, up_ ": route \"" route[up_, i] "\" belongs on " br)
 			}
@@ -1583,8 +1698,10 @@ function plan_net(n,   lease4, br, up_, port, vlan, stp, fd, mtu, mac, newbr, ne
 			}
 			if (lease4) out("notes", "note: run the DHCP client on " br ", not on " up_ ": ifupdown `iface " br " inet dhcp` with `bridge_ports " up_ "`, systemd-networkd `DHCP=yes` in the .network of " br " (docs/host-script.md)")
 		}
-		if (lmaster[port] != br)
+		if (lmaster[port] != br) {
 			step(n, "link set " port " master " br, "link set " port " nomaster", newport ? "" : port ": not a port of " br)
+			out("ports", port " " br)
+		}
 		if (newport || !lup[port])
 			step(n, "link set " port " up", newport ? "-" : "link set " port " down", newport ? "" : port ": down")
 		if (vlan == "") {
@@ -1635,14 +1752,14 @@ function plan_net(n,   lease4, br, up_, port, vlan, stp, fd, mtu, mac, newbr, ne
 
 	# Routes come back on the bridge once it is up.
 	if (port != "" && vlan == "") {
-		for (i = 1; i <= nroute[up_]; i++) {
-			if ((br SUBSEP route[up_, i]) in hasroute) continue
-			spec = route_arg(route[up_, i], rfam[up_, i])
+		for (j = 0; j <= 1; j++) for (i = 1; i <= nroute[up_]; i++) if (viagw(route[up_, i]) == j) {
+			if ((br SUBSEP route_on(route[up_, i], up_, br)) in hasroute) continue
+			spec = route_arg(route_on(route[up_, i], up_, br), rfam[up_, i])
 			step(n, "route add " spec " dev " br, "route del " spec " dev " br, "")
 		}
-		for (i = 1; i <= nmovedr[n]; i++) {
-			spec = movedr[n, i]; lst = route_listed(spec)
-			if ((br SUBSEP lst) in hasroute || (up_ SUBSEP lst) in hasroute) continue
+		for (j = 0; j <= 1; j++) for (i = 1; i <= nmovedr[n]; i++) if (viagw(movedr[n, i]) == j) {
+			spec = route_on(movedr[n, i], up_, br); lst = route_listed(spec)
+			if ((br SUBSEP lst) in hasroute || (up_ SUBSEP route_listed(movedr[n, i])) in hasroute) continue
 			step(n, "route add " spec " dev " br, "route del " spec " dev " br, br ": lacks route \"" lst "\" (netc moved it from " up_ ")")
 		}
 	}
@@ -1676,6 +1793,10 @@ function reattach(n, br, mtu,   j, v) {
 			step(n, "link set " v " up", "link set " v " down", v ": down")
 	}
 }
+
+# Whether a route goes through a gateway (one nexthop or several), which
+# the kernel accepts only once a route to the link of the gateway is there.
+function viagw(spec) { return (" " spec " ") ~ / via / }
 
 # The journal marks what netc made: a device it made that is gone was
 # removed behind its back.
@@ -1952,7 +2073,7 @@ function plan_down(   i, n, x) {
 }
 
 BEGIN {
-	n = split("missing usage needs notes ip.do ip.undo fdb.do fdb.undo drift nets.after stale dnsmasq.on dnsmasq.off down.nets down.ip down.fdb down.journal down.notes rb.ip rb.fdb", F, " ")
+	n = split("missing usage needs notes ports ip.do ip.undo fdb.do fdb.undo drift nets.after stale dnsmasq.on dnsmasq.off down.nets down.ip down.fdb down.journal down.notes rb.ip rb.fdb", F, " ")
 	for (i = 1; i <= n; i++) printf "" > (work "/" F[i])
 }
 FNR == 1 { sect = FILENAME; sub(/.*\//, "", sect); if (sect != "topo" && sect != "nets" && sect != "link" && sect != "addr" && sect != "route4" && sect != "route6" && sect != "fdb") sect = "journal" }
