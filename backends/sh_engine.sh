@@ -1827,6 +1827,14 @@ function uplink_attrs(dev, p,   a, l) {
 
 # --- firewall, sysctls, dnsmasq for the networks up afterwards ---
 
+# One nft chain of N rules (none: no chain), with a policy of accept, into F.
+function nft_chain(f, name, type, rules, n,   i) {
+	if (!n) return
+	print "\tchain " name " {\n\t\ttype " type "; policy accept;" > f
+	for (i = 1; i <= n; i++) print rules[i] > f
+	print "\t}" > f
+}
+
 # Two tables, loaded together (netc_nft).  inet netc: one forward chain,
 # one postrouting chain, one prerouting chain.  bridge netc: per-vif
 # anti-spoofing, and the mark that tells bridged frames from routed ones.
@@ -1854,7 +1862,7 @@ function uplink_attrs(dev, p,   a, l) {
 # ips only from them (IPv4 source, ARP sender address; 0.0.0.0 for DHCP
 # and ARP probes).  bridge netc forward (priority filter): marks bridged
 # frames (NETC_BRIDGED, 0x10000000), which the inet forward chain clears.
-function nft_rules(   i, j, n, f, nfw, nnat, npre, nbr, fw, nat, pre, br, fwd, restrict, ips, dev, bl, mac, hex, set, out_, gw, rv, nrv) {
+function nft_rules(   i, j, n, f, nfw, nnat, npre, nbr, fw, nat, pre, br, bfw, fwd, restrict, ips, dev, bl, mac, hex, set, out_, gw, rv, nrv) {
 	f = work "/nft.rules"; nfw = nnat = npre = nbr = 0
 	for (i = 1; i <= nnets; i++) {
 		n = netname[i]
@@ -1933,32 +1941,15 @@ function nft_rules(   i, j, n, f, nfw, nnat, npre, nbr, fw, nat, pre, br, fwd, r
 		fw[++nfw] = "\t\tmeta nfproto ipv4 drop"
 	}
 	printf "" > f
-	if (nfw) {
-		print "\tchain forward {\n\t\ttype filter hook forward priority filter; policy accept;" > f
-		for (i = 1; i <= nfw; i++) print fw[i] > f
-		print "\t}" > f
-	}
-	if (nnat) {
-		print "\tchain postrouting {\n\t\ttype nat hook postrouting priority srcnat; policy accept;" > f
-		for (i = 1; i <= nnat; i++) print nat[i] > f
-		print "\t}" > f
-	}
-	if (npre) {
-		print "\tchain prerouting {\n\t\ttype filter hook prerouting priority filter; policy accept;" > f
-		for (i = 1; i <= npre; i++) print pre[i] > f
-		print "\t}" > f
-	}
+	nft_chain(f, "forward", "filter hook forward priority filter", fw, nfw)
+	nft_chain(f, "postrouting", "nat hook postrouting priority srcnat", nat, nnat)
+	nft_chain(f, "prerouting", "filter hook prerouting priority filter", pre, npre)
 	bl = work "/nft.bridge"; printf "" > bl
-	if (nbr) {
-		print "\tchain prerouting {\n\t\ttype filter hook prerouting priority filter; policy accept;" > bl
-		for (i = 1; i <= nbr; i++) print br[i] > bl
-		print "\t}" > bl
-	}
+	nft_chain(bl, "prerouting", "filter hook prerouting priority filter", br, nbr)
 	if (restrict) {
-		print "\tchain forward {\n\t\ttype filter hook forward priority filter; policy accept;" > bl
-		print "\t\t# bridged: the inet forward chain lets it pass (br_netfilter)" > bl
-		print "\t\tmeta mark set meta mark | 0x10000000" > bl
-		print "\t}" > bl
+		bfw[1] = "\t\t# bridged: the inet forward chain lets it pass (br_netfilter)"
+		bfw[2] = "\t\tmeta mark set meta mark | 0x10000000"
+		nft_chain(bl, "forward", "filter hook forward priority filter", bfw, 2)
 	}
 	close(bl)
 	if ((nfw || nnat || npre || nbr) && verb != "down") need("nft", "for the firewall rules")
