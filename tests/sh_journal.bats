@@ -85,10 +85,25 @@ point() {
 	fi
 }
 
+# sweep_points VERB FIELD: run VERB once on host 0 to count its calls and
+# the lines of its ip batch (`-batch` is ip's argument FIELD in the shim's
+# log), and add a kill point for each to the caller's pts; the counts are
+# left in SWEEP_CALLS and SWEEP_LINES.
+sweep_points() {
+	local verb=$1 field=$2 b p
+	killed 0 "$verb" SWEEP_CALIBRATE=1 >/dev/null
+	SWEEP_CALLS=$(cat "$BATS_TEST_TMPDIR/shim0/count")
+	b=$(awk -v f="$field" '$2 == "ip" && $f == "-batch" { print $1; exit }' "$BATS_TEST_TMPDIR/shim0/log")
+	[ -n "$b" ] || fail "$verb ran no ip batch"
+	SWEEP_LINES=$(wc -l <"$BATS_TEST_TMPDIR/shim0/batch.$b")
+	for p in $(seq "$SWEEP_CALLS"); do pts+=("$verb SWEEP_KILL_AT=$p"); done
+	for p in $(seq "$SWEEP_LINES"); do pts+=("$verb SWEEP_BATCH_AT=$p"); done
+}
+
 # kill_sweep TOPOLOGY: every point of up and of down, spread over
 # SWEEP_WORKERS namespaces.
 kill_sweep() {
-	local topo=$1 k calls_up calls_down b lines lines_up t0 pts=() p replayed
+	local topo=$1 k calls_up calls_down lines_up t0 pts=() p replayed
 	sh_script "$topo"
 	for k in $(seq 0 $((SWEEP_WORKERS - 1))); do
 		sweep_host "$k"
@@ -97,20 +112,10 @@ kill_sweep() {
 		host_dump "d$k" "$BATS_TEST_TMPDIR/state$k" >"$BATS_TEST_TMPDIR/w$k/before"
 	done
 	# the points: how many calls up and down make, and their batches' lines
-	killed 0 up SWEEP_CALIBRATE=1 >/dev/null
-	calls_up=$(cat "$BATS_TEST_TMPDIR/shim0/count")
-	b=$(awk '$2 == "ip" && $3 == "-batch" { print $1; exit }' "$BATS_TEST_TMPDIR/shim0/log")
-	[ -n "$b" ] || fail "up ran no ip batch"
-	lines_up=$(wc -l <"$BATS_TEST_TMPDIR/shim0/batch.$b")
-	for p in $(seq "$calls_up"); do pts+=("up SWEEP_KILL_AT=$p"); done
-	for p in $(seq "$lines_up"); do pts+=("up SWEEP_BATCH_AT=$p"); done
-	killed 0 down SWEEP_CALIBRATE=1 >/dev/null
-	calls_down=$(cat "$BATS_TEST_TMPDIR/shim0/count")
-	b=$(awk '$2 == "ip" && $4 == "-batch" { print $1; exit }' "$BATS_TEST_TMPDIR/shim0/log")
-	[ -n "$b" ] || fail "down ran no ip batch"
-	lines=$(wc -l <"$BATS_TEST_TMPDIR/shim0/batch.$b")
-	for p in $(seq "$calls_down"); do pts+=("down SWEEP_KILL_AT=$p"); done
-	for p in $(seq "$lines"); do pts+=("down SWEEP_BATCH_AT=$p"); done
+	sweep_points up 3
+	calls_up=$SWEEP_CALLS lines_up=$SWEEP_LINES
+	sweep_points down 4
+	calls_down=$SWEEP_CALLS
 	host_dump d0 "$BATS_TEST_TMPDIR/state0" >"$BATS_TEST_TMPDIR/w0/now"
 	assert_same "$BATS_TEST_TMPDIR/w0/before" "$BATS_TEST_TMPDIR/w0/now"
 
