@@ -49,6 +49,7 @@ netc_init() {
 	NETC_UID=
 	NETC_VIFNUM=
 	NETC_ANTISPOOF=
+	NETC_TOOK=
 }
 
 # --- state and work directories --------------------------------------------
@@ -613,7 +614,11 @@ netc_fail() {
 	if netc_rollback; then
 		netc_wal_clear
 		netc_state_release || :
-		netc_msg "rolled back: the host is as it was before this run"
+		if [ -n "$NETC_TOOK" ]; then
+			netc_msg "rolled back this run's changes; kept taken away: $NETC_TOOK"
+		else
+			netc_msg "rolled back: the host is as it was before this run"
+		fi
 		exit 1
 	fi
 	# (the write-ahead journal stays: the next run tries its undo again)
@@ -984,6 +989,11 @@ netc_up() {
 		NETC_VERB=down
 		netc_down_apply
 		NETC_VERB=up
+		NETC_TOOK="the networks the topology no longer has ($(tr '\n' ' ' <"$NETC_W/stale" | sed 's/ $//'))"
+		netc_prepare up "$@"
+	fi
+	if [ -s "$NETC_W/retire.nets" ]; then
+		netc_retire_apply
 		netc_prepare up "$@"
 	fi
 	: >"$NETC_W/undo"
@@ -1008,6 +1018,27 @@ netc_up() {
 	else
 		echo "$NETC_PROG: host $NETC_HOST is up ($netc_changes changes)"
 	fi
+}
+
+# The retire phase of up: undo, newest first, what an earlier run did for
+# a network that the topology no longer wants (the awk's retire), then keep
+# the journal without it.  Until the batch has run the journal is as it
+# was: a run killed inside it redoes what is left (undone() skips what is
+# done), so it converges.  A failing line stops up before its own changes.
+netc_retire_apply() {
+	while read -r netc_l; do netc_msg "$netc_l"; done <"$NETC_W/retire.notes"
+	netc_links_ok=1
+	if [ -s "$NETC_W/retire.fdb" ]; then
+		bridge -force -batch "$NETC_W/retire.fdb" || netc_links_ok=
+	fi
+	if [ -s "$NETC_W/retire.ip" ]; then
+		ip -force -batch "$NETC_W/retire.ip" || netc_links_ok=
+	fi
+	[ -n "$netc_links_ok" ] ||
+		netc_die 1 "step failed: undoing what the topology no longer wants (the messages above say which); ${NETC_TOOK:+taken away: $NETC_TOOK; }nothing else was changed (up again retries)"
+	netc_store retire.journal journal
+	netc_took="what networks $(tr '\n' ' ' <"$NETC_W/retire.nets" | sed 's/ $//') had and the topology no longer wants"
+	NETC_TOOK=${NETC_TOOK:+$NETC_TOOK, }$netc_took
 }
 
 # Keep what this run did, for down: the undo of its link work (the journal,
@@ -1110,6 +1141,17 @@ netc_plan() {
 		if [ -s "$NETC_W/stale" ]; then
 			echo "# first take down the networks an earlier run made that the topology no longer has:"
 			sed 's/^/#   /' "$NETC_W/stale"
+		fi
+		if [ -s "$NETC_W/retire.ip" ] || [ -s "$NETC_W/retire.fdb" ]; then
+			echo "# first undo what an earlier run did that the topology no longer wants:"
+			sed 's/^/#   /' "$NETC_W/retire.notes"
+			for netc_f in fdb ip; do
+				[ -s "$NETC_W/retire.$netc_f" ] || continue
+				if [ $netc_f = ip ]; then netc_cmd=ip; else netc_cmd=bridge; fi
+				echo "$netc_cmd -force -batch - <<'EOF'"
+				cat "$NETC_W/retire.$netc_f"
+				echo EOF
+			done
 		fi
 		netc_batch ip
 		netc_batch fdb
@@ -1602,6 +1644,12 @@ function need_iface(n, what, x) {
 	if (!has_link(x)) miss("network " n ": " what " " x " does not exist")
 }
 
+# What the stale and retire phases free before up makes anything: a link
+# netc made that they delete (freedlink), a port they take off a bridge
+# of netc (freedport).  Preflight does not hold those against the plan.
+function freed(x) { return (x in freedlink) }
+function port_freed(p) { return (p in freedport) || (lmaster[p] in freedlink) }
+
 function preflight(n,   br, up_, port, vlan, vx) {
 	br = n; up_ = kv(n, "uplink"); port = kv(n, "port"); vlan = kv(n, "vlan"); vx = kv(n, "vxlan")
 	need_iface(n, "outbound", kv(n, "outbound"))
@@ -1610,15 +1658,15 @@ function preflight(n,   br, up_, port, vlan, vx) {
 	if (mode[n] == "route") need("ifconfig", "the vif-route of Xen runs it for every guest on " n "; install net-tools")
 	if (mode[n] == "route") return
 	need_iface(n, "uplink", up_)
-	if (has_link(br) && lkind[br] != "bridge")
+	if (has_link(br) && lkind[br] != "bridge" && !freed(br))
 		miss("network " n ": " br " exists and is not a bridge")
-	if (port != "" && has_link(port) && lmaster[port] != "" && lmaster[port] != br)
+	if (port != "" && has_link(port) && lmaster[port] != "" && lmaster[port] != br && !port_freed(port))
 		miss("network " n ": " port " is already a port of " lmaster[port])
-	if (vlan != "" && has_link(port) && (lkind[port] != "vlan" || lvid[port] != vlan || lparent[port] != up_))
+	if (vlan != "" && has_link(port) && !freed(port) && (lkind[port] != "vlan" || lvid[port] != vlan || lparent[port] != up_))
 		miss("network " n ": " port " exists and is not VLAN " vlan " of " up_)
-	if (vx != "" && has_link(vx) && (lkind[vx] != "vxlan" || lvni[vx] != kv(n, "vni")))
+	if (vx != "" && has_link(vx) && !freed(vx) && (lkind[vx] != "vxlan" || lvni[vx] != kv(n, "vni")))
 		miss("network " n ": " vx " exists and is not VXLAN " kv(n, "vni"))
-	if (vx != "" && has_link(vx) && lmaster[vx] != "" && lmaster[vx] != br)
+	if (vx != "" && has_link(vx) && lmaster[vx] != "" && lmaster[vx] != br && !port_freed(vx))
 		miss("network " n ": " vx " is already a port of " lmaster[vx])
 	if (vx != "") vxlan_mtu(n, vx)
 	if (mode[n] == "isolated" || mode[n] == "nat") need("nft", "for the firewall rules of " n)
@@ -2042,6 +2090,114 @@ function undo_out(f, kind, cmd,   w) {
 }
 function undo_end(f) { if (ndel) out(f ".ip", "link del group " delgroup) }
 
+# --- retiring: what an edit of the topology no longer wants ---
+
+function isvif(n, x,   j) {
+	for (j = 1; j <= nvifs[n]; j++) if (vifdev[n, j] == x) return 1
+	return 0
+}
+
+# Does network n, as the topology has it now, still want the change whose
+# undo is the journal line cmd?  (The keys of the topology: uplink, port, vlan,
+# vxlan, vni, address, remote, the vifs of n.)
+function wanted(n, cmd,   w, k, x, up_, port, vlan, vx, i, spec, nr, rem, j) {
+	if (cmd == "-") return 1
+	k = split(cmd, w, " ")
+	up_ = kv(n, "uplink"); port = kv(n, "port"); vlan = kv(n, "vlan"); vx = kv(n, "vxlan")
+	if (w[1] == "fdb") {
+		if (vx == "" || w[5] != vx) return 0
+		nr = split(kv(n, "remote"), rem, ",")
+		for (j = 1; j <= nr; j++) if (rem[j] == w[7]) return 1
+		return 0
+	}
+	if (w[1] == "link") {
+		x = w[3]
+		if (w[2] == "del") {
+			if (x == n) return mode[n] != "route"
+			if (port != "" && x == port && vlan != "") return !has_link(x) || (lkind[x] == "vlan" && lvid[x] == vlan && lparent[x] == up_)
+			if (vx != "" && x == vx) return !has_link(x) || (lkind[x] == "vxlan" && lvni[x] == kv(n, "vni"))
+			return 0
+		}
+		if (mode[n] == "route") return 0
+		if (w[4] == "nomaster") return (port != "" && x == port) || (vx != "" && x == vx) || isvif(n, x)
+		return x == n || (port != "" && x == port) || (up_ != "" && x == up_) || (vx != "" && x == vx) || isvif(n, x)
+	}
+	x = w[k]
+	# moved off the uplink: wanted while it is the uplink (not the parent of a VLAN)
+	if (w[2] == "add") return up_ != "" && port != "" && vlan == "" && x == up_ && mode[n] != "route"
+	if (x != n || mode[n] == "route") return 0
+	if (w[1] == "addr") {
+		if (w[3] == kv(n, "address")) return 1
+		for (i = 1; i <= nmoved[n]; i++) if (moved[n, i] == w[3]) return 1
+		return 0
+	}
+	spec = cmd; sub(/^route del /, "", spec); sub(/ dev [^ ]*$/, "", spec)
+	for (i = 1; i <= nmovedr[n]; i++) if (route_on(movedr[n, i], up_, n) == spec) return 1
+	return 0
+}
+
+# The route of a journal line "route add|del SPEC dev X", as listed.
+function rspec(cmd) { sub(/^route (add|del) /, "", cmd); sub(/ dev [^ ]*$/, "", cmd); return route_listed(cmd) }
+
+# What status says of an unwanted change still on the host.
+function retire_drift(n, cmd,   w, k, x) {
+	k = split(cmd, w, " ")
+	if (w[1] == "fdb") return w[5] ": flood entry for remote " w[7] ", which network " n " no longer has"
+	x = (w[1] == "link") ? w[3] : w[k]
+	if (w[1] == "link" && w[2] == "del") return x ": made by netc for network " n ", which no longer has it"
+	if (w[1] == "link" && w[4] == "nomaster")
+		return x ": a port of " lmaster[x] ", put there by netc; network " n " no longer has it"
+	if (w[1] == "link") return x ": netc changed it for network " n ", which no longer has it (undo: " cmd ")"
+	if (w[1] == "addr" && w[2] == "add") return x ": " w[3] " was moved off it for network " n ", whose uplink it no longer is"
+	if (w[2] == "add") return x ": route \"" rspec(cmd) "\" was moved off it for network " n ", whose uplink it no longer is"
+	if (w[1] == "addr") return x ": holds " w[3] ", which netc put there and network " n " no longer has"
+	return x ": route \"" rspec(cmd) "\", which netc put there and network " n " no longer has"
+}
+
+# The retire pass (up, status, plan): for each selected network of the
+# topology, the journal lines whose change the topology no longer wants.
+# Those still on the host are undone, newest first (retire.ip, retire.fdb,
+# as down would); retire.journal is the journal without the unwanted lines;
+# retire.nets names the networks that have any; retire.notes says, one
+# line a network, what goes.
+function retire(   i, n, w, what, ord, nord, nt) {
+	for (i = 1; i <= nj; i++) {
+		n = jnet[i]
+		if ((n in isnet) && (n in selected) && !wanted(n, jcmd[i])) unwanted[i] = 1
+	}
+	for (i = nj; i >= 1; i--) {
+		if (!(i in unwanted)) continue
+		n = jnet[i]
+		if (!(n in rnet)) { rnet[n] = 1; ord[++nord] = n; out("retire.nets", n) }
+		if (undone(jcmd[i])) continue
+		undo_out("retire", jkind[i], jcmd[i])
+		out("drift", retire_drift(n, jcmd[i]))
+		what[n] = what[n] (what[n] == "" ? "" : "; ") jcmd[i]
+		split(jcmd[i], w, " ")
+		if (w[1] == "link" && w[2] == "set" && w[4] == "nomaster") {
+			freedport[w[3]] = 1
+			if (!nt[w[3]]++)
+				out("retire.notes", "note: " w[3] " leaves " lmaster[w[3]] ", where an earlier run put it: network " n " no longer has it" (isvif(n, w[3]) ? "" : (w[3] in guestvif) ? " (a vif of another network now)" : " (an old uplink, or the vif of a domain the topology no longer has: its guest is cut off)"))
+		}
+		if (w[1] == "link" && w[2] == "del") freedlink[w[3]] = 1
+	}
+	undo_end("retire")
+	for (i = 1; i <= nord; i++) if (what[ord[i]] != "")
+		out("retire.notes", "network " ord[i] " changed: undoing what the topology no longer wants: " what[ord[i]])
+	for (i = 1; i <= nj; i++) if (!(i in unwanted)) out("retire.journal", jline[i])
+}
+
+# What taking the stale networks down frees (preflight).
+function stale_frees(   i, n, w) {
+	for (i = 1; i <= nact; i++) if (sel == "*" && !(actord[i] in isnet)) isstale[actord[i]] = 1
+	for (i = 1; i <= nj; i++) {
+		if (!(jnet[i] in isstale) || undone(jcmd[i])) continue
+		split(jcmd[i], w, " ")
+		if (w[1] == "link" && w[2] == "set" && w[4] == "nomaster") freedport[w[3]] = 1
+		if (w[1] == "link" && w[2] == "del") freedlink[w[3]] = 1
+	}
+}
+
 function plan_down(   i, n, x) {
 	for (i = 1; i <= nact; i++) {
 		n = actord[i]
@@ -2064,7 +2220,7 @@ function plan_down(   i, n, x) {
 }
 
 BEGIN {
-	n = split("missing usage needs notes ports ip.do ip.undo fdb.do fdb.undo drift nets.after stale dnsmasq.on dnsmasq.off down.nets down.ip down.fdb down.journal down.notes rb.ip rb.fdb", F, " ")
+	n = split("missing usage needs notes ports ip.do ip.undo fdb.do fdb.undo drift nets.after stale dnsmasq.on dnsmasq.off down.nets down.ip down.fdb down.journal down.notes rb.ip rb.fdb retire.ip retire.fdb retire.journal retire.nets retire.notes", F, " ")
 	for (i = 1; i <= n; i++) printf "" > (work "/" F[i])
 }
 FNR == 1 { sect = FILENAME; sub(/.*\//, "", sect); if (sect != "topo" && sect != "nets" && sect != "link" && sect != "addr" && sect != "route4" && sect != "route6" && sect != "fdb") sect = "journal" }
@@ -2092,6 +2248,7 @@ END {
 	select_networks()
 	if (verb == "down") { plan_down(); sysctls(); nft_rules(); exit 0 }
 	need("ip", "for all link work")
+	stale_frees(); retire()
 	for (i = 1; i <= nnets; i++) if (netname[i] in selected) preflight(netname[i])
 	for (i = 1; i <= nnets; i++) if (netname[i] in selected) plan_net(netname[i])
 	flush_late()

@@ -1,0 +1,231 @@
+#!/usr/bin/env bats
+# up reconciles (issue 26, item 3): an edited topology takes away what the
+# earlier one had and the new one does not want, and status never says
+# "matches" before it has.  The version walk: tests/data/sh/edits/v1.yaml
+# (xenbr0 bridged on eth0, hostonly isolated, natbr0 nat with dhcp out of
+# xenbr0, routed on eth1) and nine edits of it, each walked as
+#   v1 up, guests boot (Xen's scripts) -> v1 probes -> vN status (drift)
+#   -> vN up -> vN status (matches) -> vN probes -> v1 up -> v1 status
+#   -> v1 probes -> guests destroyed -> down -> host_dump as before v1.
+# The LAN (192.0.2.0/24) knows a route to 10.0.1.0/24 through dom0, so
+# only netc's rules keep it from the isolated network; it knows none to
+# the nat subnets, so a nat guest reaches it only masqueraded.
+
+load helper
+load lib/host
+load lib/restore
+
+EDITS="$TESTDATA/edits"
+
+setup() {
+	require_root
+	dom0_with_lan
+	ns_add wan
+	ns_nic dom0 eth1 wan 203.0.113.10/24
+	nsx wan ip addr add 203.0.113.1/24 dev lan0
+	nsx lan ip route add 10.0.1.0/24 via 192.0.2.10
+	sh_script "$EDITS/v1.yaml" -q
+}
+
+teardown() { host_teardown; }
+
+# vsh N VERB: version N's script, in dom0.
+vsh() {
+	[ -f "$BATS_TEST_TMPDIR/v$1.sh" ] || "$NETC" -q "$EDITS/v$1.yaml" -o "$BATS_TEST_TMPDIR/v$1.sh"
+	nsx dom0 sh "$BATS_TEST_TMPDIR/v$1.sh" "$2"
+}
+
+master_of() {
+	nsx dom0 ip -o link show dev "$1" | awk '{ for (i = 1; i < NF; i++) if ($i == "master") print $(i + 1) }'
+}
+
+has_addr() { nsx dom0 ip -o addr show dev "$1" | grep -q " $2 "; }
+
+# The guests of v1, one per bridge, through Xen's hotplug scripts.
+boot_guests() {
+	guest_boot web 192.0.2.21/24 192.0.2.1
+	guest_boot app 10.0.1.11/24 10.0.1.1
+	guest_boot build 10.0.2.21/24 10.0.2.1
+	xen_connected dom0
+}
+
+# What v1 gives: web bridged to the LAN, both ways; app isolated (dom0
+# only; the LAN does not reach it, though it knows the way); build out
+# masqueraded.
+probe_v1() {
+	ns_ping web 192.0.2.1
+	ns_ping lan 192.0.2.21
+	ns_ping app 10.0.1.1
+	ns_noping app 192.0.2.1
+	ns_noping lan 10.0.1.11
+	ns_ping build 192.0.2.1
+	[ "$(master_of eth0)" = xenbr0 ]
+	has_addr xenbr0 192.0.2.10/24
+	! has_addr eth0 192.0.2.10/24
+}
+
+# walk N: v1 -> vN -> v1 -> down, with probe_vN; the host as it was.
+walk() {
+	local v=$1
+	host_dump dom0 >"$BATS_TEST_TMPDIR/before"
+	run on_dom0 up
+	assert_success
+	boot_guests
+	probe_v1
+	run vsh "$v" status
+	assert_failure 1
+	refute_output --partial "matches"
+	echo "$output" >"$BATS_TEST_TMPDIR/drift"
+	run vsh "$v" up
+	assert_success
+	echo "$output" >"$BATS_TEST_TMPDIR/up"
+	run vsh "$v" status
+	assert_success
+	assert_output "v$v.sh: host xen1 matches the topology"
+	"probe_v$v"
+	run on_dom0 up
+	assert_success
+	run on_dom0 status
+	assert_success
+	"back_v$v"
+	probe_v1
+	xen_cleanup
+	run on_dom0 down
+	assert_success
+	host_dump dom0 >"$BATS_TEST_TMPDIR/after"
+	assert_same "$BATS_TEST_TMPDIR/before" "$BATS_TEST_TMPDIR/after"
+	[ ! -e "$NETC_STATE_DIR" ]
+}
+
+# v2: xenbr0 isolated: eth0 is nobody's port and has its address back;
+# web, on xenbr0, no longer reaches the LAN nor the LAN it.
+probe_v2() {
+	[ -z "$(master_of eth0)" ]
+	has_addr eth0 192.0.2.10/24
+	! has_addr xenbr0 192.0.2.10/24
+	ns_ping dom0 192.0.2.1
+	ns_noping web 192.0.2.1
+	ns_noping lan 192.0.2.21
+	ns_ping build 192.0.2.1
+	grep -qx "  eth0: a port of xenbr0, put there by netc; network xenbr0 no longer has it" "$BATS_TEST_TMPDIR/drift"
+	grep -qx "  eth0: 192.0.2.10/24 was moved off it for network xenbr0, whose uplink it no longer is" "$BATS_TEST_TMPDIR/drift"
+	grep -qx "  xenbr0: holds 192.0.2.10/24, which netc put there and network xenbr0 no longer has" "$BATS_TEST_TMPDIR/drift"
+	grep -q "network xenbr0 changed: undoing what the topology no longer wants: " "$BATS_TEST_TMPDIR/up"
+}
+back_v2() { :; }
+
+# v3: hostonly bridged on eth1: app reaches the wan (from a wan address),
+# and no longer has 10.0.1.1; routed is gone, and with it eth1's proxy_arp.
+probe_v3() {
+	[ "$(master_of eth1)" = hostonly ]
+	! has_addr hostonly 10.0.1.1/24
+	nsx app ip addr add 203.0.113.31/24 dev eth0
+	ns_ping app 203.0.113.1
+	ns_noping app 10.0.1.1
+}
+back_v3() {
+	[ -z "$(master_of eth1)" ]
+	has_addr eth1 203.0.113.10/24
+	ns_noping app 203.0.113.1
+	[ "$(nsx dom0 cat /proc/sys/net/ipv4/conf/eth1/proxy_arp)" = 1 ]
+}
+
+# v4: xenbr0 on eth1 instead of eth0: eth0 is free, with its address; the
+# two physical networks are not joined: web reaches the wan, not the LAN.
+probe_v4() {
+	[ -z "$(master_of eth0)" ]
+	[ "$(master_of eth1)" = xenbr0 ]
+	has_addr eth0 192.0.2.10/24
+	has_addr xenbr0 203.0.113.10/24
+	! has_addr xenbr0 192.0.2.10/24
+	ns_ping dom0 192.0.2.1
+	ns_noping web 192.0.2.1
+	ns_noping lan 192.0.2.21
+	nsx web ip addr add 203.0.113.21/24 dev eth0
+	ns_ping web 203.0.113.1
+}
+back_v4() { ns_noping web 203.0.113.1; }
+
+# v5: xenbr0 without an uplink: web on its own.
+probe_v5() {
+	[ -z "$(master_of eth0)" ]
+	has_addr eth0 192.0.2.10/24
+	ns_ping dom0 192.0.2.1
+	ns_noping web 192.0.2.1
+	ns_noping lan 192.0.2.21
+	ns_ping build 192.0.2.1
+}
+back_v5() { :; }
+
+# v6: natbr0 on 10.0.3.0/24: the old address is gone (a guest left on
+# the old subnet has no gateway, and nothing leaves unmasqueraded); on the
+# new one it reaches the LAN masqueraded; dnsmasq hands out the new range.
+probe_v6() {
+	! has_addr natbr0 10.0.2.1/24
+	has_addr natbr0 10.0.3.1/24
+	ns_noping build 10.0.2.1
+	ns_noping build 192.0.2.1
+	grep -q '^dhcp-range=10.0.3.100,10.0.3.150$' "$NETC_STATE_DIR/dnsmasq/natbr0.conf"
+	nsx build ip addr add 10.0.3.21/24 dev eth0
+	nsx build ip route replace default via 10.0.3.1
+	ns_ping build 192.0.2.1
+	nsx dom0 nft list table inet netc | grep -q 'ip saddr 10.0.3.0/24 masquerade'
+	! nsx dom0 nft list table inet netc | grep -q '10.0.2.0/24'
+}
+back_v6() { nsx build ip route replace default via 10.0.2.1; }
+
+# v7: xenbr0 renamed lanbr on the same uplink: up takes xenbr0 down
+# first, so eth0 is free for lanbr (preflight must know), and web's vif
+# goes back on the new bridge.
+probe_v7() {
+	! nsx dom0 ip link show dev xenbr0 >/dev/null 2>&1
+	[ "$(master_of eth0)" = lanbr ]
+	has_addr lanbr 192.0.2.10/24
+	[ "$(master_of "$(xen_vif dom0 web 0)")" = lanbr ]
+	ns_ping web 192.0.2.1
+	ns_ping lan 192.0.2.21
+	ns_ping build 192.0.2.1
+}
+back_v7() { [ "$(master_of "$(xen_vif dom0 web 0)")" = xenbr0 ]; }
+
+# v8: domain web removed: its anti-spoofing rules go; its vif, which Xen's
+# vif-bridge put on xenbr0, stays (netc undoes only what netc did).
+probe_v8() {
+	! nsx dom0 nft list ruleset | grep -q '"web-0"'
+	[ "$(master_of "$(xen_vif dom0 web 0)")" = xenbr0 ]
+	ns_ping web 192.0.2.1
+}
+back_v8() { nsx dom0 nft list table bridge netc | grep -q 'iifname "web-0"'; }
+
+# v9: natbr0 isolated: build reaches dom0 only; its dnsmasq stops; the
+# masquerade goes; proxy_arp moves from eth1 to xenbr0.
+probe_v9() {
+	ns_ping build 10.0.2.1
+	ns_noping build 192.0.2.1
+	[ ! -e "$NETC_STATE_DIR/dnsmasq/natbr0.conf" ]
+	! pgrep -f "conf-file=$NETC_STATE_DIR/dnsmasq/natbr0.conf" >/dev/null
+	! nsx dom0 nft list table inet netc | grep -q masquerade
+	[ "$(nsx dom0 cat /proc/sys/net/ipv4/conf/eth1/proxy_arp)" = 0 ]
+	[ "$(nsx dom0 cat /proc/sys/net/ipv4/conf/xenbr0/proxy_arp)" = 1 ]
+}
+back_v9() {
+	pgrep -f "conf-file=$NETC_STATE_DIR/dnsmasq/natbr0.conf" >/dev/null
+	[ "$(nsx dom0 cat /proc/sys/net/ipv4/conf/xenbr0/proxy_arp)" = 0 ]
+}
+
+# v10: hostonly nat out of xenbr0: app reaches the LAN.
+probe_v10() {
+	ns_ping app 10.0.1.1
+	ns_ping app 192.0.2.1
+}
+back_v10() { ns_noping app 192.0.2.1; }
+
+@test "edits: bridge -> isolated takes eth0 off and puts its address back" { walk 2; }
+@test "edits: isolated -> bridge on eth1 (route network removed)" { walk 3; }
+@test "edits: uplink eth0 -> eth1 frees eth0, joins no networks" { walk 4; }
+@test "edits: uplink removed" { walk 5; }
+@test "edits: nat subnet changed: the old address goes" { walk 6; }
+@test "edits: network renamed on the same uplink" { walk 7; }
+@test "edits: domain removed with its guest running" { walk 8; }
+@test "edits: nat -> isolated (dhcp dropped), gatewaydev changed" { walk 9; }
+@test "edits: isolated -> nat" { walk 10; }
