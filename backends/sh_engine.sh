@@ -2097,6 +2097,16 @@ function isvif(n, x,   j) {
 	return 0
 }
 
+# A backend vif (vif-bridge gives each the MAC fe:ff:ff:ff:ff:ff) on n
+# that netc put back there (reattach) and that is no longer a vif of n:
+# its guest runs, and where vif-bridge had put it netc would leave it, so
+# it stays, with a note; down takes it off with the rest.
+function oldvif(n, x) {
+	if (isvif(n, x) || !has_link(x) || lmaster[x] != n || lmac[x] != "fe:ff:ff:ff:ff:ff") return 0
+	if (!(x in keptvif)) { keptvif[x] = 1; out("notes", "note: " x " is on " n " (netc put it back there), and the topology no longer has it there; left there, as a vif vif-bridge attached would be (down takes it off with the rest)") }
+	return 1
+}
+
 # Does network n, as the topology has it now, still want the change whose
 # undo is the journal line cmd?  (The keys of the topology: uplink, port, vlan,
 # vxlan, vni, address, remote, the vifs of n.)
@@ -2119,6 +2129,7 @@ function wanted(n, cmd,   w, k, x, up_, port, vlan, vx, i, spec, nr, rem, j) {
 			return 0
 		}
 		if (mode[n] == "route") return 0
+		if (oldvif(n, x)) return 1
 		if (w[4] == "nomaster") return (port != "" && x == port) || (vx != "" && x == vx) || isvif(n, x)
 		return x == n || (port != "" && x == port) || (up_ != "" && x == up_) || (vx != "" && x == vx) || isvif(n, x)
 	}
@@ -2214,7 +2225,7 @@ function plan_down(   i, n, x) {
 	# way their guests are cut off.
 	for (i = 1; i <= nlinks; i++) {
 		x = links[i]
-		if ((lmaster[x] in downset) && (lmaster[x] in created) && (!(x in ourport) || (x in guestvif)))
+		if ((lmaster[x] in downset) && (lmaster[x] in created) && (!(x in ourport) || (x in guestvif) || lmac[x] == "fe:ff:ff:ff:ff:ff"))
 			out("down.notes", "note: " x " is a port of " lmaster[x] ", which netc made and now deletes")
 	}
 }
