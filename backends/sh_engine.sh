@@ -242,7 +242,7 @@ NETC_STATE_FORMAT='netc-state 2'
 
 # The files of the state that are records (version and ns are not).
 netc_state_has() {
-	for netc_f in nets journal sysctl nft.loaded nft.orig dnsmasq wal; do
+	for netc_f in nets journal links sysctl nft.loaded nft.orig dnsmasq wal; do
 		[ ! -e "$NETC_STATE/$netc_f" ] || return 0
 	done
 	return 1
@@ -354,7 +354,7 @@ netc_state_aside() {
 		[ "$NETC_UID" = 0 ] || netc_die 3 "preflight failed; nothing was changed:
   must run as root (this is uid $NETC_UID)"
 		mkdir -m 700 "$netc_aside" || netc_die 1 "cannot create $netc_aside"
-		for netc_f in nets journal sysctl nft.loaded nft.orig dnsmasq wal wal.new wal.d version ns; do
+		for netc_f in nets journal links sysctl nft.loaded nft.orig dnsmasq wal wal.new wal.d version ns; do
 			[ ! -e "$NETC_STATE/$netc_f" ] || mv -f "$NETC_STATE/$netc_f" "$netc_aside/" ||
 				netc_die 1 "cannot move $NETC_STATE/$netc_f aside"
 		done
@@ -369,7 +369,7 @@ netc_state_aside() {
 # Every record of the state parsed before use: a line that is not one
 # netc writes is refused, never passed to ip, bridge or /proc/sys.
 netc_records_check() {
-	for netc_f in nets journal sysctl wal; do
+	for netc_f in nets journal links sysctl wal; do
 		[ -f "$NETC_STATE/$netc_f" ] || continue
 		awk -v kind="$netc_f" -v state="$NETC_STATE" -v file="$NETC_STATE/$netc_f" \
 			"$NETC_AWK_RECORDS" "$NETC_STATE/$netc_f" >"$NETC_W/err" 2>&1 ||
@@ -446,7 +446,7 @@ netc_read_host() {
 # failure here comes before any change.
 netc_snapshot() {
 	netc_topology >"$NETC_W/topo"
-	for netc_f in nets journal; do
+	for netc_f in nets journal links; do
 		if [ -f "$NETC_STATE/$netc_f" ]; then
 			cp "$NETC_STATE/$netc_f" "$NETC_W/$netc_f"
 		else
@@ -469,11 +469,12 @@ netc_engine() {
 	# turned forwarding on (nft_rules).
 	netc_sysctl_orig net/ipv4/ip_forward
 	netc_sysctl_read net/ipv4/ip_forward
+	[ -f "$NETC_W/links" ] || : >"$NETC_W/links"
 	awk -v verb="$1" -v sel="$2" -v selbridge="$3" -v selnetdev="$4" -v selvifnum="$NETC_VIFNUM" \
 		-v fwdorig="${netc_saved:-$netc_val}" -v antispoof="$NETC_ANTISPOOF" \
 		-v work="$NETC_W" -v state="$NETC_STATE" -v host="$NETC_HOST" \
 		"$NETC_AWK" \
-		"$NETC_W/topo" "$NETC_W/nets" "$5" "$NETC_W/link" \
+		"$NETC_W/topo" "$NETC_W/nets" "$NETC_W/links" "$5" "$NETC_W/link" \
 		"$NETC_W/addr" "$NETC_W/route4" "$NETC_W/route6" "$NETC_W/fdb" ||
 		netc_die 1 "the engine failed (awk)"
 }
@@ -1036,9 +1037,44 @@ netc_retire_apply() {
 	fi
 	[ -n "$netc_links_ok" ] ||
 		netc_die 1 "step failed: undoing what the topology no longer wants (the messages above say which); ${NETC_TOOK:+taken away: $NETC_TOOK; }nothing else was changed (up again retries)"
+	netc_links_keep "$NETC_W/retire.journal" ""
 	netc_store retire.journal journal
 	netc_took="what networks $(tr '\n' ' ' <"$NETC_W/retire.nets" | sed 's/ $//') had and the topology no longer wants"
 	NETC_TOOK=${NETC_TOOK:+$NETC_TOOK, }$netc_took
+}
+
+# $NETC_STATE/links: "NAME IFINDEX" for each link the journal $1 says netc
+# made ("link del NAME"): the ifindex it had when netc made it, so that a
+# link someone else made again under its name is told apart (the engine's
+# foreign()).  An entry is written once, when netc makes the link (this
+# run's undo $2 has its "link del"), or, for a link of the journal that has
+# none (state of an older netc), from the host now.  Written before the
+# journal that names the link, by a rename.
+netc_links_keep() {
+	[ -s "$1" ] || [ -f "$NETC_STATE/links" ] || return 0
+	[ -f "$NETC_STATE/links" ] || : >"$NETC_W/links.old"
+	[ ! -f "$NETC_STATE/links" ] || cp "$NETC_STATE/links" "$NETC_W/links.old"
+	[ -f "$2" ] || : >"$NETC_W/links.undo"
+	[ ! -f "$2" ] || cp "$2" "$NETC_W/links.undo"
+	: >"$NETC_W/links.j"
+	[ ! -f "$1" ] || cp "$1" "$NETC_W/links.j"
+	ip -o link show >"$NETC_W/links.now" 2>/dev/null || return 0
+	awk -F '\t' '
+		FILENAME == ARGV[1] { split($0, w, " "); old[w[1]] = w[2]; next }
+		FILENAME == ARGV[2] { if ($1 == "ip" && $3 ~ /^link del /) { split($3, w, " "); made[w[3]] = 1 } next }
+		FILENAME == ARGV[3] { split($0, w, " "); x = w[2]; sub(/:$/, "", x); sub(/@.*/, "", x); i = w[1]; sub(/:$/, "", i); now[x] = i; next }
+		$1 == "ip" && $3 ~ /^link del / {
+			split($3, w, " "); x = w[3]
+			if (x in seen) next
+			seen[x] = 1
+			if ((x in made) || !(x in old)) { if (x in now) print x " " now[x] }
+			else print x " " old[x]
+		}' "$NETC_W/links.old" "$NETC_W/links.undo" "$NETC_W/links.now" "$NETC_W/links.j" >"$NETC_W/links.new" || return 0
+	if [ -s "$NETC_W/links.new" ]; then
+		cp "$NETC_W/links.new" "$NETC_STATE/links.tmp" && mv -f "$NETC_STATE/links.tmp" "$NETC_STATE/links"
+	else
+		rm -f "$NETC_STATE/links"
+	fi
 }
 
 # Keep what this run did, for down: the undo of its link work (the journal,
@@ -1052,6 +1088,7 @@ netc_commit_up() {
 		FILENAME == ARGV[2] && $0 != "" { n++ }
 		($1 == "ip" || $1 == "fdb") && $3 != "-" && !seen[$0]++ { print > journal }
 		END { print n + 0 }' "$NETC_W/journal" "$NETC_W/undo" "$NETC_W/nets.after")
+	netc_links_keep "$NETC_STATE/lock/journal" "$NETC_W/undo"
 	set --
 	for netc_f in journal nets; do
 		if [ -s "$NETC_STATE/lock/$netc_f" ]; then
@@ -1102,6 +1139,7 @@ netc_down_apply() {
 		ip -force -batch "$NETC_W/down.ip" || netc_links_ok=
 	fi
 	if [ -n "$netc_links_ok" ]; then
+		netc_links_keep "$NETC_W/down.journal" ""
 		netc_store down.journal journal
 		netc_store nets.after nets
 	else
@@ -1264,8 +1302,8 @@ netc_xen_main() {
 
 # --- the records of the state, parsed ---------------------------------------
 #
-# Each line of nets, journal, sysctl and wal (awk -v kind=FILE) must be a
-# record netc writes: a network name; "ip|fdb TAB NET TAB UNDO" with UNDO
+# Each line of nets, journal, links, sysctl and wal (awk -v kind=FILE) must
+# be a record netc writes: a network name; "NAME IFINDEX"; "ip|fdb TAB NET TAB UNDO" with UNDO
 # one of the ip or bridge commands plan_net and undo_out write (never
 # `netns`, `exec` or other batch text); "sh TAB - TAB OP ARGS" with OP one
 # of netc_undo_line's and its files inside the state directory; "PATH VALUE"
@@ -1316,6 +1354,7 @@ function conf(x,   n) {
 }
 function ok(   f, n) {
 	if (kind == "nets") return NF == 1 && name($0)
+	if (kind == "links") return NF == 2 && $0 == $1 " " $2 && name($1) && num($2)
 	if (kind == "sysctl") return $0 ~ /^[^ ]+ -?[0-9]+$/ && sysctl_path(substr($0, 1, index($0, " ") - 1))
 	n = split($0, f, "\t")
 	if (n != 3) return 0
@@ -1335,8 +1374,9 @@ END { exit bad }
 
 # --- the engine proper: one awk program ------------------------------------
 #
-# Input files, in order: topo (the records above), nets and a journal (the
-# state, or the undo lines of a rollback), link, addr, route4, route6 (the
+# Input files, in order: topo (the records above), nets, links ("NAME
+# IFINDEX": the links netc made) and a journal (the state, or the undo
+# lines of a rollback), link, addr, route4, route6 (the
 # `ip -o` listings) and fdb (`bridge fdb show`).  Output files in the work
 # directory:
 #   missing          preflight problems, one a line: nothing may change
@@ -1414,6 +1454,7 @@ function parse_link(   name, at, i, t, parent) {
 	name = $2; sub(/:$/, "", name); at = index(name, "@"); parent = ""
 	if (at) { parent = substr(name, at + 1); name = substr(name, 1, at - 1) }
 	lkind[name] = "other"; lparent[name] = parent; lmaster[name] = ""; links[++nlinks] = name
+	lidx[name] = $1; sub(/:$/, "", lidx[name])
 	lup[name] = ($3 ~ /[<,]UP[,>]/)
 	for (i = 4; i <= NF; i++) {
 		t = $i
@@ -1574,7 +1615,7 @@ function route_listed(spec) {
 function parse_journal(   n, cmd, w, k, up_, a, i) {
 	n = $0; sub(/^[^\t]*\t/, "", n); sub(/\t.*/, "", n)
 	cmd = $0; sub(/^[^\t]*\t[^\t]*\t/, "", cmd)
-	nj++; jline[nj] = $0; jnet[nj] = n; jkind[nj] = $1; jcmd[nj] = cmd
+	nj++; jline[nj] = $0; jnet[nj] = n; jkind[nj] = $1; jcmd[nj] = cmd; jhas[n, cmd] = 1
 	if ($1 != "ip") return
 	k = split(cmd, w, " ")
 	if (w[1] == "link" && w[2] == "del" && k == 3) created[w[3]] = 1
@@ -1791,6 +1832,8 @@ function plan_net(n,   lease4, br, up_, port, vlan, stp, fd, mtu, mac, newbr, ne
 
 	# The address dom0 has on the bridge.
 	ad = kv(n, "address")
+	if (ad != "" && !((br SUBSEP ad) in hasaddr) && !newbr && ((n SUBSEP "addr del " ad " dev " br) in jhas))
+		out("notes", "note: " ad " on " br " was removed since netc added it; added again")
 	if (ad != "" && !((br SUBSEP ad) in hasaddr))
 		step(n, "addr add " ad (index(ad, ":") ? "" : " brd +") " dev " br, "addr del " ad " dev " br, br ": lacks address " ad)
 
@@ -2174,13 +2217,15 @@ function retire_drift(n, cmd,   w, k, x) {
 function retire(   i, n, w, what, ord, nord, nt) {
 	for (i = 1; i <= nj; i++) {
 		n = jnet[i]
-		if ((n in isnet) && (n in selected) && !wanted(n, jcmd[i])) unwanted[i] = 1
+		if (!(n in isnet) || !(n in selected)) continue
+		if (!wanted(n, jcmd[i])) unwanted[i] = 1
+		else if (foreign(acts_on(i))) { unwanted[i] = 1; ours(i, "retire.notes") }
 	}
 	for (i = nj; i >= 1; i--) {
 		if (!(i in unwanted)) continue
 		n = jnet[i]
 		if (!(n in rnet)) { rnet[n] = 1; ord[++nord] = n; out("retire.nets", n) }
-		if (undone(jcmd[i])) continue
+		if (undone(jcmd[i]) || !ours(i, "retire.notes")) continue
 		undo_out("retire", jkind[i], jcmd[i])
 		out("drift", retire_drift(n, jcmd[i]))
 		what[n] = what[n] (what[n] == "" ? "" : "; ") jcmd[i]
@@ -2209,6 +2254,75 @@ function stale_frees(   i, n, w) {
 	}
 }
 
+# --- neighbours: what netc no longer owns ---
+
+# A link netc made that was deleted and made again by someone else under
+# its name: its ifindex is not the one netc recorded ($NETC_STATE/links).
+function foreign(x) { return (x in recidx) && has_link(x) && lidx[x] != recidx[x] }
+
+# The device a journal line acts on.
+function acts_on(i,   w, k) {
+	k = split(jcmd[i], w, " ")
+	if (jkind[i] == "fdb") return w[5]
+	if (w[1] == "link") return w[3]
+	return w[k]
+}
+
+# Is journal line i, whose change is on the host, still for netc to undo?
+# Not when it acts on a link that netc no longer owns, when it takes a
+# port off a bridge that is not the one netc put it on (the admin moved
+# it to a bridge of their own), or when it puts addresses or routes back
+# on such a port.  Each is named in a note (into f).
+function ours(i, f,   w, k, x, n) {
+	n = jnet[i]; x = acts_on(i); k = split(jcmd[i], w, " ")
+	if (foreign(x)) {
+		if (!(x in fnoted)) { fnoted[x] = 1; out(f, "note: " x " is not the link netc made (its ifindex is " lidx[x] ", netc made " recidx[x] "): someone made it again; left alone, and what netc did to the old one is forgotten") }
+		return 0
+	}
+	if (w[1] == "link" && w[2] == "set" && w[4] == "nomaster" && lmaster[x] != "" && (lmaster[x] != n || foreign(n))) {
+		if (!((x, "m") in fnoted)) { fnoted[x, "m"] = 1; out(f, "note: " x " is a port of " lmaster[x] ", not of the bridge netc put it on; left there") }
+		return 0
+	}
+	if ((w[1] == "addr" || w[1] == "route") && w[2] == "add" && has_link(x) && lmaster[x] != "" && (lmaster[x] != n || foreign(n))) {
+		out(f, "note: " (w[1] == "addr" ? w[3] : "route \"" rspec(jcmd[i]) "\"") " not put back on " x ", which is a port of " lmaster[x] " now")
+		return 0
+	}
+	return 1
+}
+
+# down deletes bridge n, which netc made: the addresses and routes someone
+# else put on it move to its uplink u (after the addresses netc moved
+# back), or, without one, go with it; each named in a note.
+function down_others(n,   i, a, spec, u, w, k, p, mine, j) {
+	if (!(n in created) || !has_link(n) || foreign(n)) return
+	u = ""
+	if ((n in isnet) && kv(n, "vlan") == "" && kv(n, "port") != "") u = kv(n, "port")
+	for (i = 1; i <= nj; i++) {
+		if (jnet[i] != n || jkind[i] != "ip") continue
+		k = split(jcmd[i], w, " ")
+		if (w[1] == "addr" && w[2] == "del" && w[k] == n) mine[w[3]] = 1
+		if (w[1] == "route" && w[2] == "del" && w[k] == n) mine[rspec(jcmd[i])] = 1
+		if (u == "" && !(n in isnet) && w[1] == "link" && w[4] == "nomaster" && has_link(w[3]) && lkind[w[3]] == "other" && lmac[w[3]] != "fe:ff:ff:ff:ff:ff") u = w[3]
+	}
+	if (u != "" && (!has_link(u) || (lmaster[u] != "" && lmaster[u] != n))) u = ""
+	for (p = 1; p <= naddr[n]; p++) {
+		a = addr[n, p]
+		if (!amove[n, p] || (a in mine)) continue
+		if (u == "") { out("down.notes", "note: " a " on " n " was not added by netc (someone added it since up), and " n " has no uplink to move it to: it goes with the bridge"); continue }
+		out("down.ip", ipline("addr add " a aattr[n, p] alife[n, p] " dev " u))
+		out("down.notes", "note: " a " on " n " was not added by netc (someone added it since up): moved to " u ", the uplink, with the addresses netc moved back")
+	}
+	for (j = 0; j <= 1; j++) for (i = 1; i <= nroute[n]; i++) if (viagw(route[n, i]) == j) {
+		spec = route[n, i]
+		if (spec in mine) continue
+		if (u == "") { out("down.notes", "note: route \"" spec "\" on " n " was not added by netc (someone added it since up), and " n " has no uplink to move it to: it goes with the bridge"); continue }
+		# (the same prefix twice in a table is refused, whatever the device)
+		out("down.ip", ipline("route del " route_arg(spec, rfam[n, i]) " dev " n))
+		out("down.ip", ipline("route add " route_arg(route_on(spec, n, u), rfam[n, i]) " dev " u))
+		out("down.notes", "note: route \"" spec "\" on " n " was not added by netc (someone added it since up): moved to " u ", the uplink")
+	}
+}
+
 function plan_down(   i, n, x) {
 	for (i = 1; i <= nact; i++) {
 		n = actord[i]
@@ -2216,8 +2330,9 @@ function plan_down(   i, n, x) {
 		else { after[n] = 1; out("nets.after", n) }
 	}
 	for (i = nj; i >= 1; i--)
-		if ((jnet[i] in downset) && !undone(jcmd[i]))
+		if ((jnet[i] in downset) && !undone(jcmd[i]) && ours(i, "down.notes"))
 			undo_out("down", jkind[i], jcmd[i])
+	for (i = 1; i <= nact; i++) if (actord[i] in downset) down_others(actord[i])
 	undo_end("down")
 	for (i = 1; i <= nj; i++) if (!(jnet[i] in downset)) out("down.journal", jline[i])
 	# Ports netc did not put on a bridge that it made and now deletes, and
@@ -2225,7 +2340,7 @@ function plan_down(   i, n, x) {
 	# way their guests are cut off.
 	for (i = 1; i <= nlinks; i++) {
 		x = links[i]
-		if ((lmaster[x] in downset) && (lmaster[x] in created) && (!(x in ourport) || (x in guestvif) || lmac[x] == "fe:ff:ff:ff:ff:ff"))
+		if ((lmaster[x] in downset) && (lmaster[x] in created) && !foreign(lmaster[x]) && (!(x in ourport) || (x in guestvif) || lmac[x] == "fe:ff:ff:ff:ff:ff"))
 			out("down.notes", "note: " x " is a port of " lmaster[x] ", which netc made and now deletes")
 	}
 }
@@ -2234,9 +2349,10 @@ BEGIN {
 	n = split("missing usage needs notes ports ip.do ip.undo fdb.do fdb.undo drift nets.after stale dnsmasq.on dnsmasq.off down.nets down.ip down.fdb down.journal down.notes rb.ip rb.fdb retire.ip retire.fdb retire.journal retire.nets retire.notes", F, " ")
 	for (i = 1; i <= n; i++) printf "" > (work "/" F[i])
 }
-FNR == 1 { sect = FILENAME; sub(/.*\//, "", sect); if (sect != "topo" && sect != "nets" && sect != "link" && sect != "addr" && sect != "route4" && sect != "route6" && sect != "fdb") sect = "journal" }
+FNR == 1 { sect = FILENAME; sub(/.*\//, "", sect); if (sect != "topo" && sect != "nets" && sect != "links" && sect != "link" && sect != "addr" && sect != "route4" && sect != "route6" && sect != "fdb") sect = "journal" }
 sect == "topo" { if ($1 !~ /^#/ && NF) parse_topo(); next }
 sect == "nets" { if (NF && !($1 in active)) { active[$1] = 1; actord[++nact] = $1 } next }
+sect == "links" { if (NF == 2) recidx[$1] = $2; next }
 sect == "journal" { if (NF) parse_journal(); next }
 sect == "link" { parse_link(); next }
 sect == "addr" { parse_addr(); next }
