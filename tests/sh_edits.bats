@@ -246,3 +246,109 @@ back_v10() { ns_noping app 192.0.2.1; }
 @test "edits: domain removed with its guest running" { walk 8; }
 @test "edits: nat -> isolated (dhcp dropped), gatewaydev changed" { walk 9; }
 @test "edits: isolated -> nat" { walk 10; }
+
+# --- a kill at any point of an edit converges --------------------------------
+
+# every external command the engine runs (as tests/sh_journal.bats)
+SWEEP_CMDS="ip awk cat cp mv rm mkdir rmdir sed grep cmp cksum tr wc tail mktemp id date nft dnsmasq"
+SWEEP_WORKERS=${SWEEP_WORKERS:-4}
+
+# edit_host K: dom0 d$K as setup's, without guests.
+edit_host() {
+	local k=$1
+	ns_add "d$k"
+	ns_add "l$k"
+	ns_add "w$k"
+	ns_nic "d$k" eth0 "l$k" 192.0.2.10/24 192.0.2.1
+	nsx "d$k" ip -6 addr add 2001:db8::10/64 dev eth0
+	nsx "l$k" ip -6 addr add 2001:db8::1/64 dev lan0
+	nsx "d$k" ip -6 route add default via 2001:db8::1 dev eth0 metric 100
+	ns_nic "d$k" eth1 "w$k" 203.0.113.10/24
+	nsx "w$k" ip addr add 203.0.113.1/24 dev lan0
+}
+
+# run_v K V VERB: version V's script in d$K.
+run_v() {
+	nsx "d$1" env NETC_STATE_DIR="$BATS_TEST_TMPDIR/state$1" sh "$BATS_TEST_TMPDIR/v$2.sh" "$3"
+}
+
+# killed_v K V VERB VAR=VALUE: as its own process group, the kill shims first.
+killed_v() {
+	local d="$BATS_TEST_TMPDIR/shim$1"
+	killshim_reset "$d"
+	nsx "d$1" env PATH="$d:$PATH" SWEEP_DIR="$d" NETC_STATE_DIR="$BATS_TEST_TMPDIR/state$1" "$4" \
+		setsid -w sh "$BATS_TEST_TMPDIR/v$2.sh" "$3"
+}
+
+# edit_point K VAR=VALUE: v1 up, v4 up killed at the point, then v4 up,
+# status (matches), down: the host as before.  On failure, says why.
+edit_point() {
+	local k=$1 at=$2 w="$BATS_TEST_TMPDIR/w$1" v
+	run_v "$k" 1 up >"$w/log" 2>&1 || { echo "$at: v1 up failed:"; cat "$w/log"; return 1; }
+	killed_v "$k" 4 up "$at" >"$w/killed" 2>&1
+	for v in up status down; do
+		if ! run_v "$k" 4 "$v" >"$w/log" 2>&1; then
+			echo "v4 up killed at $at: then $v failed:"
+			sed 's/^/  (killed run) /' "$w/killed"
+			cat "$w/log"
+			return 1
+		fi
+		if [ "$v" = up ] && nsx "d$k" ip -o link show dev eth0 | grep -q ' master '; then
+			echo "v4 up killed at $at: then up left eth0 a port:"
+			nsx "d$k" ip -o link show dev eth0
+			return 1
+		fi
+	done
+	host_dump "d$k" "$BATS_TEST_TMPDIR/state$k" >"$w/now"
+	if ! diff -u "$w/before" "$w/now" >"$w/diff"; then
+		echo "v4 up killed at $at: then up, status, down did not restore the host:"
+		cat "$w/diff"
+		return 1
+	fi
+}
+
+@test "edits: uplink eth0 -> eth1 killed at every call of the retire phase and every line of its batch converges" {
+	local k pts=() p calls lines b last t0 failed=0
+	"$NETC" -q "$EDITS/v1.yaml" -o "$BATS_TEST_TMPDIR/v1.sh"
+	"$NETC" -q "$EDITS/v4.yaml" -o "$BATS_TEST_TMPDIR/v4.sh"
+	for k in $(seq 0 $((SWEEP_WORKERS - 1))); do
+		edit_host "$k"
+		mkdir -p "$BATS_TEST_TMPDIR/w$k"
+		killshim_install "$BATS_TEST_TMPDIR/shim$k" $SWEEP_CMDS
+		host_dump "d$k" "$BATS_TEST_TMPDIR/state$k" >"$BATS_TEST_TMPDIR/w$k/before"
+	done
+	# the points: v4 up's calls, and the lines of its first batch (the retire one)
+	run_v 0 1 up
+	killed_v 0 4 up SWEEP_CALIBRATE=1 >/dev/null
+	b=$(awk '$2 == "ip" && $3 == "-force" && $4 == "-batch" { print $1; exit }' "$BATS_TEST_TMPDIR/shim0/log")
+	[ -n "$b" ]
+	# the retire phase: from its batch until up's own batch (the calls
+	# before and after are those of any up, swept by sh_journal.bats)
+	last=$(awk '$2 == "ip" && $3 == "-batch" { print $1; exit }' "$BATS_TEST_TMPDIR/shim0/log")
+	[ -n "$last" ]
+	calls=$((last - b + 1))
+	lines=$(wc -l <"$BATS_TEST_TMPDIR/shim0/batch.$b")
+	grep -q '^link set dev eth0 nomaster$' "$BATS_TEST_TMPDIR/shim0/batch.$b"
+	run_v 0 4 down
+	host_dump d0 "$BATS_TEST_TMPDIR/state0" >"$BATS_TEST_TMPDIR/w0/now"
+	assert_same "$BATS_TEST_TMPDIR/w0/before" "$BATS_TEST_TMPDIR/w0/now"
+	for p in $(seq "$b" "$last"); do pts+=("SWEEP_KILL_AT=$p"); done
+	for p in $(seq "$lines"); do pts+=("SWEEP_BATCH_AT=$p"); done
+	t0=$SECONDS
+	for k in $(seq 0 $((SWEEP_WORKERS - 1))); do
+		(
+			set +e
+			i=0
+			for p in "${pts[@]}"; do
+				if [ $((i % SWEEP_WORKERS)) = "$k" ]; then
+					edit_point "$k" "$p" >>"$BATS_TEST_TMPDIR/w$k/fail" || exit 1
+				fi
+				i=$((i + 1))
+			done
+		) &
+	done
+	for k in $(seq 0 $((SWEEP_WORKERS - 1))); do wait -n || failed=1; done
+	for k in $(seq 0 $((SWEEP_WORKERS - 1))); do cat "$BATS_TEST_TMPDIR/w$k/fail" 2>/dev/null; done
+	[ "$failed" = 0 ]
+	echo "edit v1 -> v4: ${#pts[@]} kill points ($calls calls from the retire batch to up's own, $lines lines of the retire batch) in $((SECONDS - t0)) s over $SWEEP_WORKERS namespaces" >&3
+}
