@@ -1037,7 +1037,7 @@ netc_retire_apply() {
 	fi
 	[ -n "$netc_links_ok" ] ||
 		netc_die 1 "step failed: undoing what the topology no longer wants (the messages above say which); ${NETC_TOOK:+taken away: $NETC_TOOK; }nothing else was changed (up again retries)"
-	netc_links_keep "$NETC_W/retire.journal" ""
+	netc_links_keep "$NETC_W/retire.journal" "" || :
 	netc_store retire.journal journal
 	netc_took="what networks $(tr '\n' ' ' <"$NETC_W/retire.nets" | sed 's/ $//') had and the topology no longer wants"
 	NETC_TOOK=${NETC_TOOK:+$NETC_TOOK, }$netc_took
@@ -1048,7 +1048,10 @@ netc_retire_apply() {
 # link someone else made again under its name is told apart (the engine's
 # foreign()).  An entry is written once, when netc makes the link (this
 # run's undo $2 has its "link del"), or, for a link of the journal that has
-# none (state of an older netc), from the host now.  Written before the
+# none (state of an older netc), from the host now; both only by up (with
+# $2).  The ifindex is read from /sys/class/net (the shell reads it: no
+# `ip` call more), and only when /sys shows this namespace: the first link
+# of the listing besides lo has the ifindex listed.  Written before the
 # journal that names the link, by a rename.
 netc_links_keep() {
 	[ -s "$1" ] || [ -f "$NETC_STATE/links" ] || return 0
@@ -1058,7 +1061,8 @@ netc_links_keep() {
 	[ ! -f "$2" ] || cp "$2" "$NETC_W/links.undo"
 	: >"$NETC_W/links.j"
 	[ ! -f "$1" ] || cp "$1" "$NETC_W/links.j"
-	ip -o link show >"$NETC_W/links.now" 2>/dev/null || return 0
+	: >"$NETC_W/links.now"
+	[ -z "$2" ] || netc_links_sys "$NETC_W/links.j" >"$NETC_W/links.now" || return 1
 	awk -F '\t' '
 		FILENAME == ARGV[1] { split($0, w, " "); old[w[1]] = w[2]; next }
 		FILENAME == ARGV[2] { if ($1 == "ip" && $3 ~ /^link del /) { split($3, w, " "); made[w[3]] = 1 } next }
@@ -1069,12 +1073,34 @@ netc_links_keep() {
 			seen[x] = 1
 			if ((x in made) || !(x in old)) { if (x in now) print x " " now[x] }
 			else print x " " old[x]
-		}' "$NETC_W/links.old" "$NETC_W/links.undo" "$NETC_W/links.now" "$NETC_W/links.j" >"$NETC_W/links.new" || return 0
+		}' "$NETC_W/links.old" "$NETC_W/links.undo" "$NETC_W/links.now" "$NETC_W/links.j" >"$NETC_W/links.new" || return 1
 	if [ -s "$NETC_W/links.new" ]; then
 		cp "$NETC_W/links.new" "$NETC_STATE/links.tmp" && mv -f "$NETC_STATE/links.tmp" "$NETC_STATE/links"
 	else
 		rm -f "$NETC_STATE/links"
 	fi
+}
+
+# netc_links_sys JOURNAL: "IFINDEX: NAME:" for each link the journal says
+# netc made, from /sys/class/net, if /sys is this namespace's.
+netc_links_sys() {
+	netc_sys=1
+	while read -r netc_i netc_x netc_l; do
+		netc_x=${netc_x%:}
+		netc_x=${netc_x%%@*}
+		[ "$netc_x" != lo ] || continue
+		netc_v=
+		[ ! -r "/sys/class/net/$netc_x/ifindex" ] || read -r netc_v <"/sys/class/net/$netc_x/ifindex" || :
+		[ "$netc_v:" = "$netc_i" ] || netc_sys=
+		break
+	done <"$NETC_W/link"
+	[ -n "$netc_sys" ] || return 0
+	awk -F '\t' '$1 == "ip" && $3 ~ /^link del / { split($3, w, " "); print w[3] }' "$1" >"$NETC_W/links.made" || return 1
+	while read -r netc_x; do
+		netc_v=
+		[ ! -r "/sys/class/net/$netc_x/ifindex" ] || read -r netc_v <"/sys/class/net/$netc_x/ifindex" || :
+		[ -z "$netc_v" ] || echo "$netc_v: $netc_x:"
+	done <"$NETC_W/links.made"
 }
 
 # Keep what this run did, for down: the undo of its link work (the journal,
@@ -1088,7 +1114,8 @@ netc_commit_up() {
 		FILENAME == ARGV[2] && $0 != "" { n++ }
 		($1 == "ip" || $1 == "fdb") && $3 != "-" && !seen[$0]++ { print > journal }
 		END { print n + 0 }' "$NETC_W/journal" "$NETC_W/undo" "$NETC_W/nets.after")
-	netc_links_keep "$NETC_STATE/lock/journal" "$NETC_W/undo"
+	netc_links_keep "$NETC_STATE/lock/journal" "$NETC_W/undo" ||
+		netc_fail "record the ifindex of the links netc made" /dev/null
 	set --
 	for netc_f in journal nets; do
 		if [ -s "$NETC_STATE/lock/$netc_f" ]; then
@@ -1139,7 +1166,7 @@ netc_down_apply() {
 		ip -force -batch "$NETC_W/down.ip" || netc_links_ok=
 	fi
 	if [ -n "$netc_links_ok" ]; then
-		netc_links_keep "$NETC_W/down.journal" ""
+		netc_links_keep "$NETC_W/down.journal" "" || :
 		netc_store down.journal journal
 		netc_store nets.after nets
 	else
@@ -2292,8 +2319,10 @@ function ours(i, f,   w, k, x, n) {
 
 # down deletes bridge n, which netc made: the addresses and routes someone
 # else put on it move to its uplink u (after the addresses netc moved
-# back), or, without one, go with it; each named in a note.
-function down_others(n,   i, a, spec, u, w, k, p, mine, j) {
+# back), or, without one, go with it; each named in a note.  A lease (an
+# address with a lifetime: a DHCP client or router advertisements on n)
+# goes with the bridge: its client runs on the bridge.
+function down_others(n,   i, a, spec, u, w, k, p, mine, back, j) {
 	if (!(n in created) || !has_link(n) || foreign(n)) return
 	u = ""
 	if ((n in isnet) && kv(n, "vlan") == "" && kv(n, "port") != "") u = kv(n, "port")
@@ -2302,19 +2331,24 @@ function down_others(n,   i, a, spec, u, w, k, p, mine, j) {
 		k = split(jcmd[i], w, " ")
 		if (w[1] == "addr" && w[2] == "del" && w[k] == n) mine[w[3]] = 1
 		if (w[1] == "route" && w[2] == "del" && w[k] == n) mine[rspec(jcmd[i])] = 1
+		# (what goes back on an uplink: netc moved it)
+		if (w[1] == "addr" && w[2] == "add") back[w[3]] = 1
+		if (w[1] == "route" && w[2] == "add") back[route_on(rspec(jcmd[i]), w[k], n)] = 1
 		if (u == "" && !(n in isnet) && w[1] == "link" && w[4] == "nomaster" && has_link(w[3]) && lkind[w[3]] == "other" && lmac[w[3]] != "fe:ff:ff:ff:ff:ff") u = w[3]
 	}
 	if (u != "" && (!has_link(u) || (lmaster[u] != "" && lmaster[u] != n))) u = ""
 	for (p = 1; p <= naddr[n]; p++) {
 		a = addr[n, p]
-		if (!amove[n, p] || (a in mine)) continue
+		if (!amove[n, p] || (a in mine) || (a in back)) continue
 		if (u == "") { out("down.notes", "note: " a " on " n " was not added by netc (someone added it since up), and " n " has no uplink to move it to: it goes with the bridge"); continue }
+		# a lease (DHCP, router advertisements) belongs to the client on n
+		if (alife[n, p] != "") { out("down.notes", "note: " a " on " n " was not added by netc (a lease of " n "): it goes with the bridge"); continue }
 		out("down.ip", ipline("addr add " a aattr[n, p] alife[n, p] " dev " u))
 		out("down.notes", "note: " a " on " n " was not added by netc (someone added it since up): moved to " u ", the uplink, with the addresses netc moved back")
 	}
 	for (j = 0; j <= 1; j++) for (i = 1; i <= nroute[n]; i++) if (viagw(route[n, i]) == j) {
 		spec = route[n, i]
-		if (spec in mine) continue
+		if ((spec in mine) || (spec in back)) continue
 		if (u == "") { out("down.notes", "note: route \"" spec "\" on " n " was not added by netc (someone added it since up), and " n " has no uplink to move it to: it goes with the bridge"); continue }
 		# (the same prefix twice in a table is refused, whatever the device)
 		out("down.ip", ipline("route del " route_arg(spec, rfam[n, i]) " dev " n))
