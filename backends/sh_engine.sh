@@ -1055,34 +1055,33 @@ netc_retire_apply() {
 # journal that names the link, by a rename.
 netc_links_keep() {
 	[ -s "$1" ] || [ -f "$NETC_STATE/links" ] || return 0
-	[ -f "$NETC_STATE/links" ] || : >"$NETC_W/links.old"
-	[ ! -f "$NETC_STATE/links" ] || cp "$NETC_STATE/links" "$NETC_W/links.old"
-	[ -f "$2" ] || : >"$NETC_W/links.undo"
-	[ ! -f "$2" ] || cp "$2" "$NETC_W/links.undo"
-	: >"$NETC_W/links.j"
-	[ ! -f "$1" ] || cp "$1" "$NETC_W/links.j"
+	set -- "$1" "$2" /dev/null /dev/null /dev/null
+	[ ! -f "$NETC_STATE/links" ] || set -- "$1" "$2" "$NETC_STATE/links" "$4" "$5"
+	[ -z "$2" ] || [ ! -f "$2" ] || set -- "$1" "$2" "$3" "$2" "$5"
+	[ ! -f "$1" ] || set -- "$1" "$2" "$3" "$4" "$1"
 	: >"$NETC_W/links.now"
-	[ -z "$2" ] || netc_links_sys "$NETC_W/links.j" >"$NETC_W/links.now" || return 1
+	[ -z "$2" ] || netc_links_sys "$5" >"$NETC_W/links.now" || return 1
 	awk -F '\t' '
 		FILENAME == ARGV[1] { split($0, w, " "); old[w[1]] = w[2]; next }
 		FILENAME == ARGV[2] { if ($1 == "ip" && $3 ~ /^link del /) { split($3, w, " "); made[w[3]] = 1 } next }
-		FILENAME == ARGV[3] { split($0, w, " "); x = w[2]; sub(/:$/, "", x); sub(/@.*/, "", x); i = w[1]; sub(/:$/, "", i); now[x] = i; next }
+		FILENAME == ARGV[3] { split($0, w, " "); now[w[1]] = w[2]; next }
 		$1 == "ip" && $3 ~ /^link del / {
 			split($3, w, " "); x = w[3]
 			if (x in seen) next
 			seen[x] = 1
 			if ((x in made) || !(x in old)) { if (x in now) print x " " now[x] }
 			else print x " " old[x]
-		}' "$NETC_W/links.old" "$NETC_W/links.undo" "$NETC_W/links.now" "$NETC_W/links.j" >"$NETC_W/links.new" || return 1
-	if [ -s "$NETC_W/links.new" ]; then
-		cp "$NETC_W/links.new" "$NETC_STATE/links.tmp" && mv -f "$NETC_STATE/links.tmp" "$NETC_STATE/links"
+		}' "$3" "$4" "$NETC_W/links.now" "$5" >"$NETC_STATE/links.tmp" || return 1
+	if [ -s "$NETC_STATE/links.tmp" ]; then
+		mv -f "$NETC_STATE/links.tmp" "$NETC_STATE/links"
 	else
-		rm -f "$NETC_STATE/links"
+		rm -f "$NETC_STATE/links.tmp" "$NETC_STATE/links"
 	fi
 }
 
-# netc_links_sys JOURNAL: "IFINDEX: NAME:" for each link the journal says
-# netc made, from /sys/class/net, if /sys is this namespace's.
+# netc_links_sys JOURNAL: "NAME IFINDEX" for each link the journal says
+# netc made, from /sys/class/net, if /sys is this namespace's (read by
+# the shell: no command runs).
 netc_links_sys() {
 	netc_sys=1
 	while read -r netc_i netc_x netc_l; do
@@ -1095,12 +1094,15 @@ netc_links_sys() {
 		break
 	done <"$NETC_W/link"
 	[ -n "$netc_sys" ] || return 0
-	awk -F '\t' '$1 == "ip" && $3 ~ /^link del / { split($3, w, " "); print w[3] }' "$1" >"$NETC_W/links.made" || return 1
-	while read -r netc_x; do
+	while read -r netc_k netc_n netc_c1 netc_c2 netc_x netc_l; do
+		case "$netc_k $netc_c1 $netc_c2 $netc_l" in
+		"ip link del ") ;;
+		*) continue ;;
+		esac
 		netc_v=
 		[ ! -r "/sys/class/net/$netc_x/ifindex" ] || read -r netc_v <"/sys/class/net/$netc_x/ifindex" || :
-		[ -z "$netc_v" ] || echo "$netc_v: $netc_x:"
-	done <"$NETC_W/links.made"
+		[ -z "$netc_v" ] || echo "$netc_x $netc_v"
+	done <"$1"
 }
 
 # Keep what this run did, for down: the undo of its link work (the journal,
