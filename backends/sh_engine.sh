@@ -986,11 +986,11 @@ netc_up() {
 	netc_prepare up "$@"
 	if [ -s "$NETC_W/stale" ]; then
 		netc_msg "taking down networks an earlier run made that the topology no longer has: $(tr '\n' ' ' <"$NETC_W/stale")"
+		NETC_TOOK="the networks the topology no longer has ($(tr '\n' ' ' <"$NETC_W/stale" | sed 's/ $//'))"
 		netc_engine down "$(tr '\n' ' ' <"$NETC_W/stale")" "" "" "$NETC_W/journal"
 		NETC_VERB=down
 		netc_down_apply
 		NETC_VERB=up
-		NETC_TOOK="the networks the topology no longer has ($(tr '\n' ' ' <"$NETC_W/stale" | sed 's/ $//'))"
 		netc_prepare up "$@"
 	fi
 	if [ -s "$NETC_W/retire.nets" ]; then
@@ -1039,7 +1039,7 @@ netc_retire_apply() {
 		netc_die 1 "step failed: undoing what the topology no longer wants (the messages above say which); ${NETC_TOOK:+taken away: $NETC_TOOK; }nothing else was changed (up again retries)"
 	netc_links_keep "$NETC_W/retire.journal" "" || :
 	netc_store retire.journal journal
-	netc_took="what networks $(tr '\n' ' ' <"$NETC_W/retire.nets" | sed 's/ $//') had and the topology no longer wants"
+	netc_took="what the topology no longer wants of $(tr '\n' ' ' <"$NETC_W/retire.nets" | sed 's/ $//')"
 	NETC_TOOK=${NETC_TOOK:+$NETC_TOOK, }$netc_took
 }
 
@@ -2262,7 +2262,7 @@ function retire(   i, n, w, what, ord, nord, nt) {
 		if (w[1] == "link" && w[2] == "set" && w[4] == "nomaster") {
 			freedport[w[3]] = 1
 			if (!nt[w[3]]++)
-				out("retire.notes", "note: " w[3] " leaves " lmaster[w[3]] ", where an earlier run put it: network " n " no longer has it" (isvif(n, w[3]) ? "" : (w[3] in guestvif) ? " (a vif of another network now)" : " (an old uplink, or the vif of a domain the topology no longer has: its guest is cut off)"))
+				out("retire.notes", "note: " w[3] " leaves " lmaster[w[3]] ", where an earlier run put it: network " n " no longer has it there" ((w[3] in guestvif) ? " (a vif of another network now)" : ""))
 		}
 		if (w[1] == "link" && w[2] == "del") freedlink[w[3]] = 1
 	}

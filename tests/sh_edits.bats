@@ -247,6 +247,36 @@ back_v10() { ns_noping app 192.0.2.1; }
 @test "edits: nat -> isolated (dhcp dropped), gatewaydev changed" { walk 9; }
 @test "edits: isolated -> nat" { walk 10; }
 
+@test "edits: a failure after the retire phase rolls back this run only, and says what stays taken away" {
+	host_dump dom0 >"$BATS_TEST_TMPDIR/before"
+	on_dom0 up
+	vsh 4 plan >/dev/null
+	shim_install ip
+	# the retire batch runs (ip -force -batch); up's own fails at its first line
+	run nsx dom0 env PATH="$(shim_path)" SHIM_BATCH_FAIL_AT=1 sh "$BATS_TEST_TMPDIR/v4.sh" up
+	assert_failure 1
+	assert_output --partial "v4.sh: network xenbr0 changed: undoing what the topology no longer wants: "
+	assert_output --partial "v4.sh: step failed: ip "
+	assert_output --partial "v4.sh: rolled back this run's changes; kept taken away: the networks the topology no longer has (routed), what the topology no longer wants of xenbr0"
+	refute_output --partial "as it was before this run"
+	# eth0 stays free with its address; eth1 was not made a port
+	[ -z "$(master_of eth0)" ]
+	has_addr eth0 192.0.2.10/24
+	[ -z "$(master_of eth1)" ]
+	has_addr eth1 203.0.113.10/24
+	run vsh 4 status
+	assert_failure 1
+	assert_line "  eth1: not a port of xenbr0"
+	run vsh 4 up
+	assert_success
+	run on_dom0 up
+	assert_success
+	run on_dom0 down
+	assert_success
+	host_dump dom0 >"$BATS_TEST_TMPDIR/after"
+	assert_same "$BATS_TEST_TMPDIR/before" "$BATS_TEST_TMPDIR/after"
+}
+
 # --- a kill at any point of an edit converges --------------------------------
 
 # every external command the engine runs (as tests/sh_journal.bats)
