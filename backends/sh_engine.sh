@@ -28,11 +28,15 @@ netc_die() {
 
 netc_usage() {
 	cat <<EOF
-usage: $NETC_PROG [up|down|status|plan]
-  up      make host $NETC_HOST match the topology (the default)
-  down    undo exactly what up did
-  status  list what differs between the host and the topology (exit 1 if anything)
-  plan    print the commands up would run; change nothing
+usage: $NETC_PROG up|try [SECONDS]|confirm|down|status|plan [--force]
+  up       make host $NETC_HOST match the topology
+  try      up, then roll back unless confirm comes within SECONDS (default 120)
+  confirm  keep what a pending try changed
+  down     undo exactly what up did
+  status   list what differs between the host and the topology (exit 1 if anything)
+  plan     print the commands up would run and the problems it would stop at; change nothing
+  --force  (up, try, plan; or NETC_FORCE=1) delete a bridge netc made even when ports
+           netc did not put there (the vifs of running guests) are on it
 EOF
 }
 
@@ -49,6 +53,13 @@ netc_init() {
 	NETC_UID=
 	NETC_VIFNUM=
 	NETC_ANTISPOOF=
+	NETC_FORCED=
+	NETC_TRY_SECS=
+	NETC_TRY_NEW=
+	NETC_TRY_BACK=
+	NETC_TOPO_FILE=
+	NETC_SELF=
+	NETC_UNCHANGED='; nothing was changed'
 }
 
 # --- state and work directories --------------------------------------------
@@ -92,15 +103,15 @@ netc_state_dir() {
 # please; anyone who could write beside it could hold or replace its lock.
 netc_safe_dir() {
 	if [ -L "$1" ] || [ ! -d "$1" ]; then
-		netc_die 3 "refusing $2 $1: not a directory (a symbolic link, or another file); nothing was changed"
+		netc_die 3 "refusing $2 $1: not a directory (a symbolic link, or another file)$NETC_UNCHANGED"
 	fi
-	netc_l=$(ls -ldn "$1" 2>/dev/null) || netc_die 3 "cannot read the owner of $2 $1; nothing was changed"
+	netc_l=$(ls -ldn "$1" 2>/dev/null) || netc_die 3 "cannot read the owner of $2 $1$NETC_UNCHANGED"
 	# shellcheck disable=SC2086
 	set -- "$1" "$2" $netc_l
 	[ "$5" = 0 ] || [ "$5" = "$NETC_UID" ] ||
-		netc_die 3 "refusing $2 $1: owned by uid $5, not root; nothing was changed"
+		netc_die 3 "refusing $2 $1: owned by uid $5, not root$NETC_UNCHANGED"
 	case $3 in
-	?????w* | ????????w*) netc_die 3 "refusing $2 $1: writable by others than its owner ($3); nothing was changed" ;;
+	?????w* | ????????w*) netc_die 3 "refusing $2 $1: writable by others than its owner ($3)$NETC_UNCHANGED" ;;
 	esac
 }
 
@@ -153,6 +164,8 @@ netc_cleanup() {
 	set --
 	[ -z "$NETC_LOCKED" ] || set -- "$NETC_STATE/lock"
 	[ -z "$NETC_W" ] || set -- "$@" "$NETC_W"
+	# (a try that did not get to start its watchdog)
+	[ -z "$NETC_TRY_NEW" ] || set -- "$@" "$NETC_STATE/try"
 	[ $# = 0 ] || rm -rf "$@"
 	[ -n "$NETC_LOCKED" ] || return 0
 	# The state directory goes when nothing is left in it (the lock file
@@ -241,7 +254,7 @@ NETC_STATE_FORMAT='netc-state 2'
 
 # The files of the state that are records (version and ns are not).
 netc_state_has() {
-	for netc_f in nets journal sysctl nft.loaded nft.orig dnsmasq wal; do
+	for netc_f in nets journal sysctl nft.loaded nft.orig dnsmasq wal topo; do
 		[ ! -e "$NETC_STATE/$netc_f" ] || return 0
 	done
 	return 1
@@ -276,7 +289,7 @@ netc_wal_replay() {
 		return 0
 	fi
 	netc_msg "note: an earlier run stopped before it finished (killed?); undoing its changes first"
-	netc_topology >"$NETC_W/topo"
+	netc_records >"$NETC_W/topo"
 	: >"$NETC_W/nets"
 	cp "$NETC_STATE/wal" "$NETC_W/undo"
 	cp "$NETC_STATE/wal" "$NETC_W/journal"
@@ -302,7 +315,7 @@ netc_ns_token() {
 netc_marker_here() {
 	ip link show dev "netc-ns-$1" >/dev/null 2>"$NETC_W/err" && return 0
 	grep -q 'does not exist' "$NETC_W/err" && return 1
-	netc_die 3 "cannot read the host's network configuration; nothing was changed:
+	netc_die 3 "cannot read the host's network configuration$NETC_UNCHANGED:
 $(cat "$NETC_W/err")"
 }
 
@@ -349,11 +362,11 @@ netc_state_check() {
 netc_state_aside() {
 	netc_aside=$NETC_STATE.stale-$netc_tok
 	[ ! -e "$netc_aside" ] || netc_aside=$netc_aside.$$
-	if [ "$NETC_VERB" = up ] || [ "$NETC_VERB" = down ]; then
+	if [ "$NETC_VERB" = up ] || [ "$NETC_VERB" = down ] || [ "$NETC_VERB" = try ] || [ "$NETC_VERB" = try-back ]; then
 		[ "$NETC_UID" = 0 ] || netc_die 3 "preflight failed; nothing was changed:
   must run as root (this is uid $NETC_UID)"
 		mkdir -m 700 "$netc_aside" || netc_die 1 "cannot create $netc_aside"
-		for netc_f in nets journal sysctl nft.loaded nft.orig dnsmasq wal wal.new wal.d version ns; do
+		for netc_f in nets journal sysctl nft.loaded nft.orig dnsmasq wal wal.new wal.d version ns topo try; do
 			[ ! -e "$NETC_STATE/$netc_f" ] || mv -f "$NETC_STATE/$netc_f" "$netc_aside/" ||
 				netc_die 1 "cannot move $NETC_STATE/$netc_f aside"
 		done
@@ -368,11 +381,11 @@ netc_state_aside() {
 # Every record of the state parsed before use: a line that is not one
 # netc writes is refused, never passed to ip, bridge or /proc/sys.
 netc_records_check() {
-	for netc_f in nets journal sysctl wal; do
+	for netc_f in nets journal sysctl wal topo; do
 		[ -f "$NETC_STATE/$netc_f" ] || continue
 		awk -v kind="$netc_f" -v state="$NETC_STATE" -v file="$NETC_STATE/$netc_f" \
 			"$NETC_AWK_RECORDS" "$NETC_STATE/$netc_f" >"$NETC_W/err" 2>&1 ||
-			netc_die 1 "refusing the state in $NETC_STATE (was it edited?); nothing was changed:
+			netc_die 1 "refusing the state in $NETC_STATE (was it edited?)$NETC_UNCHANGED:
 $(cat "$NETC_W/err")"
 	done
 }
@@ -441,10 +454,20 @@ netc_read_host() {
 	fi
 }
 
+# The topology's records: this script's, or (a try's rollback) the saved
+# records of the topology that was up before the try.
+netc_records() {
+	if [ -n "$NETC_TOPO_FILE" ]; then
+		cat "$NETC_TOPO_FILE"
+	else
+		netc_topology
+	fi
+}
+
 # Everything the engine reads: the topology, the state, the host.  A
 # failure here comes before any change.
 netc_snapshot() {
-	netc_topology >"$NETC_W/topo"
+	netc_records >"$NETC_W/topo"
 	for netc_f in nets journal; do
 		if [ -f "$NETC_STATE/$netc_f" ]; then
 			cp "$NETC_STATE/$netc_f" "$NETC_W/$netc_f"
@@ -452,7 +475,7 @@ netc_snapshot() {
 			: >"$NETC_W/$netc_f"
 		fi
 	done
-	netc_read_host || netc_die 3 "cannot read the host's network configuration; nothing was changed:
+	netc_read_host || netc_die 3 "cannot read the host's network configuration$NETC_UNCHANGED:
 $(cat "$NETC_W/err")"
 }
 
@@ -495,7 +518,8 @@ netc_prepare() {
 			echo "command '$netc_c' not found ($netc_why)" >>"$NETC_W/missing"
 	done <"$NETC_W/needs"
 	[ "$1" = status ] || [ -s "$NETC_W/missing" ] || netc_fw_ports "$1"
-	[ -s "$NETC_W/missing" ] && [ "$1" != status ] || return 0
+	# (plan lists the problems after what it can print: netc_plan)
+	[ -s "$NETC_W/missing" ] && [ "$1" != status ] && [ "$1" != plan ] || return 0
 	netc_msg "preflight failed; nothing was changed:"
 	sed 's/^/  /' "$NETC_W/missing" >&2
 	exit 3
@@ -518,7 +542,7 @@ netc_fw_ports() {
 	# as root, a listing that fails is a host netc cannot read: up stops
 	# before any change; plan (perhaps not root) says what it did not check
 	if ! nft list ruleset >"$NETC_W/ruleset" 2>"$NETC_W/err"; then
-		[ "$1" = up ] && netc_die 3 "cannot read the host's network configuration; nothing was changed:
+		[ "$1" = up ] && netc_die 3 "cannot read the host's network configuration$NETC_UNCHANGED:
 $(sed 's/^/  /' "$NETC_W/err")"
 		netc_msg "note: nft list ruleset failed: whether the firewall rules of this host name $(awk '{ printf "%s%s", (NR > 1 ? ", " : ""), $1 }' "$NETC_W/ports") was not checked"
 		return 0
@@ -948,10 +972,13 @@ netc_run() {
 	NETC_VERB=$1
 	shift
 	NETC_UID=$(id -u)
+	case $NETC_VERB in
+	status | plan) NETC_UNCHANGED= ;;
+	esac
 	netc_state_dir
 	# (up and down as root check it under the lock: netc_lock)
 	case $NETC_VERB:$NETC_UID in
-	up:0 | down:0) ;;
+	up:0 | down:0 | try:0 | confirm:0 | try-back:0) ;;
 	*)
 		if [ -e "$NETC_STATE" ] || [ -L "$NETC_STATE" ]; then
 			netc_safe_dir "$NETC_STATE" "state directory"
@@ -961,17 +988,21 @@ netc_run() {
 	netc_workdir
 	for netc_c in ip awk; do
 		command -v "$netc_c" >/dev/null 2>&1 ||
-			netc_die 3 "preflight failed; nothing was changed: command '$netc_c' not found"
+			netc_die 3 "preflight failed$NETC_UNCHANGED: command '$netc_c' not found"
 	done
 	NETC_SAVE=$NETC_W
 	case $NETC_VERB in
-	up | down)
+	up | down | try | confirm | try-back)
 		[ "$NETC_UID" != 0 ] || netc_lock
 		;;
 	esac
 	netc_state_check
 	[ "$NETC_UID" != 0 ] || netc_wal_replay
-	"netc_$NETC_VERB" "$@"
+	netc_try_pending
+	case $NETC_VERB in
+	try-back) netc_try_back ;;
+	*) "netc_$NETC_VERB" "$@" ;;
+	esac
 }
 
 # Bring the selection up.  When acting on the whole host, networks an
@@ -979,8 +1010,10 @@ netc_run() {
 netc_up() {
 	netc_prepare up "$@"
 	if [ -s "$NETC_W/stale" ]; then
-		netc_msg "taking down networks an earlier run made that the topology no longer has: $(tr '\n' ' ' <"$NETC_W/stale")"
-		netc_engine down "$(tr '\n' ' ' <"$NETC_W/stale")" "" "" "$NETC_W/journal"
+		netc_stale=$(tr '\n' ' ' <"$NETC_W/stale")
+		netc_engine down "$netc_stale" "" "" "$NETC_W/journal"
+		netc_cutoff
+		netc_msg "taking down networks an earlier run made that the topology no longer has: $netc_stale"
 		NETC_VERB=down
 		netc_down_apply
 		NETC_VERB=up
@@ -1010,6 +1043,20 @@ netc_up() {
 	fi
 }
 
+# The bridges the stale phase deletes whose ports include some netc did
+# not put there ($NETC_W/cutoff, "BRIDGE PORT"; the vifs of running
+# guests): up refuses, before any change, unless forced (--force,
+# NETC_FORCE=1), which deletes them and names each port cut off.
+netc_cutoff() {
+	[ -s "$NETC_W/cutoff" ] && [ -z "$NETC_FORCED" ] || return 0
+	netc_msg "preflight failed$NETC_UNCHANGED:"
+	while read -r netc_b netc_p; do
+		netc_msg "  deleting $netc_b (a network the topology no longer has) cuts off $netc_p, a port netc did not put there (a running guest's vif?)"
+	done <"$NETC_W/cutoff"
+	netc_msg "  move the guests first, or delete it anyway: up (or try) --force, or NETC_FORCE=1"
+	exit 3
+}
+
 # Keep what this run did, for down: the undo of its link work (the journal,
 # without repeats), the networks now up, original sysctls, the nft listing.
 # The new journal and network list are written into the lock directory
@@ -1029,6 +1076,8 @@ netc_commit_up() {
 			rm -f "$NETC_STATE/$netc_f"
 		fi
 	done
+	# the records of the topology applied (a try rolls back to them)
+	grep -v '^#' "$NETC_W/topo" >"$NETC_STATE/lock/topo" && set -- "$@" "$NETC_STATE/lock/topo"
 	[ $# = 0 ] || mv -f "$@" "$NETC_STATE/"
 	netc_store sysctl.orig sysctl
 	netc_store nft.loaded nft.loaded
@@ -1073,6 +1122,7 @@ netc_down_apply() {
 	if [ -n "$netc_links_ok" ]; then
 		netc_store down.journal journal
 		netc_store nets.after nets
+		[ -f "$NETC_STATE/nets" ] || rm -f "$NETC_STATE/topo"
 	else
 		NETC_DOWN_FAILED=1
 	fi
@@ -1105,11 +1155,22 @@ netc_status() {
 }
 
 netc_plan() {
+	# What the stale phase would cut off (netc_cutoff), then the plan.
+	: >"$NETC_W/cutoff.plan"
+	netc_snapshot
+	netc_engine plan "$@" "$NETC_W/journal"
+	if [ -s "$NETC_W/stale" ]; then
+		netc_engine down "$(tr '\n' ' ' <"$NETC_W/stale")" "" "" "$NETC_W/journal"
+		cp "$NETC_W/cutoff" "$NETC_W/cutoff.plan"
+	fi
 	netc_prepare plan "$@"
 	{
 		if [ -s "$NETC_W/stale" ]; then
 			echo "# first take down the networks an earlier run made that the topology no longer has:"
 			sed 's/^/#   /' "$NETC_W/stale"
+			while read -r netc_b netc_p; do
+				echo "#   deleting $netc_b cuts off $netc_p, a port netc did not put there (a running guest's vif?)"
+			done <"$NETC_W/cutoff.plan"
 		fi
 		netc_batch ip
 		netc_batch fdb
@@ -1124,25 +1185,310 @@ netc_plan() {
 	else
 		echo "# nothing: the host matches the topology"
 	fi
+	if [ -s "$NETC_W/cutoff.plan" ] && [ -z "$NETC_FORCED" ]; then
+		echo "up would refuse to delete a bridge with ports netc did not put there (up --force deletes it)" >>"$NETC_W/missing"
+	fi
+	[ -s "$NETC_W/missing" ] || return 0
+	echo "# up would stop here, before any change (its preflight):"
+	sed 's/^/#   /' "$NETC_W/missing"
+	netc_msg "plan: up's preflight would fail ($(wc -l <"$NETC_W/missing" | tr -d ' ') problems, listed above)"
+	exit 3
 }
 
-# --- the two front doors ---------------------------------------------------
+# --- try and confirm ---------------------------------------------------------
+#
+# try is up with a way back: before its first change it keeps, in
+# $NETC_STATE/try (root's, 0700), the state's files (topo: the records of
+# the topology up last applied; journal, nets, sysctl, nft.*), a copy of
+# this script, and a token; after up's commit, a deadline and a watchdog.
+# The watchdog is this script's copy run as `try-watch TOKEN` in a session
+# of its own (setsid: no SIGHUP, no kill of the process group that ran try
+# reaches it) or, where systemd is PID 1 and this is its network namespace,
+# a transient unit (systemd-run: logind's KillUserProcesses cannot kill
+# it).  At the deadline it takes the lock and, if the try with its token is
+# still pending, goes back: an up of the saved topology (reconciliation
+# makes the host match it again), or a down when nothing was up before;
+# then $NETC_STATE/try goes.  confirm removes $NETC_STATE/try (under the
+# lock) and stops the watchdog; a watchdog that wakes to find no try, or
+# another token, does nothing.  While a try is pending, up, down and try
+# are refused; a pending try whose watchdog is gone (SIGKILL) is rolled
+# back by the next of them.
 
-# setup.sh [up|down|status|plan]
-netc_main() {
-	netc_init
-	if [ $# -gt 1 ]; then
-		netc_usage >&2
-		exit 2
+# A random token of 16 hex digits (netc_tok).
+netc_try_token() {
+	netc_tok=
+	[ ! -r /proc/sys/kernel/random/uuid ] || read -r netc_tok </proc/sys/kernel/random/uuid || :
+	netc_tok=$(printf '%s%08x%08x\n' "$netc_tok" "$$" "$(date +%s 2>/dev/null || echo 0)" |
+		sed 's/[^0-9a-f]//g; s/^\(................\).*/\1/')
+}
+
+# The pending try: netc_try_tok (its token), netc_left (seconds until its
+# rollback; "" while try is still applying), netc_alive (1: its watchdog
+# runs), netc_pid (the watchdog's).
+netc_try_read() {
+	netc_try_tok=''
+	netc_left=''
+	netc_alive=''
+	netc_pid=''
+	netc_dl=''
+	[ ! -f "$NETC_STATE/try/token" ] || read -r netc_try_tok <"$NETC_STATE/try/token" || :
+	[ ! -f "$NETC_STATE/try/deadline" ] || read -r netc_dl <"$NETC_STATE/try/deadline" || :
+	[ ! -f "$NETC_STATE/try/pid" ] || read -r netc_pid <"$NETC_STATE/try/pid" || :
+	case $netc_dl in
+	'' | *[!0-9]*) ;;
+	*)
+		netc_left=$((netc_dl - $(date +%s)))
+		[ "$netc_left" -ge 0 ] || netc_left=0
+		;;
+	esac
+	case $netc_try_tok:$netc_pid in
+	*[!0-9a-f]*:* | :* | *:) netc_pid= ;;
+	*:*[!0-9]*) netc_pid= ;;
+	*)
+		tr '\000' ' ' <"/proc/$netc_pid/cmdline" 2>/dev/null | grep -q -- " try-watch $netc_try_tok" &&
+			netc_alive=1
+		;;
+	esac
+}
+
+# Before a verb: a pending try refuses up, down and try (rolling it back
+# first when its watchdog is gone), and is named by status and plan.
+netc_try_pending() {
+	[ -d "$NETC_STATE/try" ] && [ -z "$NETC_TRY_BACK" ] || return 0
+	netc_try_read
+	case $NETC_VERB in
+	confirm) return 0 ;;
+	status | plan)
+		if [ -n "$netc_alive" ]; then
+			netc_msg "note: a try is pending: confirm keeps it, else it rolls back in ${netc_left:-?} s"
+		elif [ -n "$netc_left" ]; then
+			netc_msg "note: a try is pending and its watchdog is gone: confirm keeps it, else the next up, down or try rolls it back"
+		else
+			netc_msg "note: a try is being applied, or was killed before it finished"
+		fi
+		return 0
+		;;
+	esac
+	if [ -n "$netc_alive" ]; then
+		netc_die 1 "a try is pending: run '$NETC_PROG confirm' to keep it, or wait for its rollback (in ${netc_left:-?} s)$NETC_UNCHANGED"
 	fi
-	case ${1:-up} in
-	up | down | status | plan) netc_run "${1:-up}" '*' "" "" ;;
-	-h | --help | help) netc_usage ;;
+	[ "$NETC_UID" = 0 ] || return 0
+	netc_msg "note: a try was not confirmed and its watchdog is gone (killed?): rolling back to what was up before it"
+	netc_pverb=$NETC_VERB
+	NETC_TRY_BACK=$netc_try_tok
+	netc_try_back
+	netc_die 1 "rolled back the try that was pending; $netc_pverb did nothing: run it again"
+}
+
+netc_try() {
+	[ "$NETC_UID" = 0 ] || netc_die 3 "preflight failed$NETC_UNCHANGED:
+  must run as root (this is uid $NETC_UID)"
+	case $NETC_SELF in
+	/*) ;;
+	*) netc_die 2 "try needs the script as a file (it runs a copy to roll back), not on standard input" ;;
+	esac
+	grep -q '^netc_try_watch()' "$NETC_SELF" 2>/dev/null ||
+		netc_die 2 "try needs the script as a file (it runs a copy to roll back): cannot read $NETC_SELF"
+	if [ -f "$NETC_STATE/nets" ] && [ ! -f "$NETC_STATE/topo" ]; then
+		netc_die 1 "try rolls back to the topology that is up, and the state in $NETC_STATE does not have it (an up of netc before try made it): run up once first$NETC_UNCHANGED"
+	fi
+	netc_try_token
+	NETC_TRY_NEW=1
+	rm -rf "$NETC_STATE/try"
+	mkdir -m 700 "$NETC_STATE/try" || netc_die 1 "cannot create $NETC_STATE/try"
+	for netc_f in topo journal nets sysctl nft.loaded nft.orig; do
+		[ ! -f "$NETC_STATE/$netc_f" ] || cp "$NETC_STATE/$netc_f" "$NETC_STATE/try/" ||
+			netc_die 1 "cannot copy $NETC_STATE/$netc_f into $NETC_STATE/try"
+	done
+	if ! cp "$NETC_SELF" "$NETC_STATE/try/script" || ! chmod 700 "$NETC_STATE/try/script"; then
+		netc_die 1 "cannot copy $NETC_SELF into $NETC_STATE/try"
+	fi
+	netc_put try/token "$netc_tok"
+	netc_try_tok=$netc_tok
+	# (up's steps roll back on failure as up's)
+	NETC_VERB=up
+	netc_up "$@"
+	NETC_VERB=try
+	netc_put try/deadline "$(($(date +%s) + NETC_TRY_SECS))"
+	netc_try_start
+	NETC_TRY_NEW=
+	# the lock goes before waiting: confirm (another shell) and the
+	# watchdog take it
+	rm -rf "$NETC_STATE/lock"
+	NETC_LOCKED=
+	exec 9>&-
+	if [ -t 0 ] && [ -t 1 ] && command -v timeout >/dev/null 2>&1; then
+		echo "$NETC_PROG: press Enter to keep it; it rolls back in $NETC_TRY_SECS s"
+		if timeout --foreground "$NETC_TRY_SECS" sh -c 'read -r l' 8<&-; then
+			NETC_VERB=confirm
+			netc_lock
+			netc_confirm_try "$netc_try_tok"
+			return 0
+		fi
+		echo "$NETC_PROG: not confirmed: rolling back"
+		return 0
+	fi
+	echo "$NETC_PROG: run '$NETC_SELF confirm' within $NETC_TRY_SECS s to keep it, or it rolls back"
+}
+
+# Start the watchdog of try $netc_try_tok; wait until it has said its pid.
+netc_try_start() {
+	netc_cmd="$NETC_STATE/try/script"
+	netc_sd=
+	if [ -d /run/systemd/system ] && command -v systemd-run >/dev/null 2>&1; then
+		netc_a=$(ls -iL /proc/1/ns/net 2>/dev/null) && netc_b=$(ls -iL /proc/self/ns/net 2>/dev/null) &&
+			[ "${netc_a%% *}" = "${netc_b%% *}" ] && netc_sd=1
+	fi
+	if [ -n "$netc_sd" ]; then
+		netc_msg "starting the watchdog: unit netc-try-$netc_try_tok"
+		systemd-run --unit "netc-try-$netc_try_tok" --collect --quiet \
+			${NETC_STATE_DIR:+"--setenv=NETC_STATE_DIR=$NETC_STATE_DIR"} \
+			sh "$netc_cmd" try-watch "$netc_try_tok" </dev/null >"$NETC_W/err" 2>&1 8<&- 9>&- ||
+			sed 's/^/    /' "$NETC_W/err" >&2
+	else
+		setsid sh "$netc_cmd" try-watch "$netc_try_tok" </dev/null >/dev/null 2>&1 8<&- 9>&- &
+	fi
+	netc_tries=0
+	while :; do
+		netc_try_read
+		[ -z "$netc_alive" ] || return 0
+		[ $netc_tries -lt 50 ] || break
+		sleep 0.1 2>/dev/null || sleep 1
+		netc_tries=$((netc_tries + 1))
+	done
+	netc_msg "the watchdog of this try did not start: rolling back now"
+	NETC_TRY_BACK=$netc_try_tok
+	netc_try_back
+	exit 1
+}
+
+# The watchdog (setup.sh try-watch TOKEN, started by try): say its pid,
+# wait for the deadline, then roll back (netc_try_back) unless the try
+# was confirmed.
+netc_try_watch() {
+	case $1 in
+	[0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f]) ;;
 	*)
 		netc_usage >&2
 		exit 2
 		;;
 	esac
+	NETC_UID=$(id -u)
+	netc_state_dir
+	netc_try_read
+	[ "$netc_try_tok" = "$1" ] || exit 0
+	echo "$$" >"$NETC_STATE/try/pid.new" && mv -f "$NETC_STATE/try/pid.new" "$NETC_STATE/try/pid" || exit 1
+	while :; do
+		netc_try_read
+		[ "$netc_try_tok" = "$1" ] || exit 0
+		[ -n "$netc_left" ] && [ "$netc_left" -le 0 ] && break
+		sleep 1
+	done
+	NETC_TRY_BACK=$1
+	NETC_SELF=$NETC_STATE/try/script
+	netc_run try-back '*' "" ""
+	exit 0
+}
+
+# Roll back try $NETC_TRY_BACK, with the lock, if it is still pending.
+netc_try_back() {
+	netc_try_read
+	if [ "$netc_try_tok" != "$NETC_TRY_BACK" ]; then
+		echo "$NETC_PROG: the try was confirmed; nothing to roll back"
+		exit 0
+	fi
+	NETC_FORCED=1
+	if [ -f "$NETC_STATE/try/topo" ]; then
+		awk -v kind=topo -v state="$NETC_STATE" -v file="$NETC_STATE/try/topo" \
+			"$NETC_AWK_RECORDS" "$NETC_STATE/try/topo" >"$NETC_W/err" 2>&1 ||
+			netc_die 1 "refusing to roll back to $NETC_STATE/try/topo (was it edited?):
+$(cat "$NETC_W/err")"
+		cp "$NETC_STATE/try/topo" "$NETC_W/topo.before"
+		NETC_TOPO_FILE=$NETC_W/topo.before
+		netc_msg "try: not confirmed: back to the topology that was up before it"
+		NETC_VERB=up
+		netc_up '*' "" ""
+	else
+		netc_msg "try: not confirmed: nothing was up before it, taking everything down"
+		NETC_VERB=down
+		netc_down '*' "" ""
+	fi
+	rm -rf "$NETC_STATE/try"
+}
+
+netc_confirm() {
+	[ "$NETC_UID" = 0 ] || netc_die 3 "must run as root (this is uid $NETC_UID)"
+	[ -d "$NETC_STATE/try" ] || netc_die 1 "no try is pending: nothing to confirm"
+	netc_try_read
+	netc_confirm_try "$netc_try_tok"
+}
+
+# Keep try $1 (with the lock): its watchdog (its whole session) stops.
+netc_confirm_try() {
+	netc_try_read
+	if [ "$netc_try_tok" != "$1" ]; then
+		netc_die 1 "too late: the try was rolled back"
+	fi
+	rm -rf "$NETC_STATE/try"
+	[ -z "$netc_alive" ] || kill -TERM "-$netc_pid" 2>/dev/null || kill -TERM "$netc_pid" 2>/dev/null || :
+	echo "$NETC_PROG: confirmed: host $NETC_HOST keeps the topology"
+}
+
+# --- the two front doors ---------------------------------------------------
+
+# setup.sh up|try [SECONDS]|confirm|down|status|plan [--force]; no verb is
+# a usage error (running the script bare must not move eth0 onto a bridge).
+netc_main() {
+	netc_init
+	case ${1:-} in
+	up | try | confirm | down | status | plan) netc_verb=$1 ;;
+	try-watch) netc_try_watch "${2:-}" ;;
+	-h | --help | help)
+		netc_usage
+		exit 0
+		;;
+	*)
+		netc_usage >&2
+		exit 2
+		;;
+	esac
+	shift
+	NETC_SELF=$0
+	case $NETC_SELF in
+	*/*) ;;
+	*) [ -f "$NETC_SELF" ] || NETC_SELF= ;;
+	esac
+	case $NETC_SELF in
+	'' | /*) ;;
+	*) NETC_SELF=$PWD/$NETC_SELF ;;
+	esac
+	[ -z "${NETC_FORCE:-}" ] || [ "$NETC_FORCE" = 0 ] || NETC_FORCED=1
+	netc_secs=
+	for netc_arg; do
+		case $netc_verb:$netc_arg in
+		up:--force | try:--force | plan:--force) NETC_FORCED=1 ;;
+		try:*[!0-9]* | try:) netc_usage >&2 && exit 2 ;;
+		try:*)
+			[ -z "$netc_secs" ] || { netc_usage >&2 && exit 2; }
+			netc_secs=$netc_arg
+			;;
+		*) netc_usage >&2 && exit 2 ;;
+		esac
+	done
+	if [ "$netc_verb" = try ]; then
+		NETC_TRY_SECS=${netc_secs:-120}
+		# (leading zeros: not octal to $(( )))
+		while :; do
+			case $NETC_TRY_SECS in
+			0?*) NETC_TRY_SECS=${NETC_TRY_SECS#0} ;;
+			*) break ;;
+			esac
+		done
+		if [ "${#NETC_TRY_SECS}" -gt 6 ] || [ "$NETC_TRY_SECS" -lt 1 ]; then
+			netc_die 2 "try: SECONDS must be 1 to 999999, not '$netc_secs'"
+		fi
+	fi
+	netc_run "$netc_verb" '*' "" ""
 }
 
 # Xen's network-script convention (upstream Xen's network-bridge):
@@ -1272,7 +1618,23 @@ function conf(x,   n) {
 	cname = substr(n, 1, length(n) - 5)
 	return name(cname)
 }
+# topo (the records of the topology up applied, $NETC_STATE/topo): net,
+# lease and hostvif records as netc writes them, each word in a set of
+# characters that can carry no shell, awk, nft or dnsmasq syntax.
+function word(x) { return x ~ /^[A-Za-z0-9_.:\/,+@-]+$/ }
+function topo_ok(   i, eq) {
+	if ($0 ~ /^#/ || $0 ~ /[^ -~]/) return 0
+	if ($1 == "net") {
+		if (NF < 3 || !name($2) || $3 !~ /^(bridge|isolated|nat|route)$/) return 0
+		for (i = 4; i <= NF; i++) { eq = index($i, "="); if (eq < 2 || substr($i, 1, eq - 1) !~ /^[a-z-]+$/ || !word(substr($i, eq + 1))) return 0 }
+		return 1
+	}
+	if ($1 == "lease") return NF == 4 && name($2) && word($3) && word($4)
+	if ($1 == "hostvif") return NF == 6 && name($2) && name($3) && word($4) && word($5) && $6 ~ /^antispoof=[01]$/
+	return 0
+}
 function ok(   f, n) {
+	if (kind == "topo") return topo_ok()
 	if (kind == "nets") return NF == 1 && name($0)
 	if (kind == "sysctl") return $0 ~ /^[^ ]+ -?[0-9]+$/ && sysctl_path(substr($0, 1, index($0, " ") - 1))
 	n = split($0, f, "\t")
@@ -2054,17 +2416,21 @@ function plan_down(   i, n, x) {
 	undo_end("down")
 	for (i = 1; i <= nj; i++) if (!(jnet[i] in downset)) out("down.journal", jline[i])
 	# Ports netc did not put on a bridge that it made and now deletes, and
-	# the vifs of guests, which netc may have put back (reattach): either
-	# way their guests are cut off.
+	# the vifs of guests, which netc may have put back (reattach; a vif of
+	# a network the topology no longer has is known by the MAC vif-bridge
+	# gives it): either way their guests are cut off.  (cutoff: up refuses
+	# to delete such a bridge unless forced.)
 	for (i = 1; i <= nlinks; i++) {
 		x = links[i]
-		if ((lmaster[x] in downset) && (lmaster[x] in created) && (!(x in ourport) || (x in guestvif)))
+		if ((lmaster[x] in downset) && (lmaster[x] in created) && (!(x in ourport) || (x in guestvif) || lmac[x] == "fe:ff:ff:ff:ff:ff")) {
 			out("down.notes", "note: " x " is a port of " lmaster[x] ", which netc made and now deletes")
+			out("cutoff", lmaster[x] " " x)
+		}
 	}
 }
 
 BEGIN {
-	n = split("missing usage needs notes ports ip.do ip.undo fdb.do fdb.undo drift nets.after stale dnsmasq.on dnsmasq.off down.nets down.ip down.fdb down.journal down.notes rb.ip rb.fdb", F, " ")
+	n = split("missing usage needs notes cutoff ports ip.do ip.undo fdb.do fdb.undo drift nets.after stale dnsmasq.on dnsmasq.off down.nets down.ip down.fdb down.journal down.notes rb.ip rb.fdb", F, " ")
 	for (i = 1; i <= n; i++) printf "" > (work "/" F[i])
 }
 FNR == 1 { sect = FILENAME; sub(/.*\//, "", sect); if (sect != "topo" && sect != "nets" && sect != "link" && sect != "addr" && sect != "route4" && sect != "route6" && sect != "fdb") sect = "journal" }
