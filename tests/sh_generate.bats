@@ -58,7 +58,7 @@ hosts_of() {
 	# the source's name and hash are in comments only: both syntaxes give
 	# the same script apart from comments
 	refute_line --regexp "^[^#].*(nat\.yaml|$sum)"
-	assert_line --partial "usage: setup.sh [up|down|status|plan]"
+	assert_line --partial "usage: setup.sh up|try [SECONDS]|confirm|down|status|plan [--force]"
 	# the last line calls the host script's front door
 	[ "${lines[${#lines[@]} - 1]}" = 'netc_main "$@"' ]
 }
@@ -193,7 +193,7 @@ hosts_of() {
 	"$NETC" "$SAMPLES/nat.yaml" -o "$SCRIPT"
 	run sh "$SCRIPT" bogus
 	assert_failure 2
-	assert_output --partial "usage: setup.sh [up|down|status|plan]"
+	assert_output --partial "usage: setup.sh up|try [SECONDS]|confirm|down|status|plan [--force]"
 	run sh "$SCRIPT" up down
 	assert_failure 2
 	"$NETC" -t network-bridge "$SAMPLES/nat.yaml" -o "$SCRIPT"
