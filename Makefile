@@ -95,7 +95,7 @@ demo: netc
 	./netc -t lab samples/classic.yaml -o $(DEMO_OUT)/lab.sh
 	@echo
 	@echo "netc compiled samples/classic.yaml; the outputs are in $(DEMO_OUT)/:"
-	@echo "  setup.sh        host script: sh $(DEMO_OUT)/setup.sh plan|up|status|down"
+	@echo "  setup.sh        host script: sh $(DEMO_OUT)/setup.sh plan|try|confirm|up|status|down"
 	@echo "  network-bridge  drop-in for Xen's network-bridge"
 	@echo "  xl/*.cfg        one domU config file per guest"
 	@echo "  classic.json    the checked IR;  classic.dot  Graphviz diagram"
