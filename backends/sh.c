@@ -77,18 +77,25 @@ static void add_header(const struct emit_ctx *e, struct strbuf *sb, const char *
 			"# dom0's address onto a veth0 renamed eth0).\n");
 	} else {
 		strbuf_adds(sb,
-			"# usage: setup.sh [up|down|status|plan]        (no argument: up)\n"
+			"# usage: setup.sh up|try [SECONDS]|confirm|down|status|plan [--force]\n"
+			"#   (no verb: this usage, exit 2; nothing changes)\n"
 			"#   up      make the host match the topology.  Idempotent; checks everything\n"
 			"#           before changing anything; if a step fails, undoes this run's\n"
 			"#           changes and names the step\n"
+			"#   try     up, then roll back unless confirm comes within SECONDS (default\n"
+			"#           120), even if the session that ran try dies: use it over SSH\n"
+			"#   confirm keep what a pending try changed\n"
 			"#   down    undo exactly what up did, and nothing else\n"
 			"#   status  print what differs from the topology; exit 1 if anything does\n"
-			"#   plan    print the commands up would run; change nothing\n");
+			"#   plan    print the commands up would run, then the problems it would\n"
+			"#           stop at (exit 3); change nothing\n"
+			"#   --force (or NETC_FORCE=1) let up delete a bridge with guests' vifs on it\n");
 	}
 	strbuf_adds(sb,
 		"# Exit status: 0 done; 1 a step failed (up: rolled back; down: the rest\n"
-		"# undone), the host differs (status), or an unknown bridge= or netdev=;\n"
-		"# 2 usage; 3 preflight failed, nothing changed; 4 rollback incomplete.\n"
+		"# undone), the host differs (status), a try is pending (up, down, try),\n"
+		"# or an unknown bridge= or netdev=; 2 usage; 3 preflight failed, nothing\n"
+		"# changed (plan: up's would fail); 4 rollback incomplete.\n"
 		"# Uses ip (iproute2), awk and /proc/sys, and nft, dnsmasq, bridge where the\n"
 		"# topology needs them.  State: /run/netc/ns-<netns inode>/, or NETC_STATE_DIR.\n"
 		"# See netc's docs/host-script.md.\n\n");
