@@ -59,6 +59,7 @@ netc_init() {
 	NETC_TRY_BACK=
 	NETC_TOPO_FILE=
 	NETC_SELF=
+	NETC_XEN=
 	NETC_UNCHANGED='; nothing was changed'
 }
 
@@ -1270,7 +1271,10 @@ netc_try_pending() {
 		;;
 	esac
 	if [ -n "$netc_alive" ]; then
-		netc_die 1 "a try is pending: run '$NETC_PROG confirm' to keep it, or wait for its rollback (in ${netc_left:-?} s)$NETC_UNCHANGED"
+		netc_c="$NETC_PROG confirm"
+		# (network-bridge has no confirm: the host script that ran try has)
+		[ -z "$NETC_XEN" ] || netc_c="the host script's confirm"
+		netc_die 1 "a try is pending: run '$netc_c' to keep it, or wait for its rollback (in ${netc_left:-?} s)$NETC_UNCHANGED"
 	fi
 	[ "$NETC_UID" = 0 ] || return 0
 	netc_msg "note: a try was not confirmed and its watchdog is gone (killed?): rolling back to what was up before it"
@@ -1509,6 +1513,8 @@ netc_xen_usage() {
 
 netc_xen_main() {
 	netc_init
+	NETC_XEN=1
+	[ -z "${NETC_FORCE:-}" ] || [ "$NETC_FORCE" = 0 ] || NETC_FORCED=1
 	case ${1:-} in
 	start) netc_verb=up ;;
 	stop) netc_verb=down ;;
