@@ -1077,8 +1077,13 @@ netc_commit_up() {
 			rm -f "$NETC_STATE/$netc_f"
 		fi
 	done
-	# the records of the topology applied (a try rolls back to them)
-	grep -v '^#' "$NETC_W/topo" >"$NETC_STATE/lock/topo" && set -- "$@" "$NETC_STATE/lock/topo"
+	# the records of the topology applied, while a network is up (a try
+	# rolls back to them)
+	if [ -s "$NETC_STATE/lock/nets" ] && grep -v '^#' "$NETC_W/topo" >"$NETC_STATE/lock/topo"; then
+		set -- "$@" "$NETC_STATE/lock/topo"
+	else
+		rm -f "$NETC_STATE/topo"
+	fi
 	[ $# = 0 ] || mv -f "$@" "$NETC_STATE/"
 	netc_store sysctl.orig sysctl
 	netc_store nft.loaded nft.loaded
@@ -1098,6 +1103,7 @@ netc_down() {
 # that), and exits 1.
 netc_down_apply() {
 	if [ ! -s "$NETC_W/down.nets" ]; then
+		[ -f "$NETC_STATE/nets" ] || [ "$NETC_VERB" != down ] || rm -f "$NETC_STATE/topo"
 		if [ "$NETC_VERB" = down ] && ! netc_state_release; then
 			netc_msg "down: the step above failed (down again retries it)"
 			exit 1
@@ -1192,7 +1198,9 @@ netc_plan() {
 	[ -s "$NETC_W/missing" ] || return 0
 	echo "# up would stop here, before any change (its preflight):"
 	sed 's/^/#   /' "$NETC_W/missing"
-	netc_msg "plan: up's preflight would fail ($(wc -l <"$NETC_W/missing" | tr -d ' ') problems, listed above)"
+	netc_n=$(wc -l <"$NETC_W/missing" | tr -d ' ')
+	if [ "$netc_n" = 1 ]; then netc_n="1 problem"; else netc_n="$netc_n problems"; fi
+	netc_msg "plan: up's preflight would fail ($netc_n, listed above)"
 	exit 3
 }
 
@@ -1293,6 +1301,8 @@ netc_try() {
 	esac
 	grep -q '^netc_try_watch()' "$NETC_SELF" 2>/dev/null ||
 		netc_die 2 "try needs the script as a file (it runs a copy to roll back): cannot read $NETC_SELF"
+	command -v setsid >/dev/null 2>&1 || netc_die 3 "preflight failed$NETC_UNCHANGED:
+  command 'setsid' not found (util-linux: it runs the watchdog of try)"
 	if [ -f "$NETC_STATE/nets" ] && [ ! -f "$NETC_STATE/topo" ]; then
 		netc_die 1 "try rolls back to the topology that is up, and the state in $NETC_STATE does not have it (an up of netc before try made it): run up once first$NETC_UNCHANGED"
 	fi
@@ -1323,14 +1333,15 @@ netc_try() {
 	exec 9>&-
 	if [ -t 0 ] && [ -t 1 ] && command -v timeout >/dev/null 2>&1; then
 		echo "$NETC_PROG: press Enter to keep it; it rolls back in $NETC_TRY_SECS s"
-		if timeout --foreground "$NETC_TRY_SECS" sh -c 'read -r l' 8<&-; then
+		netc_try_read
+		if timeout --foreground "${netc_left:-$NETC_TRY_SECS}" sh -c 'read -r l' 8<&-; then
 			NETC_VERB=confirm
 			netc_lock
 			netc_confirm_try "$netc_try_tok"
 			return 0
 		fi
-		echo "$NETC_PROG: not confirmed: rolling back"
-		return 0
+		echo "$NETC_PROG: not confirmed: the watchdog rolls it back now"
+		exit 1
 	fi
 	echo "$NETC_PROG: run '$NETC_SELF confirm' within $NETC_TRY_SECS s to keep it, or it rolls back"
 }

@@ -54,6 +54,10 @@ rolled_back() {
 	assert_failure 2
 	run on_dom0 try 3 4
 	assert_failure 2
+	# try runs a copy of the script to roll back: not from standard input
+	run nsx dom0 sh -s try 3 <"$SCRIPT"
+	assert_failure 2
+	assert_output --partial "try needs the script as a file"
 	run on_dom0 down --force
 	assert_failure 2
 }
@@ -188,13 +192,16 @@ rolled_back() {
 }
 
 @test "plan on a host without the uplink: prints what it can, lists the problems, exits 3" {
+	nsx dom0 ip link del eth0
 	nsx dom0 ip link del eth1
 	run --separate-stderr on_dom0 plan
 	assert_failure 3
 	assert_line "ip -batch - <<'EOF'"
+	assert_line "link add name hostonly type bridge stp_state 0"
 	assert_line "# up would stop here, before any change (its preflight):"
+	assert_line "#   network xenbr0: uplink eth0 does not exist"
 	assert_line "#   network routed: gatewaydev eth1 does not exist"
-	[[ "$stderr" == *"plan: up's preflight would fail (1 problems, listed above)"* ]]
+	[[ "$stderr" == *"plan: up's preflight would fail (2 problems, listed above)"* ]]
 	[[ "$output$stderr" != *"nothing was changed"* ]]
 	run on_dom0 status
 	assert_failure 1
