@@ -15,9 +15,11 @@ build="gcc make flex bison libyaml-dev pkg-config"
 # xenstore-utils must NOT be installed: the scripts would find its
 # xenstore-read before the bed's.
 # jq: tests/lib/restore.bash reads ip's JSON to compare hosts.
+# bash-completion: tests/completion.bats loads completion/netc through it.
 check="$build bats bats-support bats-assert shellcheck graphviz iproute2 nftables
        dnsmasq-base busybox libxen-dev valgrind procps time parallel
-       clang libclang-rt-14-dev iputils-ping bridge-utils net-tools jq"
+       clang libclang-rt-14-dev iputils-ping bridge-utils net-tools jq
+       bash-completion"
 bench="$build hyperfine valgrind iproute2"
 fuzz="$build clang libclang-rt-14-dev"
 docs="$build graphviz"
