@@ -176,3 +176,9 @@ comp() {
 	run comp 3 netc a.yaml -o s
 	assert_output "$(printf '%s\n' setup.sh sub)"
 }
+
+@test "completion: the file is shellcheck-clean bash" {
+	run shellcheck -s bash completion/netc
+	assert_success
+	assert_output ""
+}
