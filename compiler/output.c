@@ -1124,11 +1124,8 @@ int output_dir_close(struct output_dir *w, bool keep)
 	}
 	if (keep)
 		rc = dir_commit(w);
-	if (rc == EXIT_OK && keep) {
+	if (rc == EXIT_OK && keep)
 		dir_unmake(w, false);
-		if (w->stale && !w->tmp)
-			rc = dir_prune(w);
-	}
 	if (w->tmp) {
 		if (rc != EXIT_OK || !keep) {
 			/* Files the writers never reached are not there. */
@@ -1142,6 +1139,9 @@ int output_dir_close(struct output_dir *w, bool keep)
 	}
 	for (size_t i = 0; i < w->n && rc == EXIT_OK && w->verbose; i++)
 		fprintf(stderr, "netc: wrote %s\n", w->paths[i]);
+	/* An existing directory, every file in place: --prune. */
+	if (rc == EXIT_OK && keep && w->stale && !w->tmp)
+		rc = dir_prune(w);
 	dir_free(w);
 	return rc;
 }

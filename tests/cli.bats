@@ -290,7 +290,9 @@ prune_bed() {
 	run --separate-stderr "$NETC" -v -t xl --prune "$T" -o "$P/"
 	assert_success
 	assert_equal "$(ls "$P" | tr '\n' ' ')" "backup.cfg web.cfg "
-	assert_equal "${stderr_lines[0]}" "netc: removed $P/mail.cfg"
+	assert_equal "$stderr" "netc: wrote $P/web.cfg
+netc: wrote $P/backup.cfg
+netc: removed $P/mail.cfg"
 	# Nothing more to remove.
 	run "$NETC" -v -t xl --prune "$T" -o "$P"
 	assert_success
