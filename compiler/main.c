@@ -179,6 +179,12 @@ static int emit_single(const struct options *o, const struct backend *b,
 	return rc;
 }
 
+/* --prune's test (output_dir_prune()): @arg is the emit_ctx. */
+static bool xl_stale(void *arg, const char *name, const char *head, size_t len)
+{
+	return xl_stale_file(arg, name, head, len);
+}
+
 /* A directory target's file_sink: the files go to an output_dir. */
 struct dir_sink {
 	struct file_sink fs;
@@ -198,11 +204,6 @@ static int dir_sink_add(struct file_sink *fs, const char *name, const struct str
  * they go first); they are put in place only once every one is written,
  * and on failure none is.
  */
-static bool xl_stale(void *arg, const char *name, const char *head, size_t len)
-{
-	return xl_stale_file(arg, name, head, len);
-}
-
 static int emit_directory(const struct options *o, const struct backend *b, const struct emit_ctx *e)
 {
 	struct dir_sink ds = { .fs = { .add = dir_sink_add }, .mode = b->mode };
