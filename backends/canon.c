@@ -174,12 +174,15 @@ static struct ast_node *canon_network(struct canon *c, const struct ir_network *
 	return m;
 }
 
-/* A NIC's address, or null; the map form only when it has a gateway or dns. */
+/*
+ * A NIC's address, or null; the map form as written, when it says more
+ * (it has an address, which netc may assign: docs/host-script.md).
+ */
 static struct ast_node *canon_nic(struct canon *c, const struct ir_nic *nic)
 {
 	struct ast_node *m;
 
-	if (!nic->gateway_s.s && !nic->dns_set)
+	if (!nic->assign && !nic->gateway_s.s && !nic->dns_set)
 		return nic->address.s ? str_node(c, nic->address.s, nic->address.len)
 				      : ast_null(c->a, NULL);
 	m = ast_map(c->a, NULL);

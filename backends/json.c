@@ -167,6 +167,7 @@ static void json_hosts(struct json *j, const struct ir_topology *t)
 			IR_FOREACH(const struct ir_dns *, dns, &nic->dns)
 				item_str(j, ip_format(&dns->addr, buf));
 			json_close(j, ']');
+			kv_bool(j, "assign", nic->assign);
 			kv_bool(j, "declared", nic->declared);
 			kv_str(j, "enslaved-by", nic->enslaved_by ? nic->enslaved_by->name.s : NULL);
 			json_close(j, '}');

@@ -81,6 +81,8 @@ struct ir_domain;
  *            the address: docs/host-script.md).
  * @dns:      the map form's dns servers (struct ir_dns *), in order, when
  *            @dns_set (@dns_pos: the key).
+ * @assign:   the map form with an address: the host script gives the bridge
+ *            the address (and the gateway) when the NIC holds none.
  * @declared: listed under the host's nics; false for NICs the implicit host
  *            takes as named from uplink/outbound/gatewaydev.
  * @enslaved_by: the bridge network whose uplink it is (untagged), or NULL.
@@ -96,6 +98,7 @@ struct ir_nic {
 	struct vec dns;
 	bool dns_set;
 	struct srcpos dns_pos;
+	bool assign;
 	bool declared;
 	struct ir_network *enslaved_by;
 };

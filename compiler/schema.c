@@ -1307,6 +1307,7 @@ static void *read_nic(struct schema *s, const struct ast_entry *e, void *parent)
 
 		read_fields(s, e->value, nic_fields, ARRAY_SIZE(nic_fields), nic, "NIC", nic->name.s);
 		check_nic_map(s, nic, ae && ae->value->kind != AST_NULL);
+		nic->assign = nic->has_cidr;
 	} else if (e->value->kind == AST_LIST) {
 		type_error(s, e, "an address (CIDR), null or a map");
 		return NULL;
