@@ -537,7 +537,7 @@ $(sed 's/^/  /' "$NETC_W/err")"
 	while read -r netc_l; do netc_msg "$netc_l"; done <"$NETC_W/fwwarn"
 }
 
-# dom0's own addressing (docs/host-script.md, "dom0's address"): for each
+# dom0's own addressing (docs/host-script.md, "dom0's own address"): for each
 # bridge whose uplink has the map form in the topology (the engine's addrs
 # file), which of ifupdown, systemd-networkd and NetworkManager configures
 # the uplink, which recipe applies, and what to change; notes, for plan and
@@ -1867,11 +1867,13 @@ function plan_net(n,   lease4, br, up_, port, vlan, stp, fd, mtu, mac, newbr, ne
 	ad = kv(n, "address")
 	if (ad != "" && !((br SUBSEP ad) in hasaddr))
 		step(n, "addr add " ad (index(ad, ":") ? "" : " brd +") " dev " br, "addr del " ad " dev " br, br ": lacks address " ad)
-	if (kv(n, "nicaddr") != "" && port != "" && vlan == "") own_addr(n, br, up_)
 
 	late = 1
 	if (newbr || !lup[br])
 		step(n, "link set " br " up", newbr ? "-" : "link set " br " down", newbr ? "" : br ": down")
+	# (after the bridge is up: undone before it goes down, which would take
+	# an IPv6 address with it)
+	if (kv(n, "nicaddr") != "" && port != "" && vlan == "") own_addr(n, br, up_)
 
 	# Routes come back on the bridge once it is up.
 	if (port != "" && vlan == "") {
@@ -1890,10 +1892,11 @@ function plan_net(n,   lease4, br, up_, port, vlan, stp, fd, mtu, mac, newbr, ne
 	late = 0
 }
 
-# The own addressing of dom0 (docs/host-script.md, "the address of dom0"):
-# the address of the uplink as the topology declares it (nicaddr=, the map form of
-# a NIC), with its gateway.  Recipe (a): the distribution configures the
-# uplink, and its addresses move to the bridge as above.  Recipe (b): the
+# The own addressing of dom0 (docs/host-script.md, bridge mode: recipes
+# (a) and (b)): the address of the uplink as the topology declares it
+# (nicaddr=, the map form of a NIC), with its gateway.  Recipe (a): the
+# distribution configures the uplink, and its addresses move to the bridge
+# as above.  Recipe (b): the
 # uplink holds no address of that family and none was moved from it: the
 # bridge gets the declared one.  recipe[n] says which, for the notes
 # (netc_addr_notes): a, b, other (the uplink holds another address of the
@@ -1930,7 +1933,8 @@ function own_route(n, br, up_,   g, fam, spec) {
 		if (recipe[n] == "b") out("notes", "note: " br ": the host has a default route already (" defroute[fam] "): netc adds none through " g ", the gateway of " up_)
 		return
 	}
-	spec = route_arg("default via " g, fam)
+	# (IPv6: as the kernel lists it, so that down finds it on a bridge it keeps)
+	spec = route_arg("default via " g (fam == 6 ? " metric 1024 pref medium" : ""), fam)
 	step(n, "route add " spec " dev " br, "route del " spec " dev " br, br ": no default route (the gateway of " up_ " in the topology is " g ")")
 }
 

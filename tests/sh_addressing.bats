@@ -170,3 +170,39 @@ life() {
 			fail "batch line $n failing left dom0 changed"
 	done
 }
+
+@test "addressing: recipe (b) over IPv6, on a bridge that exists already: a link-local gateway; down keeps the bridge, as it was" {
+	local y
+	y=$(topo v6.yaml <<'YAML'
+version: 1
+defaults: { mac-seed: addressing.example.org }
+hosts:
+  xen1:
+    nics:
+      eth0: { address: "2001:db8::10/64", gateway: "fe80::1" }
+networks:
+  xenbr0: { uplink: eth0 }
+YAML
+)
+	sh_script "$y"
+	nsx lan ip -6 addr add fe80::1/64 dev lan0 nodad
+	nsx lan ip -6 addr add 2001:db8::1/64 dev lan0 nodad
+	nsx lan ip -6 addr add 2001:db8:ff::1/128 dev lo
+	nsx dom0 ip link add xenbr0 type bridge
+	host_dump dom0 >"$BATS_TEST_TMPDIR/before"
+	run on_dom0 plan
+	assert_success
+	assert_line "addr add 2001:db8::10/64 dev xenbr0"
+	assert_line "route add ::/0 via fe80::1 metric 1024 pref medium dev xenbr0"
+	run on_dom0 up
+	assert_success
+	run nsx dom0 ip -6 route show default
+	assert_output "default via fe80::1 dev xenbr0 metric 1024 pref medium"
+	nsx dom0 busybox ping6 -c 1 -W 2 -q 2001:db8:ff::1 >/dev/null
+	run on_dom0 status
+	assert_success
+	run on_dom0 down
+	assert_success
+	host_dump dom0 >"$BATS_TEST_TMPDIR/after"
+	assert_same "$BATS_TEST_TMPDIR/before" "$BATS_TEST_TMPDIR/after"
+}
