@@ -97,6 +97,13 @@ tree_list() {
 	# netc --version must say the package's version.
 	run "$SRC/netc" --version
 	assert_output "netc $VERSION"
+	# Build-Depends has scripts/deps.sh's build group (gcc and make are
+	# build-essential, which every Debian build has).
+	for p in $("$TOP/scripts/deps.sh" --list build); do
+		case $p in gcc | make) continue ;; esac
+		sed -n '/^Build-Depends:/,/^[A-Z]/p' "$TOP/debian/control" | grep -qE "[ :]$p( |,|$)" ||
+			fail "Build-Depends lacks $p"
+	done
 	run --separate-stderr lintian "$DEB_DIR"/netc_"$VERSION"_*.changes
 	[ -z "$(printf '%s\n' "$output" | grep -E '^[EW]: ')" ] || fail "lintian: $output"
 }
@@ -174,17 +181,18 @@ tree_list() {
 	run /usr/bin/netc --version
 	assert_output "netc $VERSION"
 	/usr/bin/netc -t json /usr/share/doc/netc/examples/classic.yaml | cmp - <("$NETC" -t json "$SAMPLES/classic.yaml")
+	run bash -c '. /usr/share/bash-completion/completions/netc && complete -p netc'
+	assert_success
 	if command -v man >/dev/null; then
 		run man -w netc
 		assert_output /usr/share/man/man1/netc.1.gz
 		run man -w 5 netc-topology
 		assert_output /usr/share/man/man5/netc-topology.5.gz
-	fi
-	run bash -c '. /usr/share/bash-completion/completions/netc && complete -p netc'
-	assert_success
-	if command -v systemd-analyze >/dev/null; then
-		run systemd-analyze verify /lib/systemd/system/netc.service 2>&1
-		assert_output ""
+		# The installed unit, its Documentation= page found where man looks.
+		if command -v systemd-analyze >/dev/null; then
+			run systemd-analyze verify /lib/systemd/system/netc.service 2>&1
+			assert_output ""
+		fi
 	fi
 	[ -d /etc/netc ]
 
