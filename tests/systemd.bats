@@ -116,3 +116,9 @@ WantedBy=multi-user.target"
 	assert_output --regexp "Found dependency on (netc|xendomains)\.service/start"
 	assert_output --partial "Transaction order is cyclic"
 }
+
+@test "docs/boot.md shows the unit as it is shipped" {
+	run diff <(awk '/^### The unit/ { f = 1; next } f && /^```$/ { if (inb) exit; inb = 1; next } inb' "$TOP/docs/boot.md") \
+		<(grep -v '^#' "$UNIT")
+	assert_success
+}
