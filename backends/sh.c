@@ -184,6 +184,31 @@ static void add_vifs(const struct emit_ctx *e, struct strbuf *sb, const char *sr
 	}
 }
 
+/*
+ * dom0's address as the map form of the untagged uplink declares it (with
+ * its gateway and DNS servers): the bridge takes it when the distribution
+ * leaves the NIC unconfigured (docs/host-script.md, recipe (b)).  The
+ * scalar form is the address as the distribution configures it: the
+ * engine moves what the NIC holds (recipe (a)) and adds nothing.
+ */
+static void add_nic_address(struct strbuf *sb, const struct ir_host *h, const struct ir_network *n)
+{
+	const struct ir_nic *nic = strmap_get(&h->nic_by_name, n->uplink.s, n->uplink.len);
+	const struct ir_dns *d;
+	char buf[64];
+	bool first = true;
+
+	if (!nic || !nic->assign)
+		return;
+	strbuf_addf(sb, " nicaddr=%s", cidr_format(&nic->cidr, buf));
+	if (nic->has_gateway)
+		strbuf_addf(sb, " gateway=%s", ip_format(&nic->gateway, buf));
+	IR_FOREACH(const struct ir_dns *, d, &nic->dns) {
+		strbuf_addf(sb, "%s%s", first ? " nicdns=" : ",", ip_format(&d->addr, buf));
+		first = false;
+	}
+}
+
 static void add_network(const struct emit_ctx *e, struct strbuf *sb, const char *src,
 			const struct ir_network *n)
 {
@@ -198,6 +223,8 @@ static void add_network(const struct emit_ctx *e, struct strbuf *sb, const char 
 		strbuf_addf(sb, " uplink=%s port=%s", n->uplink.s, n->port);
 		if (n->vlan.set)
 			strbuf_addf(sb, " vlan=%lld", n->vlan.v);
+		else
+			add_nic_address(sb, h, n);
 	}
 	if (n->has_cidr && n->mode != MODE_ROUTE)
 		strbuf_addf(sb, " address=%s", cidr_format(&n->cidr, buf));

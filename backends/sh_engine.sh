@@ -519,6 +519,7 @@ netc_prepare() {
 			echo "command '$netc_c' not found ($netc_why)" >>"$NETC_W/missing"
 	done <"$NETC_W/needs"
 	[ "$1" = status ] || [ -s "$NETC_W/missing" ] || netc_fw_ports "$1"
+	[ "$1" = status ] || [ ! -s "$NETC_W/addrs" ] || netc_addr_notes
 	# (plan lists the problems after what it can print: netc_plan)
 	[ -s "$NETC_W/missing" ] && [ "$1" != status ] && [ "$1" != plan ] || return 0
 	netc_msg "preflight failed; nothing was changed:"
@@ -559,6 +560,123 @@ $(sed 's/^/  /' "$NETC_W/err")"
 			}' "$NETC_W/ruleset"
 	done <"$NETC_W/ports" >"$NETC_W/fwwarn"
 	while read -r netc_l; do netc_msg "$netc_l"; done <"$NETC_W/fwwarn"
+}
+
+# dom0's own addressing (docs/host-script.md, "dom0's own address"): for each
+# bridge whose uplink has the map form in the topology (the engine's addrs
+# file), which of ifupdown, systemd-networkd and NetworkManager configures
+# the uplink, which recipe applies, and what to change; notes, for plan and
+# up.  The files read are under NETC_ROOT (default /), so that tests never
+# read the real /etc and /run.
+netc_addr_notes() {
+	while read -r netc_n netc_u netc_a netc_g netc_d netc_r netc_held; do
+		netc_nic_manager "$netc_u"
+		if [ "$netc_g" = - ]; then netc_gw=; else netc_gw=" and a default route via $netc_g"; fi
+		case $netc_r in
+		a)
+			if [ -n "$netc_mgr" ]; then
+				echo "note: $netc_n: recipe (a): $netc_mgr; up moves the addresses and routes of $netc_u to $netc_n (at boot: after the distribution configured $netc_u). For netc to give $netc_n $netc_a$netc_gw itself (recipe (b)), tell it to leave $netc_u: $netc_fix"
+			else
+				echo "note: $netc_n: recipe (a): $netc_u holds $netc_a though none of ifupdown, systemd-networkd and NetworkManager configures it; up moves it to $netc_n"
+			fi
+			;;
+		other)
+			echo "note: $netc_n: $netc_u holds $netc_held, not $netc_a as the topology says: up moves what $netc_u holds (recipe (a)) and adds no $netc_a${netc_mgr:+; $netc_mgr}"
+			;;
+		b | b-done)
+			if [ "$netc_r" = b ]; then
+				echo "note: $netc_n: recipe (b): $netc_u holds no address and ${netc_leaves:-none of ifupdown, systemd-networkd and NetworkManager configures it}: up gives $netc_n $netc_a$netc_gw"
+			fi
+			[ -z "$netc_mgr" ] ||
+				echo "note: $netc_n: recipe (b) (netc gives $netc_n $netc_a), but $netc_mgr: it may put an address on $netc_u, a port of $netc_n, behind netc's back; tell it to leave $netc_u: $netc_fix"
+			[ "$netc_d" = - ] || netc_dns_note "$netc_u" "$netc_d"
+			;;
+		esac
+	done <"$NETC_W/addrs" >>"$NETC_W/notes"
+}
+
+# netc_nic_manager NIC: netc_mgr says which of ifupdown, systemd-networkd
+# and NetworkManager configures NIC and how ("" none), netc_fix how to
+# make it leave NIC alone, netc_leaves which of them leave it alone.
+netc_nic_manager() {
+	netc_mgr=''
+	netc_fix=''
+	netc_leaves=''
+	netc_root=${NETC_ROOT:-}
+	netc_idx=$(awk -v d="$1" '{ n = $2; sub(/:$/, "", n); sub(/@.*/, "", n); if (n == d) { i = $1; sub(/:$/, "", i); print i; exit } }' "$NETC_W/link")
+	# ifupdown: an iface stanza in /etc/network/interfaces or interfaces.d/
+	netc_nic=$1
+	set --
+	for netc_f in "$netc_root/etc/network/interfaces" "$netc_root"/etc/network/interfaces.d/*; do
+		[ ! -f "$netc_f" ] || set -- "$@" "$netc_f"
+	done
+	if [ $# -gt 0 ]; then
+		netc_l=$(awk -v d="$netc_nic" -v skip="${#netc_root}" '
+			$1 == "iface" && $2 == d && ($3 == "inet" || $3 == "inet6") {
+				s = "iface " d " " $3 " " $4 " in " substr(FILENAME, skip + 1)
+				if ($4 == "manual") m = m (m == "" ? "" : ", ") s; else c = c (c == "" ? "" : ", ") s
+			}
+			END { if (c != "") print "c " c; else if (m != "") print "m " m }' "$@")
+		set -- "$netc_nic"
+		case $netc_l in
+		c\ *)
+			netc_mgr="ifupdown configures $1 ($(netc_ifstate "$1")${netc_l#c })"
+			netc_fix="ifupdown \`iface $1 inet manual\` (no address, no gateway in the stanza)"
+			;;
+		m\ *) netc_leaves="ifupdown leaves it alone (${netc_l#m })" ;;
+		esac
+	fi
+	set -- "$netc_nic"
+	# systemd-networkd: its state of the link
+	netc_f=$netc_root/run/systemd/netif/links/$netc_idx
+	if [ -n "$netc_idx" ] && [ -f "$netc_f" ]; then
+		netc_st=$(sed -n 's/^ADMIN_STATE=//p' "$netc_f")
+		netc_nf=$(sed -n 's/^NETWORK_FILE=//p' "$netc_f")
+		case $netc_st in
+		unmanaged | '')
+			netc_leaves="${netc_leaves:+$netc_leaves, }systemd-networkd leaves it unmanaged"
+			;;
+		*)
+			netc_mgr="${netc_mgr:+$netc_mgr; }systemd-networkd configures $1 (state $netc_st${netc_nf:+, $netc_nf})"
+			netc_fix="${netc_fix:+$netc_fix; }systemd-networkd: no .network file that matches $1${netc_nf:+ (remove $netc_nf), or \`Unmanaged=yes\` in its [Link] section}"
+			;;
+		esac
+	fi
+	# NetworkManager: its state file of the device, else nmcli (on this host only)
+	netc_f=$netc_root/run/NetworkManager/devices/$netc_idx
+	netc_st=
+	if [ -n "$netc_idx" ] && [ -f "$netc_f" ]; then
+		if grep -q '^managed=false' "$netc_f"; then netc_st=unmanaged; else netc_st=managed; fi
+	elif [ -z "$netc_root" ] && command -v nmcli >/dev/null 2>&1; then
+		netc_st=$(nmcli -t -f DEVICE,STATE device 2>/dev/null | awk -F : -v d="$1" '$1 == d { print $2 }')
+	fi
+	case $netc_st in
+	'') ;;
+	unmanaged) netc_leaves="${netc_leaves:+$netc_leaves, }NetworkManager leaves it unmanaged" ;;
+	*)
+		netc_mgr="${netc_mgr:+$netc_mgr; }NetworkManager manages $1"
+		netc_fix="${netc_fix:+$netc_fix; }NetworkManager \`unmanaged-devices=interface-name:$1\` in the [keyfile] section of a file in /etc/NetworkManager/conf.d/"
+		;;
+	esac
+}
+
+# Whether ifupdown brought NIC $1 up (its /run/network/ifstate files).
+netc_ifstate() {
+	if [ -f "$netc_root/run/network/ifstate.$1" ] ||
+		grep -q "^$1=" "$netc_root/run/network/ifstate" 2>/dev/null; then
+		echo "up, "
+	fi
+}
+
+# netc writes no resolver configuration: the dns servers of NIC $1 ($2,
+# comma-separated) that /etc/resolv.conf does not name are said.
+netc_dns_note() {
+	netc_l=$(echo "$2" | tr , '\n' | awk -v f="${NETC_ROOT:-}/etc/resolv.conf" '
+		BEGIN { while ((getline l < f) > 0) { split(l, w, " "); if (w[1] == "nameserver") ns[w[2]] = 1 } }
+		!($0 in ns) { m = m (m == "" ? "" : ", ") $0 }
+		END { print m }')
+	[ -z "$netc_l" ] ||
+		echo "note: netc configures no resolver: the dns of $1 ($netc_l) not in /etc/resolv.conf; add \`nameserver\` lines for them there (or with resolvconf, or systemd-resolved's \`resolvectl dns\`)"
 }
 
 # --- making changes --------------------------------------------------------
@@ -1681,6 +1799,9 @@ END { exit bad }
 #   needs            "command why": the commands the plan needs
 #   notes            what up says besides its result (a DHCP lease made
 #                    permanent on a bridge)
+#   addrs            "NET UPLINK ADDRESS GATEWAY DNS RECIPE [HELD]" ("-":
+#                    none): how dom0's declared address gets onto each
+#                    bridge (own_addr, netc_addr_notes)
 #   ip.do, ip.undo   the ip batch and, line for line, "ip TAB NET TAB undo"
 #   fdb.do, fdb.undo the same for `bridge -batch`
 #   drift            what differs, one a line, for status
@@ -1851,6 +1972,7 @@ function parse_route(fam,   i, t, dev, spec, skip, kern, m, k, nh, nhdev, mixed)
 	if (index($0, "nexthop")) gsub(/\\/, " ")
 	t = $1
 	if (t == "local" || t == "broadcast" || t == "multicast" || t == "anycast" || t == "unreachable" || t == "prohibit" || t == "blackhole" || t == "throw" || t == "nat") return
+	if (t == "default" && $0 !~ / table /) defroute[fam] = $0    # (own_route)
 	for (i = 1; i <= NF; i++) {
 		t = $i
 		if (t == "nexthop") { k++; nh[k] = ""; nhdev[k] = ""; continue }
@@ -2128,6 +2250,9 @@ function plan_net(n,   lease4, br, up_, port, vlan, stp, fd, mtu, mac, newbr, ne
 	late = 1
 	if (newbr || !lup[br])
 		step(n, "link set " br " up", newbr ? "-" : "link set " br " down", newbr ? "" : br ": down")
+	# (after the bridge is up: undone before it goes down, which would take
+	# an IPv6 address with it)
+	if (kv(n, "nicaddr") != "" && port != "" && vlan == "") own_addr(n, br, up_)
 
 	# Routes come back on the bridge once it is up.
 	if (port != "" && vlan == "") {
@@ -2141,8 +2266,55 @@ function plan_net(n,   lease4, br, up_, port, vlan, stp, fd, mtu, mac, newbr, ne
 			if ((br SUBSEP lst) in hasroute || (up_ SUBSEP route_listed(movedr[n, i])) in hasroute) continue
 			step(n, "route add " spec " dev " br, "route del " spec " dev " br, br ": lacks route \"" lst "\" (netc moved it from " up_ ")")
 		}
+		own_route(n, br, up_)
 	}
 	late = 0
+}
+
+# The own addressing of dom0 (docs/host-script.md, bridge mode: recipes
+# (a) and (b)): the address of the uplink as the topology declares it
+# (nicaddr=, the map form of a NIC), with its gateway.  Recipe (a): the
+# distribution configures the uplink, and its addresses move to the bridge
+# as above.  Recipe (b): the
+# uplink holds no address of that family and none was moved from it: the
+# bridge gets the declared one.  recipe[n] says which, for the notes
+# (netc_addr_notes): a, b, other (the uplink holds another address of the
+# family: it moves, the declared one is not added), a-done, b-done (the
+# bridge holds it, moved there by an earlier run or not).
+function own_addr(n, br, up_,   a, v6, i, other, wasmoved) {
+	a = kv(n, "nicaddr"); v6 = index(a, ":") > 0
+	for (i = 1; i <= nmoved[n]; i++) {
+		if (moved[n, i] == a) wasmoved = 1
+		else if ((index(moved[n, i], ":") > 0) == v6) other = moved[n, i]
+	}
+	# (one an earlier run moved is made again above, if it is missing)
+	if (wasmoved || (br SUBSEP a) in hasaddr) { recipe[n] = wasmoved ? "a-done" : "b-done"; owned[n] = 1 }
+	else if ((up_ SUBSEP a) in hasaddr) { recipe[n] = "a"; owned[n] = 1 }
+	else {
+		for (i = 1; i <= naddr[up_]; i++) if (amove[up_, i] && (index(addr[up_, i], ":") > 0) == v6) other = addr[up_, i]
+		if (other != "") recipe[n] = "other " other
+		else {
+			recipe[n] = "b"; owned[n] = 1
+			step(n, "addr add " a (v6 ? "" : " brd +") " dev " br, "addr del " a " dev " br, br ": lacks address " a " (of " up_ " in the topology, which " up_ " does not hold)")
+		}
+	}
+	out("addrs", n " " up_ " " a " " (kv(n, "gateway") == "" ? "-" : kv(n, "gateway")) " " (kv(n, "nicdns") == "" ? "-" : kv(n, "nicdns")) " " recipe[n])
+}
+
+# The default route through the declared gateway, once the bridge holds
+# (or gets) the declared address, where the main table has no default
+# route of its family (one of the uplink moves with it: recipe (a)).
+function own_route(n, br, up_,   g, fam, spec) {
+	g = kv(n, "gateway")
+	if (g == "" || !owned[n]) return
+	fam = index(g, ":") ? 6 : 4
+	if (fam in defroute) {
+		if (recipe[n] == "b") out("notes", "note: " br ": the host has a default route already (" defroute[fam] "): netc adds none through " g ", the gateway of " up_)
+		return
+	}
+	# (IPv6: as the kernel lists it, so that down finds it on a bridge it keeps)
+	spec = route_arg("default via " g (fam == 6 ? " metric 1024 pref medium" : ""), fam)
+	step(n, "route add " spec " dev " br, "route del " spec " dev " br, br ": no default route (the gateway of " up_ " in the topology is " g ")")
 }
 
 # vif-bridge (online) takes a new vif down, gives it MAC fe:ff:ff:ff:ff:ff,
@@ -2447,7 +2619,7 @@ function plan_down(   i, n, x) {
 }
 
 BEGIN {
-	n = split("missing usage needs notes cutoff ports ip.do ip.undo fdb.do fdb.undo drift nets.after stale dnsmasq.on dnsmasq.off down.nets down.ip down.fdb down.journal down.notes rb.ip rb.fdb", F, " ")
+	n = split("missing usage needs notes cutoff ports addrs ip.do ip.undo fdb.do fdb.undo drift nets.after stale dnsmasq.on dnsmasq.off down.nets down.ip down.fdb down.journal down.notes rb.ip rb.fdb", F, " ")
 	for (i = 1; i <= n; i++) printf "" > (work "/" F[i])
 }
 FNR == 1 { sect = FILENAME; sub(/.*\//, "", sect); if (sect != "topo" && sect != "nets" && sect != "link" && sect != "addr" && sect != "route4" && sect != "route6" && sect != "fdb") sect = "journal" }
