@@ -158,6 +158,11 @@ rolled_back() {
 	assert_success
 	assert_output --partial "note: a try is pending"
 	refute_output --partial "nothing was changed"
+	# network-bridge shares the state: its start is an up, and refused
+	"$NETC" -q -t network-bridge "$TESTDATA/modes.yaml" -o "$BATS_TEST_TMPDIR/network-bridge"
+	run nsx dom0 sh "$BATS_TEST_TMPDIR/network-bridge" start
+	assert_failure 1
+	assert_output --partial "a try is pending: run 'the host script's confirm' to keep it"
 	# the watchdog killed (SIGKILL: no trap): the next up rolls back first
 	kill -KILL $(watchdog_pids)
 	run on_dom0 up
@@ -239,4 +244,25 @@ rolled_back() {
 	assert_output --partial "note: $vif is a port of hostonly, which netc made and now deletes"
 	run nsx dom0 ip link show hostonly
 	assert_failure
+}
+
+@test "try killed (its process group, SIGKILL) in its ip batch: the next up rolls the try back" {
+	dump before
+	local d="$BATS_TEST_TMPDIR/ks"
+	killshim_install "$d" ip
+	run nsx dom0 env PATH="$d:$PATH" SWEEP_DIR="$d" SWEEP_BATCH_AT=3 setsid -w sh "$SCRIPT" try 30
+	assert_failure 137
+	[ -d "$NETC_STATE_DIR/try" ]
+	[ -z "$(watchdog_pids)" ]
+	run on_dom0 status
+	assert_output --partial "note: a try is being applied, or was killed before it finished"
+	# (root's status finishes the killed run's wal, as up would)
+	assert_output --partial "undoing its changes first"
+	run on_dom0 up
+	assert_failure 1
+	assert_output --partial "rolled back the try that was pending; up did nothing: run it again"
+	dump now
+	assert_same "$BATS_TEST_TMPDIR/before" "$BATS_TEST_TMPDIR/now"
+	run on_dom0 up
+	assert_success
 }
