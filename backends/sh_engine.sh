@@ -1325,7 +1325,8 @@ netc_plan() {
 # --- try and confirm ---------------------------------------------------------
 #
 # try is up with a way back: before its first change it keeps, in
-# $NETC_STATE/try (root's, 0700), the state's files (topo: the records of
+# $NETC_STATE/try (root's, readable: status and plan name a pending
+# try for anyone), the state's files (topo: the records of
 # the topology up last applied; journal, nets, sysctl, nft.*), a copy of
 # this script, and a token; after up's commit, a deadline and a watchdog.
 # The watchdog is this script's copy run as `try-watch TOKEN` in a session
@@ -1427,7 +1428,7 @@ netc_try() {
 	netc_try_token
 	NETC_TRY_NEW=1
 	rm -rf "$NETC_STATE/try"
-	mkdir -m 700 "$NETC_STATE/try" || netc_die 1 "cannot create $NETC_STATE/try"
+	mkdir -m 755 "$NETC_STATE/try" || netc_die 1 "cannot create $NETC_STATE/try"
 	for netc_f in topo journal nets sysctl nft.loaded nft.orig; do
 		[ ! -f "$NETC_STATE/$netc_f" ] || cp "$NETC_STATE/$netc_f" "$NETC_STATE/try/" ||
 			netc_die 1 "cannot copy $NETC_STATE/$netc_f into $NETC_STATE/try"

@@ -266,3 +266,44 @@ rolled_back() {
 	run on_dom0 up
 	assert_success
 }
+
+@test "try where systemd is PID 1: the watchdog is a transient unit (systemd-run, a shim), and rolls back" {
+	command -v unshare >/dev/null || skip "unshare (util-linux) is needed"
+	dump before
+	# A systemd-run that logs its arguments and starts the command as
+	# systemd would (a session of its own), with its --setenv.
+	mkdir -p "$BATS_TEST_TMPDIR/sd"
+	cat >"$BATS_TEST_TMPDIR/sd/systemd-run" <<SHIM
+#!/bin/sh
+echo "\$*" >>"$BATS_TEST_TMPDIR/sd/log"
+while [ \$# -gt 0 ]; do
+	case \$1 in
+	--unit) shift 2 ;;
+	--setenv=*) export "\${1#--setenv=}"; shift ;;
+	--*) shift ;;
+	*) break ;;
+	esac
+done
+setsid "\$@" </dev/null >/dev/null 2>&1 &
+SHIM
+	chmod +x "$BATS_TEST_TMPDIR/sd/systemd-run"
+	# Private mount and pid namespaces (nothing of the real /run is
+	# touched): /run/systemd/system exists, and the shell is PID 1, in
+	# dom0's network namespace.  It stays until the rollback is done (the
+	# pid namespace ends with it).
+	run nsx dom0 unshare -m -p -f --mount-proc sh -c '
+		mount -t tmpfs tmpfs /run && mkdir -p /run/systemd/system || exit 99
+		PATH="$1/sd:$PATH" sh "$2" try 3 || exit 98
+		n=0
+		while [ -e "$3/try" ]; do
+			[ $n -lt 200 ] || exit 97
+			sleep 0.1
+			n=$((n + 1))
+		done' sh "$BATS_TEST_TMPDIR" "$SCRIPT" "$NETC_STATE_DIR"
+	assert_success
+	assert_output --partial "starting the watchdog: unit netc-try-"
+	run cat "$BATS_TEST_TMPDIR/sd/log"
+	assert_output --regexp "^--unit netc-try-([0-9a-f]{16}) --collect --quiet --setenv=NETC_STATE_DIR=$NETC_STATE_DIR sh $NETC_STATE_DIR/try/script try-watch [0-9a-f]{16}$"
+	dump now
+	assert_same "$BATS_TEST_TMPDIR/before" "$BATS_TEST_TMPDIR/now"
+}
