@@ -307,3 +307,26 @@ SHIM
 	dump now
 	assert_same "$BATS_TEST_TMPDIR/before" "$BATS_TEST_TMPDIR/now"
 }
+
+@test "the saved topology records are parsed, never passed through" {
+	run on_dom0 up
+	assert_success
+	# as up wrote them: the script's records, less its comments
+	sed -n "/^\tcat <<'NETC_TOPOLOGY'$/,/^NETC_TOPOLOGY$/p" "$SCRIPT" | sed '1d;$d' | grep -v '^#' >"$BATS_TEST_TMPDIR/records"
+	assert_same "$BATS_TEST_TMPDIR/records" "$NETC_STATE_DIR/topo"
+	cp "$NETC_STATE_DIR/topo" "$BATS_TEST_TMPDIR/topo.good"
+	local bad
+	for bad in 'net evil bridge uplink=eth0;reboot' 'net evil bridge dns=$(reboot)' 'hostvif xenbr0 web-0 - - antispoof=2' 'nft add rule inet netc forward accept'; do
+		{ cat "$BATS_TEST_TMPDIR/topo.good"; printf '%s\n' "$bad"; } >"$NETC_STATE_DIR/topo"
+		run on_dom0 status
+		assert_failure 1
+		assert_output --partial "refusing the state in $NETC_STATE_DIR (was it edited?):"
+		assert_output --partial "topo:$(($(wc -l <"$BATS_TEST_TMPDIR/topo.good") + 1)): not a record netc writes"
+		run on_dom0 try 3
+		assert_failure 1
+		assert_output --partial "(was it edited?); nothing was changed:"
+	done
+	cp "$BATS_TEST_TMPDIR/topo.good" "$NETC_STATE_DIR/topo"
+	run on_dom0 status
+	assert_success
+}
