@@ -2,7 +2,16 @@
 
 PREFIX   ?= /usr/local
 BINDIR   ?= $(PREFIX)/bin
-MANDIR   ?= $(PREFIX)/share/man
+DATADIR  ?= $(PREFIX)/share
+MANDIR   ?= $(DATADIR)/man
+DOCDIR   ?= $(DATADIR)/doc/netc
+BASHCOMPDIR    ?= $(DATADIR)/bash-completion/completions
+# systemd looks in /usr/local/lib/systemd/system too; Debian 12's packages
+# use /lib/systemd/system (debian/rules says so).
+SYSTEMDUNITDIR ?= $(PREFIX)/lib/systemd/system
+# The unit runs /etc/netc/host.sh whatever the prefix: only a staged
+# install (DESTDIR) or a user's own tree should change this.
+SYSCONFDIR     ?= /etc
 DESTDIR  ?=
 
 CC       ?= cc
@@ -36,7 +45,7 @@ ALL_CFLAGS   = $(CPPFLAGS) $(CFLAGS) $(WARNINGS) $(SAN) -I$(BUILD) -Icompiler -I
 GEN_CFLAGS   = $(CPPFLAGS) $(CFLAGS) $(SAN) -Wall $(WERROR) -Wno-unused-function \
                -Wno-sign-compare -Wno-unused-parameter -I$(BUILD) -Icompiler -Igrammar -MMD -MP
 
-.PHONY: all deps demo check check-suite check-unit check-asan check-valgrind install clean golden \
+.PHONY: all deps demo check check-suite check-unit check-pkg check-asan check-valgrind install uninstall clean golden \
         bench bench-cache fuzz docs asan-build fuzz-build fuzz-harnesses
 
 all: $(BIN)
@@ -95,7 +104,7 @@ demo: netc
 	./netc -t lab samples/classic.yaml -o $(DEMO_OUT)/lab.sh
 	@echo
 	@echo "netc compiled samples/classic.yaml; the outputs are in $(DEMO_OUT)/:"
-	@echo "  setup.sh        host script: sh $(DEMO_OUT)/setup.sh plan|up|status|down"
+	@echo "  setup.sh        host script: sh $(DEMO_OUT)/setup.sh plan|try|confirm|up|status|down"
 	@echo "  network-bridge  drop-in for Xen's network-bridge"
 	@echo "  xl/*.cfg        one domU config file per guest"
 	@echo "  classic.json    the checked IR;  classic.dot  Graphviz diagram"
@@ -122,12 +131,22 @@ check-suite: netc tests/xlcheck
 	@$(DEPS) check
 ifeq ($(TESTS),tests)
 	@st=0; \
-	 $(BATS) $(TEST_JOBS) $(COMPILER_TESTS) tests/scaling.bats tests/fuzz.bats || st=1; \
-	 $(BATS) $(E2E_TESTS) tests/build.bats || st=1; \
+	 $(BATS) $(TEST_JOBS) $(COMPILER_TESTS) tests/scaling.bats tests/fuzz.bats tests/systemd.bats || st=1; \
+	 $(BATS) $(E2E_TESTS) tests/build.bats tests/deb.bats || st=1; \
 	 exit $$st
 else
 	$(BATS) $(BATS_JOBS) $(TESTS)
 endif
+
+# make check-pkg: what the Debian package's build runs (debian/rules;
+# DEB_BUILD_OPTIONS=nocheck skips it): the compiler's tests that need no
+# root, no network and no package beyond the build's and bats (no xlcheck,
+# shellcheck, graphviz, valgrind), so no scripts/deps.sh either.
+PKG_TESTS = $(addprefix tests/,cli.bats checks.bats diagnostics.bats mac-seed.bats netc_reader.bats \
+            samples.bats sha256.bats unit.bats xl-names.bats yaml_reader.bats)
+
+check-pkg: $(BIN)
+	$(BATS) $(TEST_JOBS) $(PKG_TESTS)
 
 tests/xlcheck: tests/xlcheck.c | deps
 	@$(DEPS) check
@@ -139,9 +158,10 @@ tests/xlcheck: tests/xlcheck.c | deps
 # a log file rather than into the stderr the tests compare: after the run,
 # any log is a failure even where a test did not look at the exit status.
 SAN_EXIT      = 86
-# Files that test the build, or measure the plain binary with callgrind, or
-# are the fuzz smoke run: nothing for a sanitizer to look at there.
-SAN_SKIP      = tests/build.bats tests/scaling.bats tests/fuzz.bats
+# Files that test the build, the package or the systemd unit, or measure the
+# plain binary with callgrind, or are the fuzz smoke run: nothing for a
+# sanitizer to look at there.
+SAN_SKIP      = tests/build.bats tests/scaling.bats tests/fuzz.bats tests/deb.bats tests/systemd.bats
 SAN_TESTS     = $(filter-out $(SAN_SKIP),$(wildcard tests/*.bats))
 # The compiler's tests: all but the end-to-end ones that run the generated
 # scripts in network namespaces, tests/sh_*.bats and tests/lab_*.bats (netc
@@ -217,11 +237,35 @@ fuzz: fuzz-build
 golden: netc
 	tests/golden.sh update
 
+# make install and make uninstall: the same set of files as the Debian
+# package (tests/deb.bats compares them), under DESTDIR and the prefixes.
+INSTALL_DOCS     = README.md $(addprefix docs/,language.md host-script.md boot.md xl.md lab.md limits.md) \
+                   $(wildcard docs/*.svg)
+INSTALL_EXAMPLES = $(wildcard samples/*.yaml samples/*.netc)
+INSTALLED_FILES  = $(BINDIR)/netc $(MANDIR)/man1/netc.1 $(MANDIR)/man5/netc-topology.5 \
+                   $(BASHCOMPDIR)/netc $(SYSTEMDUNITDIR)/netc.service \
+                   $(addprefix $(DOCDIR)/,$(notdir $(INSTALL_DOCS))) \
+                   $(addprefix $(DOCDIR)/examples/,$(notdir $(INSTALL_EXAMPLES)))
+
 install: netc
-	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5 \
+		$(DESTDIR)$(BASHCOMPDIR) $(DESTDIR)$(SYSTEMDUNITDIR) $(DESTDIR)$(DOCDIR)/examples \
+		$(DESTDIR)$(SYSCONFDIR)/netc
 	install -m 0755 netc $(DESTDIR)$(BINDIR)/netc
 	install -m 0644 docs/netc.1 $(DESTDIR)$(MANDIR)/man1/netc.1
 	install -m 0644 docs/netc-topology.5 $(DESTDIR)$(MANDIR)/man5/netc-topology.5
+	install -m 0644 completion/netc $(DESTDIR)$(BASHCOMPDIR)/netc
+	install -m 0644 systemd/netc.service $(DESTDIR)$(SYSTEMDUNITDIR)/netc.service
+	install -m 0644 $(INSTALL_DOCS) $(DESTDIR)$(DOCDIR)/
+	install -m 0644 $(INSTALL_EXAMPLES) $(DESTDIR)$(DOCDIR)/examples/
+
+# The directories that are netc's own go too, when empty: /etc/netc stays
+# while it holds the admin's host script.
+uninstall:
+	rm -f $(addprefix $(DESTDIR),$(INSTALLED_FILES))
+	for d in $(DESTDIR)$(DOCDIR)/examples $(DESTDIR)$(DOCDIR) $(DESTDIR)$(SYSCONFDIR)/netc; do \
+		if [ -d "$$d" ]; then rmdir "$$d" 2>/dev/null || echo "netc: $$d is not empty: left in place" >&2; fi; \
+	done
 
 clean:
 	rm -rf $(BUILD) $(ASAN_BUILD) $(FUZZ_BUILD) netc tests/xlcheck

@@ -59,6 +59,7 @@ const struct backend *backend_lookup(const char *name);
 int emit_sh(const struct emit_ctx *e, struct strbuf *out);
 int emit_network_bridge(const struct emit_ctx *e, struct strbuf *out);
 int emit_xl_files(const struct emit_ctx *e, struct file_sink *fs);
+bool xl_stale_file(const struct emit_ctx *e, const char *name, const char *head, size_t len);
 int emit_vif(const struct emit_ctx *e, struct strbuf *out);
 int emit_json(const struct emit_ctx *e, struct strbuf *out);
 int emit_dot(const struct emit_ctx *e, struct strbuf *out);

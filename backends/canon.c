@@ -174,6 +174,31 @@ static struct ast_node *canon_network(struct canon *c, const struct ir_network *
 	return m;
 }
 
+/*
+ * A NIC's address, or null; the map form as written, when it says more
+ * (it has an address, which netc may assign: docs/host-script.md).
+ */
+static struct ast_node *canon_nic(struct canon *c, const struct ir_nic *nic)
+{
+	struct ast_node *m;
+
+	if (!nic->assign && !nic->gateway_s.s && !nic->dns_set)
+		return nic->address.s ? str_node(c, nic->address.s, nic->address.len)
+				      : ast_null(c->a, NULL);
+	m = ast_map(c->a, NULL);
+	put_str(c, m, "address", &nic->address);
+	put_str(c, m, "gateway", &nic->gateway_s);
+	if (nic->dns_set) {
+		struct ast_node *l = ast_list(c->a, NULL);
+		const struct ir_dns *d;
+
+		IR_FOREACH(const struct ir_dns *, d, &nic->dns)
+			ast_list_add(l, str_node(c, d->s.s, d->s.len));
+		put(c, m, "dns", l);
+	}
+	return m;
+}
+
 static struct ast_node *canon_host(struct canon *c, const struct ir_host *h)
 {
 	struct ast_node *m = ast_map(c->a, NULL);
@@ -185,9 +210,7 @@ static struct ast_node *canon_host(struct canon *c, const struct ir_host *h)
 			continue;
 		if (!nics)
 			nics = ast_map(c->a, NULL);
-		ast_map_add(c->a, nics, nic->name.s, nic->name.len, NULL,
-			    nic->address.s ? str_node(c, nic->address.s, nic->address.len)
-					   : ast_null(c->a, NULL));
+		ast_map_add(c->a, nics, nic->name.s, nic->name.len, NULL, canon_nic(c, nic));
 	}
 	if (nics)
 		put(c, m, "nics", nics);

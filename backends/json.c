@@ -143,6 +143,7 @@ static void json_hosts(struct json *j, const struct ir_topology *t)
 {
 	const struct ir_host *h;
 	const struct ir_nic *nic;
+	const struct ir_dns *dns;
 	const struct ir_network *n;
 	const struct ir_domain *d;
 	char buf[64];
@@ -160,6 +161,13 @@ static void json_hosts(struct json *j, const struct ir_topology *t)
 			json_key(j, nic->name.s);
 			json_open(j, '{');
 			kv_str(j, "address", nic->has_cidr ? cidr_format(&nic->cidr, buf) : NULL);
+			kv_str(j, "gateway", nic->has_gateway ? ip_format(&nic->gateway, buf) : NULL);
+			json_key(j, "dns");
+			json_open(j, '[');
+			IR_FOREACH(const struct ir_dns *, dns, &nic->dns)
+				item_str(j, ip_format(&dns->addr, buf));
+			json_close(j, ']');
+			kv_bool(j, "assign", nic->assign);
 			kv_bool(j, "declared", nic->declared);
 			kv_str(j, "enslaved-by", nic->enslaved_by ? nic->enslaved_by->name.s : NULL);
 			json_close(j, '}');

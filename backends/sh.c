@@ -77,18 +77,25 @@ static void add_header(const struct emit_ctx *e, struct strbuf *sb, const char *
 			"# dom0's address onto a veth0 renamed eth0).\n");
 	} else {
 		strbuf_adds(sb,
-			"# usage: setup.sh [up|down|status|plan]        (no argument: up)\n"
+			"# usage: setup.sh up|try [SECONDS]|confirm|down|status|plan [--force]\n"
+			"#   (no verb: this usage, exit 2; nothing changes)\n"
 			"#   up      make the host match the topology.  Idempotent; checks everything\n"
 			"#           before changing anything; if a step fails, undoes this run's\n"
 			"#           changes and names the step\n"
+			"#   try     up, then roll back unless confirm comes within SECONDS (default\n"
+			"#           120), even if the session that ran try dies: use it over SSH\n"
+			"#   confirm keep what a pending try changed\n"
 			"#   down    undo exactly what up did, and nothing else\n"
 			"#   status  print what differs from the topology; exit 1 if anything does\n"
-			"#   plan    print the commands up would run; change nothing\n");
+			"#   plan    print the commands up would run, then the problems it would\n"
+			"#           stop at (exit 3); change nothing\n"
+			"#   --force (or NETC_FORCE=1) let up delete a bridge with guests' vifs on it\n");
 	}
 	strbuf_adds(sb,
 		"# Exit status: 0 done; 1 a step failed (up: rolled back; down: the rest\n"
-		"# undone), the host differs (status), or an unknown bridge= or netdev=;\n"
-		"# 2 usage; 3 preflight failed, nothing changed; 4 rollback incomplete.\n"
+		"# undone), the host differs (status), a try is pending (up, down, try),\n"
+		"# or an unknown bridge= or netdev=; 2 usage; 3 preflight failed, nothing\n"
+		"# changed (plan: up's would fail); 4 rollback incomplete.\n"
 		"# Uses ip (iproute2), awk and /proc/sys, and nft, dnsmasq, bridge where the\n"
 		"# topology needs them.  State: /run/netc/ns-<netns inode>/, or NETC_STATE_DIR.\n"
 		"# See netc's docs/host-script.md.\n\n");
@@ -177,6 +184,31 @@ static void add_vifs(const struct emit_ctx *e, struct strbuf *sb, const char *sr
 	}
 }
 
+/*
+ * dom0's address as the map form of the untagged uplink declares it (with
+ * its gateway and DNS servers): the bridge takes it when the distribution
+ * leaves the NIC unconfigured (docs/host-script.md, recipe (b)).  The
+ * scalar form is the address as the distribution configures it: the
+ * engine moves what the NIC holds (recipe (a)) and adds nothing.
+ */
+static void add_nic_address(struct strbuf *sb, const struct ir_host *h, const struct ir_network *n)
+{
+	const struct ir_nic *nic = strmap_get(&h->nic_by_name, n->uplink.s, n->uplink.len);
+	const struct ir_dns *d;
+	char buf[64];
+	bool first = true;
+
+	if (!nic || !nic->assign)
+		return;
+	strbuf_addf(sb, " nicaddr=%s", cidr_format(&nic->cidr, buf));
+	if (nic->has_gateway)
+		strbuf_addf(sb, " gateway=%s", ip_format(&nic->gateway, buf));
+	IR_FOREACH(const struct ir_dns *, d, &nic->dns) {
+		strbuf_addf(sb, "%s%s", first ? " nicdns=" : ",", ip_format(&d->addr, buf));
+		first = false;
+	}
+}
+
 static void add_network(const struct emit_ctx *e, struct strbuf *sb, const char *src,
 			const struct ir_network *n)
 {
@@ -191,6 +223,8 @@ static void add_network(const struct emit_ctx *e, struct strbuf *sb, const char 
 		strbuf_addf(sb, " uplink=%s port=%s", n->uplink.s, n->port);
 		if (n->vlan.set)
 			strbuf_addf(sb, " vlan=%lld", n->vlan.v);
+		else
+			add_nic_address(sb, h, n);
 	}
 	if (n->has_cidr && n->mode != MODE_ROUTE)
 		strbuf_addf(sb, " address=%s", cidr_format(&n->cidr, buf));

@@ -28,11 +28,15 @@ netc_die() {
 
 netc_usage() {
 	cat <<EOF
-usage: $NETC_PROG [up|down|status|plan]
-  up      make host $NETC_HOST match the topology (the default)
-  down    undo exactly what up did
-  status  list what differs between the host and the topology (exit 1 if anything)
-  plan    print the commands up would run; change nothing
+usage: $NETC_PROG up|try [SECONDS]|confirm|down|status|plan [--force]
+  up       make host $NETC_HOST match the topology
+  try      up, then roll back unless confirm comes within SECONDS (default 120)
+  confirm  keep what a pending try changed
+  down     undo exactly what up did
+  status   list what differs between the host and the topology (exit 1 if anything)
+  plan     print the commands up would run and the problems it would stop at; change nothing
+  --force  (up, try, plan; or NETC_FORCE=1) delete a bridge netc made even when ports
+           netc did not put there (the vifs of running guests) are on it
 EOF
 }
 
@@ -50,6 +54,14 @@ netc_init() {
 	NETC_VIFNUM=
 	NETC_ANTISPOOF=
 	NETC_TOOK=
+	NETC_FORCED=
+	NETC_TRY_SECS=
+	NETC_TRY_NEW=
+	NETC_TRY_BACK=
+	NETC_TOPO_FILE=
+	NETC_SELF=
+	NETC_XEN=
+	NETC_UNCHANGED='; nothing was changed'
 }
 
 # --- state and work directories --------------------------------------------
@@ -93,15 +105,15 @@ netc_state_dir() {
 # please; anyone who could write beside it could hold or replace its lock.
 netc_safe_dir() {
 	if [ -L "$1" ] || [ ! -d "$1" ]; then
-		netc_die 3 "refusing $2 $1: not a directory (a symbolic link, or another file); nothing was changed"
+		netc_die 3 "refusing $2 $1: not a directory (a symbolic link, or another file)$NETC_UNCHANGED"
 	fi
-	netc_l=$(ls -ldn "$1" 2>/dev/null) || netc_die 3 "cannot read the owner of $2 $1; nothing was changed"
+	netc_l=$(ls -ldn "$1" 2>/dev/null) || netc_die 3 "cannot read the owner of $2 $1$NETC_UNCHANGED"
 	# shellcheck disable=SC2086
 	set -- "$1" "$2" $netc_l
 	[ "$5" = 0 ] || [ "$5" = "$NETC_UID" ] ||
-		netc_die 3 "refusing $2 $1: owned by uid $5, not root; nothing was changed"
+		netc_die 3 "refusing $2 $1: owned by uid $5, not root$NETC_UNCHANGED"
 	case $3 in
-	?????w* | ????????w*) netc_die 3 "refusing $2 $1: writable by others than its owner ($3); nothing was changed" ;;
+	?????w* | ????????w*) netc_die 3 "refusing $2 $1: writable by others than its owner ($3)$NETC_UNCHANGED" ;;
 	esac
 }
 
@@ -154,6 +166,8 @@ netc_cleanup() {
 	set --
 	[ -z "$NETC_LOCKED" ] || set -- "$NETC_STATE/lock"
 	[ -z "$NETC_W" ] || set -- "$@" "$NETC_W"
+	# (a try that did not get to start its watchdog)
+	[ -z "$NETC_TRY_NEW" ] || set -- "$@" "$NETC_STATE/try"
 	[ $# = 0 ] || rm -rf "$@"
 	[ -n "$NETC_LOCKED" ] || return 0
 	# The state directory goes when nothing is left in it (the lock file
@@ -242,7 +256,7 @@ NETC_STATE_FORMAT='netc-state 2'
 
 # The files of the state that are records (version and ns are not).
 netc_state_has() {
-	for netc_f in nets journal links sysctl nft.loaded nft.orig dnsmasq wal; do
+	for netc_f in nets journal links sysctl nft.loaded nft.orig dnsmasq wal topo; do
 		[ ! -e "$NETC_STATE/$netc_f" ] || return 0
 	done
 	return 1
@@ -277,7 +291,7 @@ netc_wal_replay() {
 		return 0
 	fi
 	netc_msg "note: an earlier run stopped before it finished (killed?); undoing its changes first"
-	netc_topology >"$NETC_W/topo"
+	netc_records >"$NETC_W/topo"
 	: >"$NETC_W/nets"
 	cp "$NETC_STATE/wal" "$NETC_W/undo"
 	cp "$NETC_STATE/wal" "$NETC_W/journal"
@@ -303,7 +317,7 @@ netc_ns_token() {
 netc_marker_here() {
 	ip link show dev "netc-ns-$1" >/dev/null 2>"$NETC_W/err" && return 0
 	grep -q 'does not exist' "$NETC_W/err" && return 1
-	netc_die 3 "cannot read the host's network configuration; nothing was changed:
+	netc_die 3 "cannot read the host's network configuration$NETC_UNCHANGED:
 $(cat "$NETC_W/err")"
 }
 
@@ -350,11 +364,11 @@ netc_state_check() {
 netc_state_aside() {
 	netc_aside=$NETC_STATE.stale-$netc_tok
 	[ ! -e "$netc_aside" ] || netc_aside=$netc_aside.$$
-	if [ "$NETC_VERB" = up ] || [ "$NETC_VERB" = down ]; then
+	if [ "$NETC_VERB" = up ] || [ "$NETC_VERB" = down ] || [ "$NETC_VERB" = try ] || [ "$NETC_VERB" = try-back ]; then
 		[ "$NETC_UID" = 0 ] || netc_die 3 "preflight failed; nothing was changed:
   must run as root (this is uid $NETC_UID)"
 		mkdir -m 700 "$netc_aside" || netc_die 1 "cannot create $netc_aside"
-		for netc_f in nets journal links sysctl nft.loaded nft.orig dnsmasq wal wal.new wal.d version ns; do
+		for netc_f in nets journal links sysctl nft.loaded nft.orig dnsmasq wal wal.new wal.d version ns topo try; do
 			[ ! -e "$NETC_STATE/$netc_f" ] || mv -f "$NETC_STATE/$netc_f" "$netc_aside/" ||
 				netc_die 1 "cannot move $NETC_STATE/$netc_f aside"
 		done
@@ -369,11 +383,11 @@ netc_state_aside() {
 # Every record of the state parsed before use: a line that is not one
 # netc writes is refused, never passed to ip, bridge or /proc/sys.
 netc_records_check() {
-	for netc_f in nets journal links sysctl wal; do
+	for netc_f in nets journal links sysctl wal topo; do
 		[ -f "$NETC_STATE/$netc_f" ] || continue
 		awk -v kind="$netc_f" -v state="$NETC_STATE" -v file="$NETC_STATE/$netc_f" \
 			"$NETC_AWK_RECORDS" "$NETC_STATE/$netc_f" >"$NETC_W/err" 2>&1 ||
-			netc_die 1 "refusing the state in $NETC_STATE (was it edited?); nothing was changed:
+			netc_die 1 "refusing the state in $NETC_STATE (was it edited?)$NETC_UNCHANGED:
 $(cat "$NETC_W/err")"
 	done
 }
@@ -442,10 +456,20 @@ netc_read_host() {
 	fi
 }
 
+# The topology's records: this script's, or (a try's rollback) the saved
+# records of the topology that was up before the try.
+netc_records() {
+	if [ -n "$NETC_TOPO_FILE" ]; then
+		cat "$NETC_TOPO_FILE"
+	else
+		netc_topology
+	fi
+}
+
 # Everything the engine reads: the topology, the state, the host.  A
 # failure here comes before any change.
 netc_snapshot() {
-	netc_topology >"$NETC_W/topo"
+	netc_records >"$NETC_W/topo"
 	for netc_f in nets journal links; do
 		if [ -f "$NETC_STATE/$netc_f" ]; then
 			cp "$NETC_STATE/$netc_f" "$NETC_W/$netc_f"
@@ -453,7 +477,7 @@ netc_snapshot() {
 			: >"$NETC_W/$netc_f"
 		fi
 	done
-	netc_read_host || netc_die 3 "cannot read the host's network configuration; nothing was changed:
+	netc_read_host || netc_die 3 "cannot read the host's network configuration$NETC_UNCHANGED:
 $(cat "$NETC_W/err")"
 }
 
@@ -497,7 +521,9 @@ netc_prepare() {
 			echo "command '$netc_c' not found ($netc_why)" >>"$NETC_W/missing"
 	done <"$NETC_W/needs"
 	[ "$1" = status ] || [ -s "$NETC_W/missing" ] || netc_fw_ports "$1"
-	[ -s "$NETC_W/missing" ] && [ "$1" != status ] || return 0
+	[ "$1" = status ] || [ ! -s "$NETC_W/addrs" ] || netc_addr_notes
+	# (plan lists the problems after what it can print: netc_plan)
+	[ -s "$NETC_W/missing" ] && [ "$1" != status ] && [ "$1" != plan ] || return 0
 	netc_msg "preflight failed; nothing was changed:"
 	sed 's/^/  /' "$NETC_W/missing" >&2
 	exit 3
@@ -520,7 +546,7 @@ netc_fw_ports() {
 	# as root, a listing that fails is a host netc cannot read: up stops
 	# before any change; plan (perhaps not root) says what it did not check
 	if ! nft list ruleset >"$NETC_W/ruleset" 2>"$NETC_W/err"; then
-		[ "$1" = up ] && netc_die 3 "cannot read the host's network configuration; nothing was changed:
+		[ "$1" = up ] && netc_die 3 "cannot read the host's network configuration$NETC_UNCHANGED:
 $(sed 's/^/  /' "$NETC_W/err")"
 		netc_msg "note: nft list ruleset failed: whether the firewall rules of this host name $(awk '{ printf "%s%s", (NR > 1 ? ", " : ""), $1 }' "$NETC_W/ports") was not checked"
 		return 0
@@ -536,6 +562,123 @@ $(sed 's/^/  /' "$NETC_W/err")"
 			}' "$NETC_W/ruleset"
 	done <"$NETC_W/ports" >"$NETC_W/fwwarn"
 	while read -r netc_l; do netc_msg "$netc_l"; done <"$NETC_W/fwwarn"
+}
+
+# dom0's own addressing (docs/host-script.md, "dom0's own address"): for each
+# bridge whose uplink has the map form in the topology (the engine's addrs
+# file), which of ifupdown, systemd-networkd and NetworkManager configures
+# the uplink, which recipe applies, and what to change; notes, for plan and
+# up.  The files read are under NETC_ROOT (default /), so that tests never
+# read the real /etc and /run.
+netc_addr_notes() {
+	while read -r netc_n netc_u netc_a netc_g netc_d netc_r netc_held; do
+		netc_nic_manager "$netc_u"
+		if [ "$netc_g" = - ]; then netc_gw=; else netc_gw=" and a default route via $netc_g"; fi
+		case $netc_r in
+		a)
+			if [ -n "$netc_mgr" ]; then
+				echo "note: $netc_n: recipe (a): $netc_mgr; up moves the addresses and routes of $netc_u to $netc_n (at boot: after the distribution configured $netc_u). For netc to give $netc_n $netc_a$netc_gw itself (recipe (b)), tell it to leave $netc_u: $netc_fix"
+			else
+				echo "note: $netc_n: recipe (a): $netc_u holds $netc_a though none of ifupdown, systemd-networkd and NetworkManager configures it; up moves it to $netc_n"
+			fi
+			;;
+		other)
+			echo "note: $netc_n: $netc_u holds $netc_held, not $netc_a as the topology says: up moves what $netc_u holds (recipe (a)) and adds no $netc_a${netc_mgr:+; $netc_mgr}"
+			;;
+		b | b-done)
+			if [ "$netc_r" = b ]; then
+				echo "note: $netc_n: recipe (b): $netc_u holds no address and ${netc_leaves:-none of ifupdown, systemd-networkd and NetworkManager configures it}: up gives $netc_n $netc_a$netc_gw"
+			fi
+			[ -z "$netc_mgr" ] ||
+				echo "note: $netc_n: recipe (b) (netc gives $netc_n $netc_a), but $netc_mgr: it may put an address on $netc_u, a port of $netc_n, behind netc's back; tell it to leave $netc_u: $netc_fix"
+			[ "$netc_d" = - ] || netc_dns_note "$netc_u" "$netc_d"
+			;;
+		esac
+	done <"$NETC_W/addrs" >>"$NETC_W/notes"
+}
+
+# netc_nic_manager NIC: netc_mgr says which of ifupdown, systemd-networkd
+# and NetworkManager configures NIC and how ("" none), netc_fix how to
+# make it leave NIC alone, netc_leaves which of them leave it alone.
+netc_nic_manager() {
+	netc_mgr=''
+	netc_fix=''
+	netc_leaves=''
+	netc_root=${NETC_ROOT:-}
+	netc_idx=$(awk -v d="$1" '{ n = $2; sub(/:$/, "", n); sub(/@.*/, "", n); if (n == d) { i = $1; sub(/:$/, "", i); print i; exit } }' "$NETC_W/link")
+	# ifupdown: an iface stanza in /etc/network/interfaces or interfaces.d/
+	netc_nic=$1
+	set --
+	for netc_f in "$netc_root/etc/network/interfaces" "$netc_root"/etc/network/interfaces.d/*; do
+		[ ! -f "$netc_f" ] || set -- "$@" "$netc_f"
+	done
+	if [ $# -gt 0 ]; then
+		netc_l=$(awk -v d="$netc_nic" -v skip="${#netc_root}" '
+			$1 == "iface" && $2 == d && ($3 == "inet" || $3 == "inet6") {
+				s = "iface " d " " $3 " " $4 " in " substr(FILENAME, skip + 1)
+				if ($4 == "manual") m = m (m == "" ? "" : ", ") s; else c = c (c == "" ? "" : ", ") s
+			}
+			END { if (c != "") print "c " c; else if (m != "") print "m " m }' "$@")
+		set -- "$netc_nic"
+		case $netc_l in
+		c\ *)
+			netc_mgr="ifupdown configures $1 ($(netc_ifstate "$1")${netc_l#c })"
+			netc_fix="ifupdown \`iface $1 inet manual\` (no address, no gateway in the stanza)"
+			;;
+		m\ *) netc_leaves="ifupdown leaves it alone (${netc_l#m })" ;;
+		esac
+	fi
+	set -- "$netc_nic"
+	# systemd-networkd: its state of the link
+	netc_f=$netc_root/run/systemd/netif/links/$netc_idx
+	if [ -n "$netc_idx" ] && [ -f "$netc_f" ]; then
+		netc_st=$(sed -n 's/^ADMIN_STATE=//p' "$netc_f")
+		netc_nf=$(sed -n 's/^NETWORK_FILE=//p' "$netc_f")
+		case $netc_st in
+		unmanaged | '')
+			netc_leaves="${netc_leaves:+$netc_leaves, }systemd-networkd leaves it unmanaged"
+			;;
+		*)
+			netc_mgr="${netc_mgr:+$netc_mgr; }systemd-networkd configures $1 (state $netc_st${netc_nf:+, $netc_nf})"
+			netc_fix="${netc_fix:+$netc_fix; }systemd-networkd: no .network file that matches $1${netc_nf:+ (remove $netc_nf), or \`Unmanaged=yes\` in its [Link] section}"
+			;;
+		esac
+	fi
+	# NetworkManager: its state file of the device, else nmcli (on this host only)
+	netc_f=$netc_root/run/NetworkManager/devices/$netc_idx
+	netc_st=
+	if [ -n "$netc_idx" ] && [ -f "$netc_f" ]; then
+		if grep -q '^managed=false' "$netc_f"; then netc_st=unmanaged; else netc_st=managed; fi
+	elif [ -z "$netc_root" ] && command -v nmcli >/dev/null 2>&1; then
+		netc_st=$(nmcli -t -f DEVICE,STATE device 2>/dev/null | awk -F : -v d="$1" '$1 == d { print $2 }')
+	fi
+	case $netc_st in
+	'') ;;
+	unmanaged) netc_leaves="${netc_leaves:+$netc_leaves, }NetworkManager leaves it unmanaged" ;;
+	*)
+		netc_mgr="${netc_mgr:+$netc_mgr; }NetworkManager manages $1"
+		netc_fix="${netc_fix:+$netc_fix; }NetworkManager \`unmanaged-devices=interface-name:$1\` in the [keyfile] section of a file in /etc/NetworkManager/conf.d/"
+		;;
+	esac
+}
+
+# Whether ifupdown brought NIC $1 up (its /run/network/ifstate files).
+netc_ifstate() {
+	if [ -f "$netc_root/run/network/ifstate.$1" ] ||
+		grep -q "^$1=" "$netc_root/run/network/ifstate" 2>/dev/null; then
+		echo "up, "
+	fi
+}
+
+# netc writes no resolver configuration: the dns servers of NIC $1 ($2,
+# comma-separated) that /etc/resolv.conf does not name are said.
+netc_dns_note() {
+	netc_l=$(echo "$2" | tr , '\n' | awk -v f="${NETC_ROOT:-}/etc/resolv.conf" '
+		BEGIN { while ((getline l < f) > 0) { split(l, w, " "); if (w[1] == "nameserver") ns[w[2]] = 1 } }
+		!($0 in ns) { m = m (m == "" ? "" : ", ") $0 }
+		END { print m }')
+	[ -z "$netc_l" ] ||
+		echo "note: netc configures no resolver: the dns of $1 ($netc_l) not in /etc/resolv.conf; add \`nameserver\` lines for them there (or with resolvconf, or systemd-resolved's \`resolvectl dns\`)"
 }
 
 # --- making changes --------------------------------------------------------
@@ -954,10 +1097,13 @@ netc_run() {
 	NETC_VERB=$1
 	shift
 	NETC_UID=$(id -u)
+	case $NETC_VERB in
+	status | plan) NETC_UNCHANGED= ;;
+	esac
 	netc_state_dir
 	# (up and down as root check it under the lock: netc_lock)
 	case $NETC_VERB:$NETC_UID in
-	up:0 | down:0) ;;
+	up:0 | down:0 | try:0 | confirm:0 | try-back:0) ;;
 	*)
 		if [ -e "$NETC_STATE" ] || [ -L "$NETC_STATE" ]; then
 			netc_safe_dir "$NETC_STATE" "state directory"
@@ -967,17 +1113,21 @@ netc_run() {
 	netc_workdir
 	for netc_c in ip awk; do
 		command -v "$netc_c" >/dev/null 2>&1 ||
-			netc_die 3 "preflight failed; nothing was changed: command '$netc_c' not found"
+			netc_die 3 "preflight failed$NETC_UNCHANGED: command '$netc_c' not found"
 	done
 	NETC_SAVE=$NETC_W
 	case $NETC_VERB in
-	up | down)
+	up | down | try | confirm | try-back)
 		[ "$NETC_UID" != 0 ] || netc_lock
 		;;
 	esac
 	netc_state_check
 	[ "$NETC_UID" != 0 ] || netc_wal_replay
-	"netc_$NETC_VERB" "$@"
+	netc_try_pending
+	case $NETC_VERB in
+	try-back) netc_try_back ;;
+	*) "netc_$NETC_VERB" "$@" ;;
+	esac
 }
 
 # Bring the selection up.  When acting on the whole host, networks an
@@ -985,9 +1135,11 @@ netc_run() {
 netc_up() {
 	netc_prepare up "$@"
 	if [ -s "$NETC_W/stale" ]; then
-		netc_msg "taking down networks an earlier run made that the topology no longer has: $(tr '\n' ' ' <"$NETC_W/stale")"
+		netc_stale=$(tr '\n' ' ' <"$NETC_W/stale")
 		NETC_TOOK="the networks the topology no longer has ($(tr '\n' ' ' <"$NETC_W/stale" | sed 's/ $//'))"
-		netc_engine down "$(tr '\n' ' ' <"$NETC_W/stale")" "" "" "$NETC_W/journal"
+		netc_engine down "$netc_stale" "" "" "$NETC_W/journal"
+		netc_cutoff
+		netc_msg "taking down networks an earlier run made that the topology no longer has: $netc_stale"
 		NETC_VERB=down
 		netc_down_apply
 		NETC_VERB=up
@@ -1105,6 +1257,20 @@ netc_links_sys() {
 	done <"$1"
 }
 
+# The bridges the stale phase deletes whose ports include some netc did
+# not put there ($NETC_W/cutoff, "BRIDGE PORT"; the vifs of running
+# guests): up refuses, before any change, unless forced (--force,
+# NETC_FORCE=1), which deletes them and names each port cut off.
+netc_cutoff() {
+	[ -s "$NETC_W/cutoff" ] && [ -z "$NETC_FORCED" ] || return 0
+	netc_msg "preflight failed$NETC_UNCHANGED:"
+	while read -r netc_b netc_p; do
+		netc_msg "  deleting $netc_b (a network the topology no longer has) cuts off $netc_p, a port netc did not put there (a running guest's vif?)"
+	done <"$NETC_W/cutoff"
+	netc_msg "  move the guests first, or delete it anyway: up (or try) --force, or NETC_FORCE=1"
+	exit 3
+}
+
 # Keep what this run did, for down: the undo of its link work (the journal,
 # without repeats), the networks now up, original sysctls, the nft listing.
 # The new journal and network list are written into the lock directory
@@ -1126,6 +1292,13 @@ netc_commit_up() {
 			rm -f "$NETC_STATE/$netc_f"
 		fi
 	done
+	# the records of the topology applied, while a network is up (a try
+	# rolls back to them)
+	if [ -s "$NETC_STATE/lock/nets" ] && grep -v '^#' "$NETC_W/topo" >"$NETC_STATE/lock/topo"; then
+		set -- "$@" "$NETC_STATE/lock/topo"
+	else
+		rm -f "$NETC_STATE/topo"
+	fi
 	[ $# = 0 ] || mv -f "$@" "$NETC_STATE/"
 	netc_store sysctl.orig sysctl
 	netc_store nft.loaded nft.loaded
@@ -1145,6 +1318,7 @@ netc_down() {
 # that), and exits 1.
 netc_down_apply() {
 	if [ ! -s "$NETC_W/down.nets" ]; then
+		[ -f "$NETC_STATE/nets" ] || [ "$NETC_VERB" != down ] || rm -f "$NETC_STATE/topo"
 		if [ "$NETC_VERB" = down ] && ! netc_state_release; then
 			netc_msg "down: the step above failed (down again retries it)"
 			exit 1
@@ -1171,6 +1345,7 @@ netc_down_apply() {
 		netc_links_keep "$NETC_W/down.journal" "" || :
 		netc_store down.journal journal
 		netc_store nets.after nets
+		[ -f "$NETC_STATE/nets" ] || rm -f "$NETC_STATE/topo"
 	else
 		NETC_DOWN_FAILED=1
 	fi
@@ -1203,11 +1378,22 @@ netc_status() {
 }
 
 netc_plan() {
+	# What the stale phase would cut off (netc_cutoff), then the plan.
+	: >"$NETC_W/cutoff.plan"
+	netc_snapshot
+	netc_engine plan "$@" "$NETC_W/journal"
+	if [ -s "$NETC_W/stale" ]; then
+		netc_engine down "$(tr '\n' ' ' <"$NETC_W/stale")" "" "" "$NETC_W/journal"
+		cp "$NETC_W/cutoff" "$NETC_W/cutoff.plan"
+	fi
 	netc_prepare plan "$@"
 	{
 		if [ -s "$NETC_W/stale" ]; then
 			echo "# first take down the networks an earlier run made that the topology no longer has:"
 			sed 's/^/#   /' "$NETC_W/stale"
+			while read -r netc_b netc_p; do
+				echo "#   deleting $netc_b cuts off $netc_p, a port netc did not put there (a running guest's vif?)"
+			done <"$NETC_W/cutoff.plan"
 		fi
 		if [ -s "$NETC_W/retire.ip" ] || [ -s "$NETC_W/retire.fdb" ]; then
 			echo "# first undo what an earlier run did that the topology no longer wants:"
@@ -1233,25 +1419,319 @@ netc_plan() {
 	else
 		echo "# nothing: the host matches the topology"
 	fi
+	if [ -s "$NETC_W/cutoff.plan" ] && [ -z "$NETC_FORCED" ]; then
+		echo "up would refuse to delete a bridge with ports netc did not put there (up --force deletes it)" >>"$NETC_W/missing"
+	fi
+	[ -s "$NETC_W/missing" ] || return 0
+	echo "# up would stop here, before any change (its preflight):"
+	sed 's/^/#   /' "$NETC_W/missing"
+	netc_n=$(wc -l <"$NETC_W/missing" | tr -d ' ')
+	if [ "$netc_n" = 1 ]; then netc_n="1 problem"; else netc_n="$netc_n problems"; fi
+	netc_msg "plan: up's preflight would fail ($netc_n, listed above)"
+	exit 3
 }
 
-# --- the two front doors ---------------------------------------------------
+# --- try and confirm ---------------------------------------------------------
+#
+# try is up with a way back: before its first change it keeps, in
+# $NETC_STATE/try (root's, readable: status and plan name a pending
+# try for anyone), the state's files (topo: the records of
+# the topology up last applied; journal, nets, sysctl, nft.*), a copy of
+# this script, and a token; after up's commit, a deadline and a watchdog.
+# The watchdog is this script's copy run as `try-watch TOKEN` in a session
+# of its own (setsid: no SIGHUP, no kill of the process group that ran try
+# reaches it) or, where systemd is PID 1 and this is its network namespace,
+# a transient unit (systemd-run: logind's KillUserProcesses cannot kill
+# it).  At the deadline it takes the lock and, if the try with its token is
+# still pending, goes back: an up of the saved topology (reconciliation
+# makes the host match it again), or a down when nothing was up before;
+# then $NETC_STATE/try goes.  confirm removes $NETC_STATE/try (under the
+# lock) and stops the watchdog; a watchdog that wakes to find no try, or
+# another token, does nothing.  While a try is pending, up, down and try
+# are refused; a pending try whose watchdog is gone (SIGKILL) is rolled
+# back by the next of them.
 
-# setup.sh [up|down|status|plan]
-netc_main() {
-	netc_init
-	if [ $# -gt 1 ]; then
-		netc_usage >&2
-		exit 2
+# A random token of 16 hex digits (netc_tok).
+netc_try_token() {
+	netc_tok=
+	[ ! -r /proc/sys/kernel/random/uuid ] || read -r netc_tok </proc/sys/kernel/random/uuid || :
+	netc_tok=$(printf '%s%08x%08x\n' "$netc_tok" "$$" "$(date +%s 2>/dev/null || echo 0)" |
+		sed 's/[^0-9a-f]//g; s/^\(................\).*/\1/')
+}
+
+# The pending try: netc_try_tok (its token), netc_left (seconds until its
+# rollback; "" while try is still applying), netc_alive (1: its watchdog
+# runs), netc_pid (the watchdog's).
+netc_try_read() {
+	netc_try_tok=''
+	netc_left=''
+	netc_alive=''
+	netc_pid=''
+	netc_dl=''
+	[ ! -f "$NETC_STATE/try/token" ] || read -r netc_try_tok <"$NETC_STATE/try/token" || :
+	[ ! -f "$NETC_STATE/try/deadline" ] || read -r netc_dl <"$NETC_STATE/try/deadline" || :
+	[ ! -f "$NETC_STATE/try/pid" ] || read -r netc_pid <"$NETC_STATE/try/pid" || :
+	case $netc_dl in
+	'' | *[!0-9]*) ;;
+	*)
+		netc_left=$((netc_dl - $(date +%s)))
+		[ "$netc_left" -ge 0 ] || netc_left=0
+		;;
+	esac
+	case $netc_try_tok:$netc_pid in
+	*[!0-9a-f]*:* | :* | *:) netc_pid= ;;
+	*:*[!0-9]*) netc_pid= ;;
+	*)
+		tr '\000' ' ' <"/proc/$netc_pid/cmdline" 2>/dev/null | grep -q -- " try-watch $netc_try_tok" &&
+			netc_alive=1
+		;;
+	esac
+}
+
+# Before a verb: a pending try refuses up, down and try (rolling it back
+# first when its watchdog is gone), and is named by status and plan.
+netc_try_pending() {
+	[ -d "$NETC_STATE/try" ] && [ -z "$NETC_TRY_BACK" ] || return 0
+	netc_try_read
+	case $NETC_VERB in
+	confirm) return 0 ;;
+	status | plan)
+		if [ -n "$netc_alive" ]; then
+			netc_msg "note: a try is pending: confirm keeps it, else it rolls back in ${netc_left:-?} s"
+		elif [ -n "$netc_left" ]; then
+			netc_msg "note: a try is pending and its watchdog is gone: confirm keeps it, else the next up, down or try rolls it back"
+		else
+			netc_msg "note: a try is being applied, or was killed before it finished"
+		fi
+		return 0
+		;;
+	esac
+	if [ -n "$netc_alive" ]; then
+		netc_c="$NETC_PROG confirm"
+		# (network-bridge has no confirm: the host script that ran try has)
+		[ -z "$NETC_XEN" ] || netc_c="the host script's confirm"
+		netc_die 1 "a try is pending: run '$netc_c' to keep it, or wait for its rollback (in ${netc_left:-?} s)$NETC_UNCHANGED"
 	fi
-	case ${1:-up} in
-	up | down | status | plan) netc_run "${1:-up}" '*' "" "" ;;
-	-h | --help | help) netc_usage ;;
+	[ "$NETC_UID" = 0 ] || return 0
+	netc_msg "note: a try was not confirmed and its watchdog is gone (killed?): rolling back to what was up before it"
+	netc_pverb=$NETC_VERB
+	NETC_TRY_BACK=$netc_try_tok
+	netc_try_back
+	netc_die 1 "rolled back the try that was pending; $netc_pverb did nothing: run it again"
+}
+
+netc_try() {
+	[ "$NETC_UID" = 0 ] || netc_die 3 "preflight failed$NETC_UNCHANGED:
+  must run as root (this is uid $NETC_UID)"
+	case $NETC_SELF in
+	/*) ;;
+	*) netc_die 2 "try needs the script as a file (it runs a copy to roll back), not on standard input" ;;
+	esac
+	grep -q '^netc_try_watch()' "$NETC_SELF" 2>/dev/null ||
+		netc_die 2 "try needs the script as a file (it runs a copy to roll back): cannot read $NETC_SELF"
+	command -v setsid >/dev/null 2>&1 || netc_die 3 "preflight failed$NETC_UNCHANGED:
+  command 'setsid' not found (util-linux: it runs the watchdog of try)"
+	if [ -f "$NETC_STATE/nets" ] && [ ! -f "$NETC_STATE/topo" ]; then
+		netc_die 1 "try rolls back to the topology that is up, and the state in $NETC_STATE does not have it (an up of netc before try made it): run up once first$NETC_UNCHANGED"
+	fi
+	netc_try_token
+	NETC_TRY_NEW=1
+	rm -rf "$NETC_STATE/try"
+	mkdir -m 755 "$NETC_STATE/try" || netc_die 1 "cannot create $NETC_STATE/try"
+	for netc_f in topo journal nets sysctl nft.loaded nft.orig; do
+		[ ! -f "$NETC_STATE/$netc_f" ] || cp "$NETC_STATE/$netc_f" "$NETC_STATE/try/" ||
+			netc_die 1 "cannot copy $NETC_STATE/$netc_f into $NETC_STATE/try"
+	done
+	if ! cp "$NETC_SELF" "$NETC_STATE/try/script" || ! chmod 700 "$NETC_STATE/try/script"; then
+		netc_die 1 "cannot copy $NETC_SELF into $NETC_STATE/try"
+	fi
+	netc_put try/token "$netc_tok"
+	netc_try_tok=$netc_tok
+	# (up's steps roll back on failure as up's)
+	NETC_VERB=up
+	netc_up "$@"
+	NETC_VERB=try
+	netc_put try/deadline "$(($(date +%s) + NETC_TRY_SECS))"
+	netc_try_start
+	NETC_TRY_NEW=
+	# the lock goes before waiting: confirm (another shell) and the
+	# watchdog take it
+	rm -rf "$NETC_STATE/lock"
+	NETC_LOCKED=
+	exec 9>&-
+	if [ -t 0 ] && [ -t 1 ] && command -v timeout >/dev/null 2>&1; then
+		echo "$NETC_PROG: press Enter to keep it; it rolls back in $NETC_TRY_SECS s"
+		netc_try_read
+		if timeout --foreground "${netc_left:-$NETC_TRY_SECS}" sh -c 'read -r l' 8<&-; then
+			NETC_VERB=confirm
+			netc_lock
+			netc_confirm_try "$netc_try_tok"
+			return 0
+		fi
+		echo "$NETC_PROG: not confirmed: the watchdog rolls it back now"
+		exit 1
+	fi
+	echo "$NETC_PROG: run '$NETC_SELF confirm' within $NETC_TRY_SECS s to keep it, or it rolls back"
+}
+
+# Start the watchdog of try $netc_try_tok; wait until it has said its pid.
+netc_try_start() {
+	netc_cmd="$NETC_STATE/try/script"
+	netc_sd=
+	if [ -d /run/systemd/system ] && command -v systemd-run >/dev/null 2>&1; then
+		netc_a=$(ls -iL /proc/1/ns/net 2>/dev/null) && netc_b=$(ls -iL /proc/self/ns/net 2>/dev/null) &&
+			[ "${netc_a%% *}" = "${netc_b%% *}" ] && netc_sd=1
+	fi
+	if [ -n "$netc_sd" ]; then
+		netc_msg "starting the watchdog: unit netc-try-$netc_try_tok"
+		systemd-run --unit "netc-try-$netc_try_tok" --collect --quiet \
+			${NETC_STATE_DIR:+"--setenv=NETC_STATE_DIR=$NETC_STATE_DIR"} \
+			sh "$netc_cmd" try-watch "$netc_try_tok" </dev/null >"$NETC_W/err" 2>&1 8<&- 9>&- ||
+			sed 's/^/    /' "$NETC_W/err" >&2
+	else
+		setsid sh "$netc_cmd" try-watch "$netc_try_tok" </dev/null >/dev/null 2>&1 8<&- 9>&- &
+	fi
+	netc_tries=0
+	while :; do
+		netc_try_read
+		[ -z "$netc_alive" ] || return 0
+		[ $netc_tries -lt 50 ] || break
+		sleep 0.1 2>/dev/null || sleep 1
+		netc_tries=$((netc_tries + 1))
+	done
+	netc_msg "the watchdog of this try did not start: rolling back now"
+	NETC_TRY_BACK=$netc_try_tok
+	netc_try_back
+	exit 1
+}
+
+# The watchdog (setup.sh try-watch TOKEN, started by try): say its pid,
+# wait for the deadline, then roll back (netc_try_back) unless the try
+# was confirmed.
+netc_try_watch() {
+	case $1 in
+	[0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f]) ;;
 	*)
 		netc_usage >&2
 		exit 2
 		;;
 	esac
+	NETC_UID=$(id -u)
+	netc_state_dir
+	netc_try_read
+	[ "$netc_try_tok" = "$1" ] || exit 0
+	echo "$$" >"$NETC_STATE/try/pid.new" && mv -f "$NETC_STATE/try/pid.new" "$NETC_STATE/try/pid" || exit 1
+	while :; do
+		netc_try_read
+		[ "$netc_try_tok" = "$1" ] || exit 0
+		[ -n "$netc_left" ] && [ "$netc_left" -le 0 ] && break
+		sleep 1
+	done
+	NETC_TRY_BACK=$1
+	NETC_SELF=$NETC_STATE/try/script
+	netc_run try-back '*' "" ""
+	exit 0
+}
+
+# Roll back try $NETC_TRY_BACK, with the lock, if it is still pending.
+netc_try_back() {
+	netc_try_read
+	if [ "$netc_try_tok" != "$NETC_TRY_BACK" ]; then
+		echo "$NETC_PROG: the try was confirmed; nothing to roll back"
+		exit 0
+	fi
+	NETC_FORCED=1
+	if [ -f "$NETC_STATE/try/topo" ]; then
+		awk -v kind=topo -v state="$NETC_STATE" -v file="$NETC_STATE/try/topo" \
+			"$NETC_AWK_RECORDS" "$NETC_STATE/try/topo" >"$NETC_W/err" 2>&1 ||
+			netc_die 1 "refusing to roll back to $NETC_STATE/try/topo (was it edited?):
+$(cat "$NETC_W/err")"
+		cp "$NETC_STATE/try/topo" "$NETC_W/topo.before"
+		NETC_TOPO_FILE=$NETC_W/topo.before
+		netc_msg "try: not confirmed: back to the topology that was up before it"
+		NETC_VERB=up
+		netc_up '*' "" ""
+	else
+		netc_msg "try: not confirmed: nothing was up before it, taking everything down"
+		NETC_VERB=down
+		netc_down '*' "" ""
+	fi
+	rm -rf "$NETC_STATE/try"
+}
+
+netc_confirm() {
+	[ "$NETC_UID" = 0 ] || netc_die 3 "must run as root (this is uid $NETC_UID)"
+	[ -d "$NETC_STATE/try" ] || netc_die 1 "no try is pending: nothing to confirm"
+	netc_try_read
+	netc_confirm_try "$netc_try_tok"
+}
+
+# Keep try $1 (with the lock): its watchdog (its whole session) stops.
+netc_confirm_try() {
+	netc_try_read
+	if [ "$netc_try_tok" != "$1" ]; then
+		netc_die 1 "too late: the try was rolled back"
+	fi
+	rm -rf "$NETC_STATE/try"
+	[ -z "$netc_alive" ] || kill -TERM "-$netc_pid" 2>/dev/null || kill -TERM "$netc_pid" 2>/dev/null || :
+	echo "$NETC_PROG: confirmed: host $NETC_HOST keeps the topology"
+}
+
+# --- the two front doors ---------------------------------------------------
+
+# setup.sh up|try [SECONDS]|confirm|down|status|plan [--force]; no verb is
+# a usage error (running the script bare must not move eth0 onto a bridge).
+netc_main() {
+	netc_init
+	case ${1:-} in
+	up | try | confirm | down | status | plan) netc_verb=$1 ;;
+	try-watch) netc_try_watch "${2:-}" ;;
+	-h | --help | help)
+		netc_usage
+		exit 0
+		;;
+	*)
+		netc_usage >&2
+		exit 2
+		;;
+	esac
+	shift
+	NETC_SELF=$0
+	case $NETC_SELF in
+	*/*) ;;
+	*) [ -f "$NETC_SELF" ] || NETC_SELF= ;;
+	esac
+	case $NETC_SELF in
+	'' | /*) ;;
+	*) NETC_SELF=$PWD/$NETC_SELF ;;
+	esac
+	[ -z "${NETC_FORCE:-}" ] || [ "$NETC_FORCE" = 0 ] || NETC_FORCED=1
+	netc_secs=
+	for netc_arg; do
+		case $netc_verb:$netc_arg in
+		up:--force | try:--force | plan:--force) NETC_FORCED=1 ;;
+		try:*[!0-9]* | try:) netc_usage >&2 && exit 2 ;;
+		try:*)
+			[ -z "$netc_secs" ] || { netc_usage >&2 && exit 2; }
+			netc_secs=$netc_arg
+			;;
+		*) netc_usage >&2 && exit 2 ;;
+		esac
+	done
+	if [ "$netc_verb" = try ]; then
+		NETC_TRY_SECS=${netc_secs:-120}
+		# (leading zeros: not octal to $(( )))
+		while :; do
+			case $NETC_TRY_SECS in
+			0?*) NETC_TRY_SECS=${NETC_TRY_SECS#0} ;;
+			*) break ;;
+			esac
+		done
+		if [ "${#NETC_TRY_SECS}" -gt 6 ] || [ "$NETC_TRY_SECS" -lt 1 ]; then
+			netc_die 2 "try: SECONDS must be 1 to 999999, not '$netc_secs'"
+		fi
+	fi
+	netc_run "$netc_verb" '*' "" ""
 }
 
 # Xen's network-script convention (upstream Xen's network-bridge):
@@ -1272,6 +1752,8 @@ netc_xen_usage() {
 
 netc_xen_main() {
 	netc_init
+	NETC_XEN=1
+	[ -z "${NETC_FORCE:-}" ] || [ "$NETC_FORCE" = 0 ] || NETC_FORCED=1
 	case ${1:-} in
 	start) netc_verb=up ;;
 	stop) netc_verb=down ;;
@@ -1381,7 +1863,23 @@ function conf(x,   n) {
 	cname = substr(n, 1, length(n) - 5)
 	return name(cname)
 }
+# topo (the records of the topology up applied, $NETC_STATE/topo): net,
+# lease and hostvif records as netc writes them, each word in a set of
+# characters that can carry no shell, awk, nft or dnsmasq syntax.
+function word(x) { return x ~ /^[A-Za-z0-9_.:\/,+@-]+$/ }
+function topo_ok(   i, eq) {
+	if ($0 ~ /^#/ || $0 ~ /[^ -~]/) return 0
+	if ($1 == "net") {
+		if (NF < 3 || !name($2) || $3 !~ /^(bridge|isolated|nat|route)$/) return 0
+		for (i = 4; i <= NF; i++) { eq = index($i, "="); if (eq < 2 || substr($i, 1, eq - 1) !~ /^[a-z-]+$/ || !word(substr($i, eq + 1))) return 0 }
+		return 1
+	}
+	if ($1 == "lease") return NF == 4 && name($2) && word($3) && word($4)
+	if ($1 == "hostvif") return NF == 6 && name($2) && name($3) && word($4) && word($5) && $6 ~ /^antispoof=[01]$/
+	return 0
+}
 function ok(   f, n) {
+	if (kind == "topo") return topo_ok()
 	if (kind == "nets") return NF == 1 && name($0)
 	if (kind == "links") return NF == 2 && $0 == $1 " " $2 && name($1) && num($2)
 	if (kind == "sysctl") return $0 ~ /^[^ ]+ -?[0-9]+$/ && sysctl_path(substr($0, 1, index($0, " ") - 1))
@@ -1413,6 +1911,9 @@ END { exit bad }
 #   needs            "command why": the commands the plan needs
 #   notes            what up says besides its result (a DHCP lease made
 #                    permanent on a bridge)
+#   addrs            "NET UPLINK ADDRESS GATEWAY DNS RECIPE [HELD]" ("-":
+#                    none): how dom0's declared address gets onto each
+#                    bridge (own_addr, netc_addr_notes)
 #   ip.do, ip.undo   the ip batch and, line for line, "ip TAB NET TAB undo"
 #   fdb.do, fdb.undo the same for `bridge -batch`
 #   drift            what differs, one a line, for status
@@ -1584,6 +2085,7 @@ function parse_route(fam,   i, t, dev, spec, skip, kern, m, k, nh, nhdev, mixed)
 	if (index($0, "nexthop")) gsub(/\\/, " ")
 	t = $1
 	if (t == "local" || t == "broadcast" || t == "multicast" || t == "anycast" || t == "unreachable" || t == "prohibit" || t == "blackhole" || t == "throw" || t == "nat") return
+	if (t == "default" && $0 !~ / table /) defroute[fam] = $0    # (own_route)
 	for (i = 1; i <= NF; i++) {
 		t = $i
 		if (t == "nexthop") { k++; nh[k] = ""; nhdev[k] = ""; continue }
@@ -1869,6 +2371,9 @@ function plan_net(n,   lease4, br, up_, port, vlan, stp, fd, mtu, mac, newbr, ne
 	late = 1
 	if (newbr || !lup[br])
 		step(n, "link set " br " up", newbr ? "-" : "link set " br " down", newbr ? "" : br ": down")
+	# (after the bridge is up: undone before it goes down, which would take
+	# an IPv6 address with it)
+	if (kv(n, "nicaddr") != "" && port != "" && vlan == "") own_addr(n, br, up_)
 
 	# Routes come back on the bridge once it is up.
 	if (port != "" && vlan == "") {
@@ -1882,8 +2387,55 @@ function plan_net(n,   lease4, br, up_, port, vlan, stp, fd, mtu, mac, newbr, ne
 			if ((br SUBSEP lst) in hasroute || (up_ SUBSEP route_listed(movedr[n, i])) in hasroute) continue
 			step(n, "route add " spec " dev " br, "route del " spec " dev " br, br ": lacks route \"" lst "\" (netc moved it from " up_ ")")
 		}
+		own_route(n, br, up_)
 	}
 	late = 0
+}
+
+# The own addressing of dom0 (docs/host-script.md, bridge mode: recipes
+# (a) and (b)): the address of the uplink as the topology declares it
+# (nicaddr=, the map form of a NIC), with its gateway.  Recipe (a): the
+# distribution configures the uplink, and its addresses move to the bridge
+# as above.  Recipe (b): the
+# uplink holds no address of that family and none was moved from it: the
+# bridge gets the declared one.  recipe[n] says which, for the notes
+# (netc_addr_notes): a, b, other (the uplink holds another address of the
+# family: it moves, the declared one is not added), a-done, b-done (the
+# bridge holds it, moved there by an earlier run or not).
+function own_addr(n, br, up_,   a, v6, i, other, wasmoved) {
+	a = kv(n, "nicaddr"); v6 = index(a, ":") > 0
+	for (i = 1; i <= nmoved[n]; i++) {
+		if (moved[n, i] == a) wasmoved = 1
+		else if ((index(moved[n, i], ":") > 0) == v6) other = moved[n, i]
+	}
+	# (one an earlier run moved is made again above, if it is missing)
+	if (wasmoved || (br SUBSEP a) in hasaddr) { recipe[n] = wasmoved ? "a-done" : "b-done"; owned[n] = 1 }
+	else if ((up_ SUBSEP a) in hasaddr) { recipe[n] = "a"; owned[n] = 1 }
+	else {
+		for (i = 1; i <= naddr[up_]; i++) if (amove[up_, i] && (index(addr[up_, i], ":") > 0) == v6) other = addr[up_, i]
+		if (other != "") recipe[n] = "other " other
+		else {
+			recipe[n] = "b"; owned[n] = 1
+			step(n, "addr add " a (v6 ? "" : " brd +") " dev " br, "addr del " a " dev " br, br ": lacks address " a " (of " up_ " in the topology, which " up_ " does not hold)")
+		}
+	}
+	out("addrs", n " " up_ " " a " " (kv(n, "gateway") == "" ? "-" : kv(n, "gateway")) " " (kv(n, "nicdns") == "" ? "-" : kv(n, "nicdns")) " " recipe[n])
+}
+
+# The default route through the declared gateway, once the bridge holds
+# (or gets) the declared address, where the main table has no default
+# route of its family (one of the uplink moves with it: recipe (a)).
+function own_route(n, br, up_,   g, fam, spec) {
+	g = kv(n, "gateway")
+	if (g == "" || !owned[n]) return
+	fam = index(g, ":") ? 6 : 4
+	if (fam in defroute) {
+		if (recipe[n] == "b") out("notes", "note: " br ": the host has a default route already (" defroute[fam] "): netc adds none through " g ", the gateway of " up_)
+		return
+	}
+	# (IPv6: as the kernel lists it, so that down finds it on a bridge it keeps)
+	spec = route_arg("default via " g (fam == 6 ? " metric 1024 pref medium" : ""), fam)
+	step(n, "route add " spec " dev " br, "route del " spec " dev " br, br ": no default route (the gateway of " up_ " in the topology is " g ")")
 }
 
 # vif-bridge (online) takes a new vif down, gives it MAC fe:ff:ff:ff:ff:ff,
@@ -2182,7 +2734,7 @@ function oldvif(n, x) {
 # Does network n, as the topology has it now, still want the change whose
 # undo is the journal line cmd?  (The keys of the topology: uplink, port, vlan,
 # vxlan, vni, address, remote, the vifs of n.)
-function wanted(n, cmd,   w, k, x, up_, port, vlan, vx, i, spec, nr, rem, j) {
+function wanted(n, cmd,   w, k, x, up_, port, vlan, vx, i, spec, nr, rem, j, g) {
 	if (cmd == "-") return 1
 	k = split(cmd, w, " ")
 	up_ = kv(n, "uplink"); port = kv(n, "port"); vlan = kv(n, "vlan"); vx = kv(n, "vxlan")
@@ -2211,11 +2763,16 @@ function wanted(n, cmd,   w, k, x, up_, port, vlan, vx, i, spec, nr, rem, j) {
 	if (x != n || mode[n] == "route") return 0
 	if (w[1] == "addr") {
 		if (w[3] == kv(n, "address")) return 1
+		# the address of the uplink in the topology (recipe (b): own_addr)
+		if (port != "" && vlan == "" && w[3] == kv(n, "nicaddr")) return 1
 		for (i = 1; i <= nmoved[n]; i++) if (moved[n, i] == w[3]) return 1
 		return 0
 	}
 	spec = cmd; sub(/^route del /, "", spec); sub(/ dev [^ ]*$/, "", spec)
 	for (i = 1; i <= nmovedr[n]; i++) if (route_on(movedr[n, i], up_, n) == spec) return 1
+	# the default route through its gateway (own_route)
+	g = kv(n, "gateway")
+	if (g != "" && port != "" && vlan == "" && rspec(cmd) == "default via " g (index(g, ":") ? " metric 1024 pref medium" : "")) return 1
 	return 0
 }
 
@@ -2372,17 +2929,21 @@ function plan_down(   i, n, x) {
 	undo_end("down")
 	for (i = 1; i <= nj; i++) if (!(jnet[i] in downset)) out("down.journal", jline[i])
 	# Ports netc did not put on a bridge that it made and now deletes, and
-	# the vifs of guests, which netc may have put back (reattach): either
-	# way their guests are cut off.
+	# the vifs of guests, which netc may have put back (reattach; a vif of
+	# a network the topology no longer has is known by the MAC vif-bridge
+	# gives it): either way their guests are cut off.  (cutoff: up refuses
+	# to delete such a bridge unless forced.)
 	for (i = 1; i <= nlinks; i++) {
 		x = links[i]
-		if ((lmaster[x] in downset) && (lmaster[x] in created) && !foreign(lmaster[x]) && (!(x in ourport) || (x in guestvif) || lmac[x] == "fe:ff:ff:ff:ff:ff"))
+		if ((lmaster[x] in downset) && (lmaster[x] in created) && !foreign(lmaster[x]) && (!(x in ourport) || (x in guestvif) || lmac[x] == "fe:ff:ff:ff:ff:ff")) {
 			out("down.notes", "note: " x " is a port of " lmaster[x] ", which netc made and now deletes")
+			out("cutoff", lmaster[x] " " x)
+		}
 	}
 }
 
 BEGIN {
-	n = split("missing usage needs notes ports ip.do ip.undo fdb.do fdb.undo drift nets.after stale dnsmasq.on dnsmasq.off down.nets down.ip down.fdb down.journal down.notes rb.ip rb.fdb retire.ip retire.fdb retire.journal retire.nets retire.notes", F, " ")
+	n = split("missing usage needs notes cutoff ports addrs ip.do ip.undo fdb.do fdb.undo drift nets.after stale dnsmasq.on dnsmasq.off down.nets down.ip down.fdb down.journal down.notes rb.ip rb.fdb retire.ip retire.fdb retire.journal retire.nets retire.notes", F, " ")
 	for (i = 1; i <= n; i++) printf "" > (work "/" F[i])
 }
 FNR == 1 { sect = FILENAME; sub(/.*\//, "", sect); if (sect != "topo" && sect != "nets" && sect != "links" && sect != "link" && sect != "addr" && sect != "route4" && sect != "route6" && sect != "fdb") sect = "journal" }

@@ -8,6 +8,7 @@
  */
 #include "xl_spec.h"
 
+#include <stdio.h>
 #include <string.h>
 
 void xl_quote(struct strbuf *sb, const char *s, size_t len, char quote)
@@ -171,4 +172,48 @@ void xl_vif_assignment(struct strbuf *sb, const struct ir_domain *d, size_t colu
 const struct vec *xl_selected_domains(const struct emit_ctx *e)
 {
 	return e->host ? &e->host->domains : &e->ir->domains;
+}
+
+enum { NAMES_SHOWN = 20 };      /* an unknown --domain lists this many */
+
+const struct ir_domain *xl_domain_arg(const struct emit_ctx *e)
+{
+	const struct ir_topology *t = e->ir;
+	const struct vec *v = xl_selected_domains(e);
+	const char **names;
+	const struct ir_domain *d;
+	const char *pick;
+
+	d = ir_domain_find(t, e->domain);
+	if (d && e->host && d->host != e->host) {
+		fprintf(stderr, "netc: --domain '%s' runs on host '%s', not on '%s'\n",
+			d->name.s, d->host->name.s, e->host->name.s);
+		return NULL;
+	}
+	if (d)
+		return d;
+	names = arena_alloc(e->arena, (t->domains.len + 1) * sizeof(*names));
+	IR_FOREACH(const struct ir_domain *, d, &t->domains)
+		names[d_i] = d->name.s;
+	fprintf(stderr, "netc: --domain '%s': %s has no such domain",
+		diag_quote(e->arena, e->domain, strlen(e->domain)), t->source_name);
+	pick = diag_closest(e->domain, names, t->domains.len);
+	if (pick)
+		fprintf(stderr, " (did you mean '%s'?)", pick);
+	fputc('\n', stderr);
+	if (!v->len) {
+		fputs("netc: it has no domains\n", stderr);
+		return NULL;
+	}
+	fputs("netc: its domains:", stderr);
+	IR_FOREACH(const struct ir_domain *, d, v) {
+		if (d_i == NAMES_SHOWN) {
+			fprintf(stderr, " ... (%zu more; netc --list-domains lists them)",
+				v->len - NAMES_SHOWN);
+			break;
+		}
+		fprintf(stderr, " %s", d->name.s);
+	}
+	fputc('\n', stderr);
+	return NULL;
 }

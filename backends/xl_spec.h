@@ -37,4 +37,11 @@ void xl_vif_assignment(struct strbuf *sb, const struct ir_domain *d, size_t colu
  */
 const struct vec *xl_selected_domains(const struct emit_ctx *e);
 
+/*
+ * --domain NAME (e->domain): that domain, or NULL having said why (no such
+ * domain: the closest name and the topology's names; one on another host
+ * than --host's), for the caller to return EXIT_USAGE.
+ */
+const struct ir_domain *xl_domain_arg(const struct emit_ctx *e);
+
 #endif

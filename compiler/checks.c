@@ -75,6 +75,8 @@ static void check_legacy_mac(struct compilation *c);
 #define RUN_DUPLICATE_IP RUN_NONE              /* check_ips */
 #define RUN_DHCP_RANGE check_dhcp_range
 #define RUN_DHCP_DNS check_dhcp_dns
+#define RUN_NIC_GATEWAY RUN_NONE               /* schema.c */
+#define RUN_NIC_DNS RUN_NONE                   /* schema.c */
 #define RUN_SUBNET_OVERLAP check_subnet_overlap
 #define RUN_VXLAN check_vxlan
 #define RUN_UNUSED_NETWORK check_unused_network

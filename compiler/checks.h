@@ -108,6 +108,10 @@ struct compilation;
 	  "DHCP ranges lie inside the subnet and hold neither the gateway nor an unreservable ip") \
 	X(DHCP_DNS, "dhcp-dns", ERROR,                                         \
 	  "DNS servers handed out by DHCP are distinct and reachable from the network") \
+	X(NIC_GATEWAY, "nic-gateway", ERROR,                                   \
+	  "a NIC's gateway is an address of its subnet, not its own; it needs the NIC's address") \
+	X(NIC_DNS, "nic-dns", ERROR,                                           \
+	  "a NIC's dns servers are distinct IP addresses; they need the NIC's address") \
 	X(SUBNET_OVERLAP, "subnet-overlap", ERROR,                             \
 	  "subnets of different networks and NICs on one host do not overlap") \
 	X(VXLAN, "vxlan", ERROR,                                               \

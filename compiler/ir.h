@@ -76,6 +76,13 @@ struct ir_domain;
 /**
  * struct ir_nic - a physical NIC of a host.
  * @address:  as written (s NULL for null); @cidr parsed when @has_cidr.
+ * @gateway_s, @gateway, @has_gateway: the map form's gateway, as written
+ *            and parsed (dom0's default route when netc gives the bridge
+ *            the address: docs/host-script.md).
+ * @dns:      the map form's dns servers (struct ir_dns *), in order, when
+ *            @dns_set (@dns_pos: the key).
+ * @assign:   the map form with an address: the host script gives the bridge
+ *            the address (and the gateway) when the NIC holds none.
  * @declared: listed under the host's nics; false for NICs the implicit host
  *            takes as named from uplink/outbound/gatewaydev.
  * @enslaved_by: the bridge network whose uplink it is (untagged), or NULL.
@@ -85,6 +92,13 @@ struct ir_nic {
 	struct ir_str address;
 	struct ip_cidr cidr;
 	bool has_cidr;
+	struct ir_str gateway_s;
+	struct ip_addr gateway;
+	bool has_gateway;
+	struct vec dns;
+	bool dns_set;
+	struct srcpos dns_pos;
+	bool assign;
 	bool declared;
 	struct ir_network *enslaved_by;
 };
@@ -123,7 +137,7 @@ struct ir_ifref {
 	bool inferred;
 };
 
-/** struct ir_dns - a DNS server a network's DHCP hands out: as written, parsed. */
+/** struct ir_dns - a DNS server (a network's DHCP hands it out, or a NIC's): as written, parsed. */
 struct ir_dns {
 	struct ir_str s;
 	struct ip_addr addr;

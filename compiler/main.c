@@ -21,6 +21,9 @@ struct options {
 	const char *input;
 	enum input_format format;
 	bool check_only;
+	bool list_hosts;
+	bool list_domains;
+	bool prune;
 	bool quiet;
 	bool verbose;
 	bool dump_ast;
@@ -34,12 +37,17 @@ static void usage(FILE *out)
 	      "                         yaml, netc, lab\n"
 	      "  -o, --output P         output file, or directory for -t xl (default: stdout)\n"
 	      "      --host NAME        emit what host NAME needs (multi-host topologies)\n"
-	      "      --domain NAME      -t vif: only that domain's vif line\n"
+	      "      --domain NAME      -t vif: only that domain's vif line; -t xl: only its file\n"
+	      "      --prune            -t xl: remove the .cfg files netc wrote from this topology\n"
+	      "                         for domains it no longer has\n"
 	      "      --check            parse and check only; write nothing\n"
 	      "  -f, --input-format F   yaml or netc (default: from the extension; required for -)\n"
 	      "  -W NAME, -Wno-NAME     enable or disable warning NAME\n"
 	      "  -Werror                treat warnings as errors\n"
-	      "      --list-checks      list every check with its summary\n"
+	      "      --list-checks      list every check: name, level, summary\n"
+	      "      --list-targets     list the targets, one a line\n"
+	      "      --list-hosts       list the topology's hosts, one a line\n"
+	      "      --list-domains     list its domains (--host's only), one a line\n"
 	      "  -q, --quiet            no warnings\n"
 	      "  -v, --verbose          say what was written\n"
 	      "  -h, --help             this help\n"
@@ -171,6 +179,12 @@ static int emit_single(const struct options *o, const struct backend *b,
 	return rc;
 }
 
+/* --prune's test (output_dir_prune()): @arg is the emit_ctx. */
+static bool xl_stale(void *arg, const char *name, const char *head, size_t len)
+{
+	return xl_stale_file(arg, name, head, len);
+}
+
 /* A directory target's file_sink: the files go to an output_dir. */
 struct dir_sink {
 	struct file_sink fs;
@@ -198,6 +212,8 @@ static int emit_directory(const struct options *o, const struct backend *b, cons
 	ds.out = output_dir_open(o->output, o->verbose, &rc);
 	if (!ds.out)
 		return rc;
+	if (o->prune)
+		output_dir_prune(ds.out, xl_stale, (void *)e);
 	rc = b->emit_files(e, &ds.fs);
 	int wrc = output_dir_close(ds.out, rc == EXIT_OK);
 
@@ -226,11 +242,85 @@ static int run_backend(struct compilation *c, const struct options *o, const str
 	return rc;
 }
 
+/*
+ * --list-hosts, --list-domains: the names, one a line, for completion
+ * (completion/netc) and scripts.  --list-domains with --host: that host's.
+ */
+static int list_names(const struct compilation *c, const struct options *o)
+{
+	const struct ir_host *h;
+	const struct ir_domain *d;
+	const struct vec *v = &c->ir->domains;
+
+	if (o->list_hosts) {
+		IR_FOREACH(const struct ir_host *, h, &c->ir->hosts)
+			printf("%s\n", h->name.s);
+		return EXIT_OK;
+	}
+	if (o->host) {
+		h = ir_host_find(c->ir, o->host);
+		if (!h) {
+			fprintf(stderr, "netc: --host '%s': %s has no such host\n", o->host, o->input);
+			return EXIT_USAGE;
+		}
+		v = &h->domains;
+	}
+	IR_FOREACH(const struct ir_domain *, d, v)
+		printf("%s\n", d->name.s);
+	return EXIT_OK;
+}
+
+/* A file name to suggest for single-file target @b's output. */
+static const char *example_name(const struct backend *b)
+{
+	static const struct {
+		const char *target, *file;
+	} names[] = {
+		{ "sh", "setup.sh" },
+		{ "network-bridge", "network-bridge" },
+		{ "lab", "lab.sh" },
+		{ "vif", "vifs.txt" },
+	};
+
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (strcmp(names[i].target, b->name) == 0)
+			return names[i].file;
+	return NULL;
+}
+
+/*
+ * -o DIR/ (or an existing directory) for a single-file target: name the
+ * file to give, before anything is read.
+ */
+static int single_output_is_dir(const struct options *o, const struct backend *b)
+{
+	size_t n = o->output ? strlen(o->output) : 0;
+	struct stat st;
+	const char *file = example_name(b);
+
+	if (!n || strcmp(o->output, "-") == 0)
+		return EXIT_OK;
+	if (o->output[n - 1] != '/' && (stat(o->output, &st) < 0 || !S_ISDIR(st.st_mode)))
+		return EXIT_OK;
+	fprintf(stderr, "netc: -o %s: -t %s writes one file; give its name, e.g. %s%s", o->output,
+		b->name, o->output, o->output[n - 1] == '/' ? "" : "/");
+	if (file)
+		fprintf(stderr, "%s\n", file);
+	else
+		fprintf(stderr, "topology.%s\n", b->name);
+	fputs("Try 'netc --help' for more information.\n", stderr);
+	return EXIT_USAGE;
+}
+
 enum {
 	OPT_HOST = 256,
 	OPT_DOMAIN,
+	OPT_PRUNE,
 	OPT_CHECK,
 	OPT_LIST_CHECKS,
+	OPT_LIST_TARGETS,
+	OPT_LIST_HOSTS,
+	OPT_LIST_DOMAINS,
 	OPT_VERSION,
 	OPT_DUMP_AST,
 };
@@ -240,9 +330,13 @@ static const struct option long_options[] = {
 	{ "output", required_argument, NULL, 'o' },
 	{ "host", required_argument, NULL, OPT_HOST },
 	{ "domain", required_argument, NULL, OPT_DOMAIN },
+	{ "prune", no_argument, NULL, OPT_PRUNE },
 	{ "check", no_argument, NULL, OPT_CHECK },
 	{ "input-format", required_argument, NULL, 'f' },
 	{ "list-checks", no_argument, NULL, OPT_LIST_CHECKS },
+	{ "list-targets", no_argument, NULL, OPT_LIST_TARGETS },
+	{ "list-hosts", no_argument, NULL, OPT_LIST_HOSTS },
+	{ "list-domains", no_argument, NULL, OPT_LIST_DOMAINS },
 	{ "quiet", no_argument, NULL, 'q' },
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "help", no_argument, NULL, 'h' },
@@ -296,8 +390,22 @@ int main(int argc, char **argv)
 		case OPT_DOMAIN:
 			o.domain = optarg;
 			break;
+		case OPT_PRUNE:
+			o.prune = true;
+			break;
 		case OPT_CHECK:
 			o.check_only = true;
+			break;
+		case OPT_LIST_TARGETS:
+			for (b = backend_table; b->name; b++)
+				printf("%s\n", b->name);
+			rc = EXIT_OK;
+			goto out;
+		case OPT_LIST_HOSTS:
+			o.list_hosts = true;
+			break;
+		case OPT_LIST_DOMAINS:
+			o.list_domains = true;
 			break;
 		case OPT_LIST_CHECKS:
 			checks_list(stdout);
@@ -329,13 +437,39 @@ int main(int argc, char **argv)
 		rc = usage_error("unknown target '%s'", o.target);
 		goto out;
 	}
+	if (o.list_hosts && o.list_domains) {
+		rc = usage_error("%s", "--list-hosts and --list-domains: give one");
+		goto out;
+	}
+	if (o.list_hosts || o.list_domains)
+		o.check_only = true;
 	if (b->directory && !o.output && !o.check_only && !o.dump_ast) {
 		rc = usage_error("-t %s writes one file per domain: give a directory with -o DIR", b->name);
 		goto out;
 	}
-	if (o.domain && strcmp(b->name, "vif") != 0) {
-		rc = usage_error("--domain goes with -t vif, not -t %s", b->name);
+	if (!o.list_hosts && !o.list_domains && o.domain && strcmp(b->name, "vif") != 0 &&
+	    !b->directory) {
+		rc = usage_error("--domain goes with -t vif or -t xl, not -t %s", b->name);
 		goto out;
+	}
+	if (o.prune && !b->directory) {
+		rc = usage_error("--prune goes with -t xl, not -t %s", b->name);
+		goto out;
+	}
+	if (o.prune && o.domain) {
+		rc = usage_error("%s", "--prune removes the files of every domain not written: "
+				       "it does not go with --domain");
+		goto out;
+	}
+	if (o.prune && strcmp(o.input, "-") == 0) {
+		rc = usage_error("%s", "--prune needs the topology as a file: it removes only files "
+				       "whose header names it");
+		goto out;
+	}
+	if (!b->directory && !o.check_only && !o.dump_ast) {
+		rc = single_output_is_dir(&o, b);
+		if (rc != EXIT_OK)
+			goto out;
 	}
 	if (o.format == INPUT_UNKNOWN)
 		o.format = format_from_path(o.input);
@@ -380,6 +514,10 @@ int main(int argc, char **argv)
 	diag_print(&c.diag, stderr, o.quiet);
 	if (!ok) {
 		rc = EXIT_TOPOLOGY;
+		goto out;
+	}
+	if (o.list_hosts || o.list_domains) {
+		rc = list_names(&c, &o);
 		goto out;
 	}
 	if (o.check_only) {

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 #include "output.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -670,6 +671,13 @@ struct output_dir {
 		int fd;
 	} dirs[DIR_SHARED];
 	size_t ndirs;
+	struct {                        /* the missing parents made, in order */
+		int fd;                 /* where (O_PATH) */
+		char *name;
+	} *made;
+	size_t nmade;
+	output_stale_fn *stale;         /* --prune */
+	void *stale_arg;
 };
 
 /*
@@ -785,12 +793,35 @@ static void *dir_writer(void *arg)
 /* "DIR/NAME": what messages and -v name file @name of @w. */
 static const char *dir_path(struct output_dir *w, const char *name)
 {
-	return arena_printf(&w->arena, "%s/%s", w->dir, name);
+	size_t n = strlen(w->dir);
+
+	return arena_printf(&w->arena, "%s%s%s", w->dir, n && w->dir[n - 1] == '/' ? "" : "/", name);
+}
+
+/* NAME in "DIR/NAME" (dir_path()). */
+static const char *dir_path_name(const char *path)
+{
+	return strrchr(path, '/') + 1;
+}
+
+/* Forget the parents made; with @remove, remove them (last first). */
+static void dir_unmake(struct output_dir *w, bool remove)
+{
+	while (w->nmade) {
+		w->nmade--;
+		if (remove)
+			unlinkat(w->made[w->nmade].fd, w->made[w->nmade].name, AT_REMOVEDIR);
+		close(w->made[w->nmade].fd);
+		free(w->made[w->nmade].name);
+	}
+	free(w->made);
+	w->made = NULL;
 }
 
 /* Forget @w (whose writers have stopped). */
 static void dir_free(struct output_dir *w)
 {
+	dir_unmake(w, true);            /* still there: @dir was not put in place */
 	for (size_t i = 0; i < w->ndirs; i++)
 		close(w->dirs[i].fd);           /* the existing directory among them */
 	if (w->dfd >= 0 && !w->ndirs)
@@ -841,6 +872,59 @@ static int dir_make(struct output_dir *w)
 	return EXIT_OK;
 }
 
+/*
+ * Make the missing parents of @dir (output.h): each path up to a '/'
+ * before its last component, walked as a whole path is.  EXIT_OK or,
+ * having said why, EXIT_IO.
+ */
+static int dir_make_parents(struct output_dir *w, const char *dir)
+{
+	size_t end = strlen(dir);
+	struct target t;
+	char *why, *prefix;
+	int err, rc = EXIT_OK;
+
+	while (end > 0 && dir[end - 1] == '/')
+		end--;
+	while (end > 0 && dir[end - 1] != '/')
+		end--;                  /* @end: where the last component starts */
+	for (size_t i = 1; i < end && rc == EXIT_OK; i++) {
+		if (dir[i] != '/' || dir[i - 1] == '/')
+			continue;
+		prefix = xstrndup(dir, i);
+		err = walk(AT_FDCWD, "", prefix, true, &t, &why);
+		if (err == ERR_REFUSED) {
+			fprintf(stderr, "netc: cannot write to '%s': %s\n", dir, why);
+			rc = EXIT_IO;
+		} else if (err) {
+			fprintf(stderr, "netc: cannot create directory '%s': %s\n", prefix, strerror(err));
+			rc = EXIT_IO;
+		} else if (t.kind == TARGET_NEW) {
+			if (mkdirat(t.dirfd, t.name, 0755) == 0) {
+				w->made = xrealloc(w->made, (w->nmade + 1) * sizeof(*w->made));
+				w->made[w->nmade].fd = t.dirfd;
+				w->made[w->nmade].name = t.name;
+				w->nmade++;
+				t.dirfd = -1;
+				t.name = NULL;
+			} else if (errno != EEXIST) {
+				fprintf(stderr, "netc: cannot create directory '%s': %s\n", prefix,
+					strerror(errno));
+				rc = EXIT_IO;
+			}
+		} else if (t.kind != TARGET_DIR) {
+			fprintf(stderr, "netc: cannot create directory '%s': '%s' is not a directory\n",
+				dir, prefix);
+			rc = EXIT_IO;
+		}
+		free(why);
+		if (!err)
+			target_free(&t);
+		free(prefix);
+	}
+	return rc;
+}
+
 struct output_dir *output_dir_open(const char *dir, bool verbose, int *rc)
 {
 	struct output_dir *w = xcalloc(1, sizeof(*w));
@@ -858,6 +942,15 @@ struct output_dir *output_dir_open(const char *dir, bool verbose, int *rc)
 	pthread_cond_init(&w->wake_maker, NULL);
 	*rc = EXIT_OK;
 	err = walk(AT_FDCWD, "", dir, true, &t, &why);
+	if (err == ENOENT || err == ENOTDIR) {
+		/* A missing parent, or one that is no directory. */
+		*rc = dir_make_parents(w, dir);
+		if (*rc != EXIT_OK) {
+			dir_free(w);
+			return NULL;
+		}
+		err = walk(AT_FDCWD, "", dir, true, &t, &why);
+	}
 	if (err == ERR_REFUSED) {
 		fprintf(stderr, "netc: cannot write to '%s': %s\n", dir, why);
 		*rc = EXIT_IO;
@@ -910,7 +1003,7 @@ int output_dir_add(struct output_dir *w, const char *name, mode_t mode,
 		w->files = xrealloc(w->files, w->cap * sizeof(*w->files));
 	}
 	j.path = w->paths[w->n] = dir_path(w, name);
-	j.name = j.path + strlen(w->dir) + 1;
+	j.name = dir_path_name(j.path);
 	j.s = w->files[w->n] = w->tmp ? NULL : arena_alloc(&w->arena, sizeof(*j.s));
 	if (j.s) {
 		memset(j.s, 0, sizeof(*j.s));
@@ -969,6 +1062,52 @@ static int dir_commit(struct output_dir *w)
 	return EXIT_OK;
 }
 
+void output_dir_prune(struct output_dir *w, output_stale_fn *stale, void *arg)
+{
+	w->stale = stale;
+	w->stale_arg = arg;
+}
+
+/* Remove the files output_dir_prune()'s @stale picks (output.h). */
+static int dir_prune(struct output_dir *w)
+{
+	static char head[OUTPUT_HEAD_MAX];
+	int fd = openat(w->dfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC), rc = EXIT_OK;
+	struct dirent *de;
+	DIR *d;
+
+	if (fd < 0 || !(d = fdopendir(fd))) {
+		if (fd >= 0)
+			close(fd);
+		fprintf(stderr, "netc: cannot read directory '%s': %s\n", w->dir, strerror(errno));
+		return EXIT_IO;
+	}
+	while ((de = readdir(d))) {
+		struct stat st;
+		ssize_t len;
+		int f;
+
+		if (de->d_name[0] == '.' || (de->d_type != DT_REG && de->d_type != DT_UNKNOWN))
+			continue;
+		f = openat(fd, de->d_name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+		if (f < 0)
+			continue;       /* a link (ELOOP), or unreadable: not netc's to judge */
+		len = fstat(f, &st) == 0 && S_ISREG(st.st_mode) ? read(f, head, sizeof(head)) : -1;
+		close(f);
+		if (len < 0 || !w->stale(w->stale_arg, de->d_name, head, (size_t)len))
+			continue;
+		if (unlinkat(fd, de->d_name, 0) < 0) {
+			fprintf(stderr, "netc: cannot remove '%s': %s\n", dir_path(w, de->d_name),
+				strerror(errno));
+			rc = EXIT_IO;
+		} else if (w->verbose) {
+			fprintf(stderr, "netc: removed %s\n", dir_path(w, de->d_name));
+		}
+	}
+	closedir(d);
+	return rc;
+}
+
 int output_dir_close(struct output_dir *w, bool keep)
 {
 	int rc = EXIT_OK;
@@ -985,11 +1124,13 @@ int output_dir_close(struct output_dir *w, bool keep)
 	}
 	if (keep)
 		rc = dir_commit(w);
+	if (rc == EXIT_OK && keep)
+		dir_unmake(w, false);
 	if (w->tmp) {
 		if (rc != EXIT_OK || !keep) {
 			/* Files the writers never reached are not there. */
 			for (size_t i = 0; i < w->n; i++)
-				unlinkat(w->dfd, w->paths[i] + strlen(w->dir) + 1, 0);
+				unlinkat(w->dfd, dir_path_name(w->paths[i]), 0);
 			unlinkat(w->pfd, w->tmp, AT_REMOVEDIR);
 		}
 	} else {
@@ -998,6 +1139,9 @@ int output_dir_close(struct output_dir *w, bool keep)
 	}
 	for (size_t i = 0; i < w->n && rc == EXIT_OK && w->verbose; i++)
 		fprintf(stderr, "netc: wrote %s\n", w->paths[i]);
+	/* An existing directory, every file in place: --prune. */
+	if (rc == EXIT_OK && keep && w->stale && !w->tmp)
+		rc = dir_prune(w);
 	dir_free(w);
 	return rc;
 }

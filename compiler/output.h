@@ -60,6 +60,12 @@ int output_close(struct output_stream *s, int err, bool keep);
  * @verbose, saying so), and without @keep removes them.  It frees @w.
  * output_dir_open() returns NULL, having said why, when @dir cannot be
  * made or is not a directory; *rc is then EXIT_IO.
+ *
+ * A missing @dir's missing parents are made first, one by one as mkdir -p
+ * does (mode 0755 less the umask; a link to a missing directory makes
+ * it); one that exists and is not a directory stops it ("'P' is not a
+ * directory").  Whenever @dir is not put in place, the parents made are
+ * removed again.
  */
 struct output_dir;
 
@@ -67,5 +73,18 @@ struct output_dir *output_dir_open(const char *dir, bool verbose, int *rc);
 int output_dir_add(struct output_dir *w, const char *name, mode_t mode,
 		   const char *data, size_t len);
 int output_dir_close(struct output_dir *w, bool keep);
+
+/*
+ * Prune (-t xl --prune): once output_dir_close() has put every file in
+ * place, it removes each regular file of an existing @dir (not a link, not
+ * a dot file) for which @stale(@arg, NAME, HEAD, LEN) is true, HEAD being
+ * its first LEN bytes (at most OUTPUT_HEAD_MAX); with @verbose it says
+ * which.  A file that cannot be removed is reported, and the close
+ * returns EXIT_IO.  A new @dir has nothing to prune.
+ */
+enum { OUTPUT_HEAD_MAX = 16384 };
+
+typedef bool output_stale_fn(void *arg, const char *name, const char *head, size_t len);
+void output_dir_prune(struct output_dir *w, output_stale_fn *stale, void *arg);
 
 #endif

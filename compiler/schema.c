@@ -1133,6 +1133,163 @@ static void *read_network(struct schema *s, const struct ast_entry *e, void *par
 
 /* ---- hosts ---- */
 
+/* A NIC's address: a CIDR, or null. */
+static void read_nic_address(struct schema *s, const struct ast_entry *e, void *obj)
+{
+	struct ir_nic *nic = obj;
+
+	if (e->value->kind == AST_NULL)
+		return;
+	if (!read_string(s, e, &nic->address))
+		return;
+	if (!cidr_parse(nic->address.s, nic->address.len, &nic->cidr) || nic->cidr.prefix < 0) {
+		diag_report(s->d, CHECK_ADDRESS, &nic->address.pos,
+			    "invalid address '%s' for NIC '%s'; expected CIDR like 192.0.2.10/24, or null",
+			    diag_quote(s->a, nic->address.s, nic->address.len), nic->name.s);
+		nic->address.s = NULL;
+		return;
+	}
+	nic->has_cidr = true;
+}
+
+static void read_nic_gateway(struct schema *s, const struct ast_entry *e, void *obj)
+{
+	struct ir_nic *nic = obj;
+
+	if (!read_string(s, e, &nic->gateway_s))
+		return;
+	if (!ip_parse(nic->gateway_s.s, nic->gateway_s.len, &nic->gateway)) {
+		diag_report(s->d, CHECK_NIC_GATEWAY, &nic->gateway_s.pos,
+			    "invalid gateway '%s' for NIC '%s'; expected an IPv4 or IPv6 address like 192.0.2.1",
+			    diag_quote(s->a, nic->gateway_s.s, nic->gateway_s.len), nic->name.s);
+		return;
+	}
+	nic->has_gateway = true;
+}
+
+/* dns: a list of IPv4 or IPv6 addresses, each once. */
+static void read_nic_dns(struct schema *s, const struct ast_entry *e, void *obj)
+{
+	struct ir_nic *nic = obj;
+	const struct ast_node *n = e->value;
+	const struct ir_dns *o, *first;
+
+	nic->dns_set = true;
+	nic->dns_pos = e->key_pos;
+	if (n->kind != AST_LIST) {
+		type_error(s, e, "a list of IP addresses");
+		return;
+	}
+	if (!n->items)
+		diag_report(s->d, CHECK_NIC_DNS, value_pos(e),
+			    "'dns' of NIC '%s' is an empty list; name at least one server, or leave the key out",
+			    nic->name.s);
+	for (const struct ast_node *it = n->items; it; it = it->next) {
+		struct ir_dns *d = arena_new(s->a, struct ir_dns);
+
+		if (it->kind != AST_SCALAR) {
+			diag_report(s->d, CHECK_TYPE, &it->pos,
+				    "a DNS server must be an IP address, not %s", describe(s, it));
+			continue;
+		}
+		if (!ip_parse(it->text, it->len, &d->addr)) {
+			diag_report(s->d, CHECK_NIC_DNS, &it->pos,
+				    "invalid DNS server '%s' for NIC '%s'; expected an IPv4 or IPv6 address like 192.0.2.53",
+				    diag_quote(s->a, it->text, it->len), nic->name.s);
+			continue;
+		}
+		d->s = (struct ir_str){ it->text, it->len, it->pos };
+		first = NULL;
+		IR_FOREACH(const struct ir_dns *, o, &nic->dns)
+			if (!first && ip_equal(&o->addr, &d->addr))
+				first = o;
+		if (first) {
+			diag_report(s->d, CHECK_NIC_DNS, &it->pos,
+				    "DNS server '%s' of NIC '%s' is listed twice",
+				    diag_quote(s->a, it->text, it->len), nic->name.s);
+			diag_note(s->d, &first->s.pos, "first listed here");
+			continue;
+		}
+		vec_push(s->a, &nic->dns, d);
+	}
+}
+
+static const struct field nic_fields[] = {
+	FIELD_CUSTOM("address", read_nic_address),
+	FIELD_CUSTOM("gateway", read_nic_gateway),
+	FIELD_CUSTOM("dns", read_nic_dns),
+};
+
+/* Is @a an IPv6 link-local address (fe80::/10)?  A router's usual one. */
+static bool ip6_link_local(const struct ip_addr *a)
+{
+	return a->family == 6 && a->b[0] == 0xfe && (a->b[1] & 0xc0) == 0x80;
+}
+
+/*
+ * The map form's gateway and dns go with the address: netc gives the bridge
+ * the address and the default route through the gateway together (recipe
+ * (b) of docs/host-script.md).  @had_address: an address was written (an
+ * invalid one is reported already).
+ */
+static void check_nic_map(struct schema *s, struct ir_nic *nic, bool had_address)
+{
+	const struct ip_addr *g = &nic->gateway;
+	const char *gs;
+	char buf[64];
+
+	if (!nic->has_cidr && !had_address) {
+		if (nic->gateway_s.s)
+			diag_report(s->d, CHECK_NIC_GATEWAY, &nic->gateway_s.pos,
+				    "NIC '%s' has a gateway but no address; give it its address "
+				    "(address: CIDR) or leave the gateway out", nic->name.s);
+		if (nic->dns_set)
+			diag_report(s->d, CHECK_NIC_DNS, &nic->dns_pos,
+				    "NIC '%s' has dns servers but no address; give it its address "
+				    "(address: CIDR) or leave dns out", nic->name.s);
+		return;
+	}
+	if (!nic->has_cidr || !nic->has_gateway)
+		return;
+	gs = diag_quote(s->a, nic->gateway_s.s, nic->gateway_s.len);
+	if (g->family != nic->cidr.addr.family) {
+		diag_report(s->d, CHECK_NIC_GATEWAY, &nic->gateway_s.pos,
+			    "gateway '%s' of NIC '%s' is IPv%d, its address %s IPv%d", gs,
+			    nic->name.s, g->family, cidr_format(&nic->cidr, buf),
+			    nic->cidr.addr.family);
+		return;
+	}
+	if (ip_equal(g, &nic->cidr.addr)) {
+		diag_report(s->d, CHECK_NIC_GATEWAY, &nic->gateway_s.pos,
+			    "gateway '%s' of NIC '%s' is the NIC's own address", gs, nic->name.s);
+		return;
+	}
+	if (ip6_link_local(g))
+		return;
+	if (!ip_in_subnet(g, &nic->cidr.addr, nic->cidr.prefix)) {
+		struct ip_cidr net = { ip_network(&nic->cidr.addr, nic->cidr.prefix), nic->cidr.prefix };
+
+		diag_report(s->d, CHECK_NIC_GATEWAY, &nic->gateway_s.pos,
+			    "gateway '%s' of NIC '%s' is outside its subnet %s", gs, nic->name.s,
+			    cidr_format(&net, buf));
+		diag_note(s->d, &nic->address.pos, "the address of NIC '%s' is set here", nic->name.s);
+		return;
+	}
+	if (nic->cidr.prefix < ip_bits(g) - 1) {
+		struct ip_addr net = ip_network(&nic->cidr.addr, nic->cidr.prefix);
+		struct ip_addr last = ip_last(&nic->cidr.addr, nic->cidr.prefix);
+
+		if (ip_equal(g, &net) || (g->family == 4 && ip_equal(g, &last)))
+			diag_report(s->d, CHECK_NIC_GATEWAY, &nic->gateway_s.pos,
+				    "gateway '%s' of NIC '%s' is the subnet's %s address", gs,
+				    nic->name.s, ip_equal(g, &net) ? "network" : "broadcast");
+	}
+}
+
+/*
+ * A NIC: its address (a CIDR, or null), or a map of address, gateway and
+ * dns (docs/language.md).
+ */
 static void *read_nic(struct schema *s, const struct ast_entry *e, void *parent)
 {
 	struct ir_host *h = parent;
@@ -1145,17 +1302,17 @@ static void *read_nic(struct schema *s, const struct ast_entry *e, void *parent)
 	nic->name.len = e->key_len;
 	nic->name.pos = e->key_pos;
 	nic->declared = true;
-	if (e->value->kind != AST_NULL) {
-		if (!read_string(s, e, &nic->address))
-			return NULL;
-		if (!cidr_parse(nic->address.s, nic->address.len, &nic->cidr) || nic->cidr.prefix < 0) {
-			diag_report(s->d, CHECK_ADDRESS, &nic->address.pos,
-				    "invalid address '%s' for NIC '%s'; expected CIDR like 192.0.2.10/24, or null",
-				    diag_quote(s->a, nic->address.s, nic->address.len), nic->name.s);
-			nic->address.s = NULL;
-		} else {
-			nic->has_cidr = true;
-		}
+	if (e->value->kind == AST_MAP) {
+		const struct ast_entry *ae = ast_map_find(e->value, "address");
+
+		read_fields(s, e->value, nic_fields, ARRAY_SIZE(nic_fields), nic, "NIC", nic->name.s);
+		check_nic_map(s, nic, ae && ae->value->kind != AST_NULL);
+		nic->assign = nic->has_cidr;
+	} else if (e->value->kind == AST_LIST) {
+		type_error(s, e, "an address (CIDR), null or a map");
+		return NULL;
+	} else {
+		read_nic_address(s, e, nic);
 	}
 	vec_push(s->a, &h->nics, nic);
 	return nic;

@@ -1,6 +1,6 @@
 #!/bin/sh
 # Install the Debian packages a make target needs, or say exactly how.
-#   scripts/deps.sh build|check|bench|fuzz|docs
+#   scripts/deps.sh build|check|bench|fuzz|docs|deb
 #   scripts/deps.sh --list GROUP...     print the packages, install nothing
 # As root, missing packages are installed with apt-get (after one
 # apt-get update); otherwise the exact apt-get line is printed and the
@@ -15,9 +15,15 @@ build="gcc make flex bison libyaml-dev pkg-config"
 # xenstore-utils must NOT be installed: the scripts would find its
 # xenstore-read before the bed's.
 # jq: tests/lib/restore.bash reads ip's JSON to compare hosts.
-check="$build bats bats-support bats-assert shellcheck graphviz iproute2 nftables
+# bash-completion: tests/completion.bats loads completion/netc through it.
+# deb: dpkg-buildpackage builds netc's package (debian/) with debhelper and
+# runs make check-pkg (bats); lintian checks it.  tests/systemd.bats runs
+# systemd-analyze and systemd-sysv-generator (docs/boot.md).
+deb="$build debhelper lintian bats bats-support bats-assert"
+check="$deb systemd shellcheck graphviz iproute2 nftables
        dnsmasq-base busybox libxen-dev valgrind procps time parallel
-       clang libclang-rt-14-dev iputils-ping bridge-utils net-tools jq"
+       clang libclang-rt-14-dev iputils-ping bridge-utils net-tools jq
+       bash-completion"
 bench="$build hyperfine valgrind iproute2"
 fuzz="$build clang libclang-rt-14-dev"
 docs="$build graphviz"
@@ -29,7 +35,8 @@ group() {
 	bench) echo "$bench" ;;
 	fuzz) echo "$fuzz" ;;
 	docs) echo "$docs" ;;
-	*) echo "usage: $0 [--list] build|check|bench|fuzz|docs..." >&2; exit 2 ;;
+	deb) echo "$deb" ;;
+	*) echo "usage: $0 [--list] build|check|bench|fuzz|docs|deb..." >&2; exit 2 ;;
 	esac
 }
 

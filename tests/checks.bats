@@ -537,6 +537,71 @@ $y:9:35: error: DNS server 192.0.2.53 of network 'natbr0' is listed twice
 $y:9:23: note: first listed here"
 }
 
+@test "nic-gateway" {
+	check_error nic-gateway.yaml "tests/bad/nic-gateway.yaml:5:48: error: gateway '198.51.100.1' of NIC 'eth0' is outside its subnet 192.0.2.0/24"
+}
+
+@test "nic-gateway: the NIC's own address, its family, network and broadcast, no address; IPv6 link-local is fine" {
+	cd "$TOP"
+	local y
+	y=$(topo gw.yaml <<'EOF'
+version: 1
+hosts:
+  xen1:
+    nics:
+      a: { address: 192.0.2.10/24, gateway: 192.0.2.10 }
+      b: { address: 198.51.100.10/24, gateway: "2001:db8::1" }
+      c: { address: 203.0.113.10/24, gateway: 203.0.113.255 }
+      d: { address: 10.0.0.10/24, gateway: 10.0.0.0 }
+      e: { gateway: 10.9.0.1 }
+      f: { address: null, gateway: 10.8.0.1 }
+      g: { address: "2001:db8:1::10/64", gateway: "fe80::1" }
+      h: { address: 10.7.0.10/31, gateway: 10.7.0.11 }
+      i: { address: 10.6.0.10/24, gateway: router }
+EOF
+)
+	run --separate-stderr "$NETC" --check "$y"
+	assert_failure 1
+	assert_equal "$(diag_lines)" "$y:5:45: error: gateway '192.0.2.10' of NIC 'a' is the NIC's own address
+$y:6:48: error: gateway '2001:db8::1' of NIC 'b' is IPv6, its address 198.51.100.10/24 IPv4
+$y:7:47: error: gateway '203.0.113.255' of NIC 'c' is the subnet's broadcast address
+$y:8:44: error: gateway '10.0.0.0' of NIC 'd' is the subnet's network address
+$y:9:21: error: NIC 'e' has a gateway but no address; give it its address (address: CIDR) or leave the gateway out
+$y:10:36: error: NIC 'f' has a gateway but no address; give it its address (address: CIDR) or leave the gateway out
+$y:13:44: error: invalid gateway 'router' for NIC 'i'; expected an IPv4 or IPv6 address like 192.0.2.1"
+}
+
+@test "nic-dns" {
+	check_error nic-dns.yaml "tests/bad/nic-dns.yaml:8:27: error: invalid DNS server 'resolver.example.org' for NIC 'eth0'; expected an IPv4 or IPv6 address like 192.0.2.53"
+}
+
+@test "nic-dns: listed twice, empty, without an address; a NIC's forms" {
+	cd "$TOP"
+	local y
+	y=$(topo dns.yaml <<'EOF'
+version: 1
+hosts:
+  xen1:
+    nics:
+      a: { address: 192.0.2.10/24, dns: [192.0.2.53, "2001:db8::53", 192.0.2.53] }
+      b: { address: 198.51.100.10/24, dns: [] }
+      c: { dns: [192.0.2.53] }
+      d: { address: 203.0.113.10/24, dns: 192.0.2.53 }
+      e: [192.0.2.10/24]
+      f: { address: 10.0.0.10/24, mtu: 9000 }
+EOF
+)
+	run --separate-stderr "$NETC" --check "$y"
+	assert_failure 1
+	assert_equal "$(diag_lines)" "$y:5:70: error: DNS server '192.0.2.53' of NIC 'a' is listed twice
+$y:5:42: note: first listed here
+$y:6:44: error: 'dns' of NIC 'b' is an empty list; name at least one server, or leave the key out
+$y:7:12: error: NIC 'c' has dns servers but no address; give it its address (address: CIDR) or leave dns out
+$y:8:43: error: 'dns' must be a list of IP addresses, not '192.0.2.53'
+$y:9:10: error: 'e' must be an address (CIDR), null or a map, not a list
+$y:10:35: error: unknown key 'mtu' in NIC 'f'"
+}
+
 @test "dhcp keys' forms: dns self or a list of IPv4 addresses; a lease of 2 minutes or more" {
 	cd "$TOP"
 	local y n

@@ -3,7 +3,8 @@
 # a full disk, under a missing parent, or to a full device exits 3 with a
 # message naming the path and the reason, leaves the old output as it was,
 # and leaves no temporary behind.  (tests/cli.bats has the missing parent of
-# a single file and an output path that is a directory.)
+# a single file and an output path that is a directory.)  -t xl makes a
+# directory's missing parents, and removes them again when it fails.
 #
 # As root, permission bits stop nothing: the read-only directory is a
 # read-only bind mount and the full disk a 64 KiB tmpfs, both made in a
@@ -195,14 +196,57 @@ changed_topology() {
 	assert_equal "$(find "$D" -name '.netc-*')" ""
 }
 
-@test "output: -t xl under a missing parent: exit 3, nothing made" {
-	run --separate-stderr "$NETC" -t xl samples/classic.yaml -o "$D/no/such/xl"
-	assert_equal "$status" 3
-	assert_equal "$stderr" "netc: cannot create directory '$D/no/such/xl': No such file or directory"
-	[ ! -e "$D/no" ]
+@test "output: -t xl -o a/b/ makes the missing parents, 0755 less the umask" {
+	run --separate-stderr sh -c 'umask 022 && "$1" -t xl samples/classic.yaml -o "$2"' sh "$NETC" "$D/no/such/xl/"
+	assert_success
+	assert_equal "$(stat -c %a "$D/no" "$D/no/such" | tr '\n' ' ')" "755 755 "
+	assert_equal "$(ls "$D/no/such/xl" | tr '\n' ' ')" "backup.cfg mail.cfg web.cfg "
+	# The umask applies, as to mkdir -p's.
+	run --separate-stderr sh -c 'umask 027 && "$1" -t xl samples/classic.yaml -o "$2"' sh "$NETC" "$D/u/v/xl"
+	assert_success
+	assert_equal "$(stat -c %a "$D/u" "$D/u/v" | tr '\n' ' ')" "750 750 "
+	# An existing part of the path is left as it is; ".." and "//" work.
+	chmod 0700 "$D/u"
+	"$NETC" -t xl samples/classic.yaml -o "$D/u//w/../x/xl"
+	assert_equal "$(stat -c %a "$D/u" "$D/u/w" "$D/u/x" | tr '\n' ' ')" "700 755 755 "
+	[ -f "$D/u/x/xl/web.cfg" ]
+	# A link to a missing directory makes that directory, as a link to a
+	# missing file makes the file.
+	ln -s "$D/target" "$D/link"
+	"$NETC" -t xl samples/classic.yaml -o "$D/link/a/xl"
+	[ -d "$D/target" ] && [ -L "$D/link" ] && [ -f "$D/target/a/xl/web.cfg" ]
+	assert_equal "$(find "$D" -name '.netc-*')" ""
 }
 
-@test "output: a parent that is a file: exit 3" {
+@test "output: the parents -t xl made go again when the directory is not made" {
+	ns_start
+	# The run fails midway: the 64 KiB disk holds the parents, not twenty
+	# files; neither the directory nor its parents stay.
+	in_ns mount -t tmpfs -o size=64k,mode=0755 netc-full "$D"
+	awk 'BEGIN {
+		print "version: 1\ndefaults: { mac-seed: t }\nnetworks: { xenbr0: {} }\ndomains:"
+		for (i = 0; i < 20; i++) printf "  d%02d: { vifs: [ {} ] }\n", i
+	}' > "$BATS_TEST_TMPDIR/many.yaml"
+	run --separate-stderr in_ns "$NETC" -t xl "$BATS_TEST_TMPDIR/many.yaml" -o "$D/a/b/xl"
+	assert_equal "$status" 3
+	[[ "$stderr" =~ ^netc:\ cannot\ write\ \'$D/a/b/xl/d[01][0-9]\.cfg\':\ No\ space\ left\ on\ device$ ]] ||
+		fail "not a failure midway: $stderr"
+	run in_ns find "$D" -mindepth 1
+	assert_output ""
+	# A parent that was there stays.
+	in_ns mkdir "$D/a"
+	run --separate-stderr in_ns "$NETC" -t xl "$BATS_TEST_TMPDIR/many.yaml" -o "$D/a/b/xl"
+	assert_equal "$status" 3
+	run in_ns find "$D" -mindepth 1
+	assert_output "$D/a"
+	# A read-only disk: the first parent cannot be made; nothing is.
+	in_ns mount -o remount,ro "$D"
+	run --separate-stderr in_ns "$NETC" -t xl "$TOP/samples/classic.yaml" -o "$D/c/d/xl"
+	assert_equal "$status" 3
+	assert_equal "$stderr" "netc: cannot create directory '$D/c': Read-only file system"
+}
+
+@test "output: a parent that is a file: exit 3, the message names it" {
 	echo x > "$D/file"
 	run --separate-stderr "$NETC" -t json samples/nat.yaml -o "$D/file/out.json"
 	assert_equal "$status" 3
@@ -210,7 +254,20 @@ changed_topology() {
 	run --separate-stderr "$NETC" -t xl samples/nat.yaml -o "$D/file"
 	assert_equal "$status" 3
 	assert_equal "$stderr" "netc: cannot write to '$D/file': Not a directory"
+	run --separate-stderr "$NETC" -t xl samples/nat.yaml -o "$D/file/xl"
+	assert_equal "$status" 3
+	assert_equal "$stderr" "netc: cannot create directory '$D/file/xl': '$D/file' is not a directory"
+	# Further up, after parents it made: they go again.
+	run --separate-stderr "$NETC" -t xl samples/nat.yaml -o "$D/new/file/x/xl"
+	assert_success
+	rm -r "$D/new/file"
+	echo y > "$D/new/file"
+	run --separate-stderr "$NETC" -t xl samples/nat.yaml -o "$D/new/a/../file/x/y/xl/"
+	assert_equal "$status" 3
+	assert_equal "$stderr" "netc: cannot create directory '$D/new/a/../file/x/y/xl/': '$D/new/a/../file' is not a directory"
+	[ ! -e "$D/new/a" ]
 	assert_equal "$(cat "$D/file")" x
+	assert_equal "$(cat "$D/new/file")" y
 }
 
 @test "output: a full device, as -o and as standard output: exit 3" {

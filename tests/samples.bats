@@ -172,6 +172,80 @@ domain backup {
 EOF2
 }
 
+@test "the bridge sample's NIC in the map form: canonical YAML, netc and json" {
+	# Checked by hand against docs/language.md: address, gateway, dns in
+	# that order; the scalar form stays a scalar, an empty map is null.
+	run "$NETC" -t yaml samples/bridge.yaml
+	assert_success
+	assert_output --partial "hosts:
+  xen1:
+    nics:
+      eth0:
+        address: 192.0.2.10/24
+        gateway: 192.0.2.1
+        dns:
+          - 192.0.2.53
+networks:"
+	run "$NETC" -t netc samples/bridge.netc
+	assert_success
+	assert_output --partial "host xen1 {
+    nics {
+        eth0 {
+            address 192.0.2.10/24;
+            gateway 192.0.2.1;
+            dns [ 192.0.2.53 ];
+        }
+    }
+}"
+	run "$NETC" -t json samples/bridge.yaml
+	assert_success
+	assert_output --partial '"eth0": {
+          "address": "192.0.2.10/24",
+          "gateway": "192.0.2.1",
+          "dns": [
+            "192.0.2.53"
+          ],
+          "assign": true,
+          "declared": true,'
+	local y
+	y=$(topo forms.yaml <<'EOF'
+version: 1
+hosts:
+  h:
+    nics:
+      a: 192.0.2.10/24
+      b: { address: 198.51.100.10/24 }
+      c: {}
+      d: { address: null }
+      e: { address: "2001:db8::10/64", gateway: "fe80::1" }
+EOF
+)
+	run "$NETC" -t netc "$y"
+	assert_success
+	assert_output "version 1;
+
+host h {
+    nics {
+        a 192.0.2.10/24;
+        b {
+            address 198.51.100.10/24;
+        }
+        c;
+        d;
+        e {
+            address 2001:db8::10/64;
+            gateway fe80::1;
+        }
+    }
+}"
+	run "$NETC" -t json "$y"
+	assert_output --partial '"a": {
+          "address": "192.0.2.10/24",
+          "gateway": null,
+          "dns": [],
+          "assign": false,'
+}
+
 @test "the canonical YAML quotes what YAML tools would read as something else" {
 	topo q.yaml <<'EOF2' >/dev/null
 version: 1

@@ -58,7 +58,7 @@ hosts_of() {
 	# the source's name and hash are in comments only: both syntaxes give
 	# the same script apart from comments
 	refute_line --regexp "^[^#].*(nat\.yaml|$sum)"
-	assert_line --partial "usage: setup.sh [up|down|status|plan]"
+	assert_line --partial "usage: setup.sh up|try [SECONDS]|confirm|down|status|plan [--force]"
 	# the last line calls the host script's front door
 	[ "${lines[${#lines[@]} - 1]}" = 'netc_main "$@"' ]
 }
@@ -96,8 +96,32 @@ hosts_of() {
 	cd "$TOP"
 	run "$NETC" samples/bridge.yaml
 	assert_success
-	assert_line "# samples/bridge.yaml:15 network xenbr0"
-	assert_line "net xenbr0 bridge uplink=eth0 port=eth0 stp=1 forward-delay=4 mtu=1500"
+	assert_line "# samples/bridge.yaml:17 network xenbr0"
+	assert_line "net xenbr0 bridge uplink=eth0 port=eth0 nicaddr=192.0.2.10/24 gateway=192.0.2.1 nicdns=192.0.2.53 stp=1 forward-delay=4 mtu=1500"
+}
+
+@test "sh: the map form of the uplink gives nicaddr, gateway, nicdns; the scalar form and a VLAN uplink none" {
+	cd "$TOP"
+	local y
+	y=$(topo nics.yaml <<'EOF'
+version: 1
+hosts:
+  h:
+    nics:
+      eth0: { address: "2001:db8::10/64", gateway: "fe80::1", dns: ["2001:db8::53", 192.0.2.53] }
+      eth1: 198.51.100.10/24
+      eth2: { address: 203.0.113.10/24, gateway: 203.0.113.1 }
+networks:
+  a: { uplink: eth0 }
+  b: { uplink: eth1 }
+  c: { uplink: eth2, vlan: 5 }
+EOF
+)
+	run "$NETC" -q "$y"
+	assert_success
+	assert_line "net a bridge uplink=eth0 port=eth0 nicaddr=2001:db8::10/64 gateway=fe80::1 nicdns=2001:db8::53,192.0.2.53 stp=0"
+	assert_line "net b bridge uplink=eth1 port=eth1 stp=0"
+	assert_line "net c bridge uplink=eth2 port=eth2.5 vlan=5 stp=0"
 }
 
 @test "sh: route sample: gatewaydev only (per-vif routes are vif-route's)" {
@@ -193,7 +217,7 @@ hosts_of() {
 	"$NETC" "$SAMPLES/nat.yaml" -o "$SCRIPT"
 	run sh "$SCRIPT" bogus
 	assert_failure 2
-	assert_output --partial "usage: setup.sh [up|down|status|plan]"
+	assert_output --partial "usage: setup.sh up|try [SECONDS]|confirm|down|status|plan [--force]"
 	run sh "$SCRIPT" up down
 	assert_failure 2
 	"$NETC" -t network-bridge "$SAMPLES/nat.yaml" -o "$SCRIPT"

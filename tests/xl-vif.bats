@@ -56,8 +56,8 @@ backup: vif = [ 'mac=00:16:3e:a3:e7:f3,bridge=xenbr0,script=vif-bridge,vifname=b
 		"netc: --domain 'nothing-like-it': samples/classic.yaml has no such domain"
 }
 
-@test "vif: --domain goes with -t vif only" {
-	run --separate-stderr "$NETC" -t xl --domain web samples/classic.yaml -o "$BATS_TEST_TMPDIR/x"
+@test "vif: --domain goes with -t vif and -t xl only" {
+	run --separate-stderr "$NETC" -t json --domain web samples/classic.yaml -o "$BATS_TEST_TMPDIR/x"
 	assert_failure 2
 	[ ! -e "$BATS_TEST_TMPDIR/x" ]
 }

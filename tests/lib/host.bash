@@ -12,6 +12,10 @@ TESTDATA="$TOP/tests/data/sh"
 # The state directory of each test's dom0 is its own (the default, keyed by
 # the namespace inode, is tested on its own in sh_guarantees.bats).
 export NETC_STATE_DIR="$BATS_TEST_TMPDIR/state"
+# The files the preflight reads to tell who configures an uplink (/etc/network,
+# /run/systemd, /run/NetworkManager) are read under NETC_ROOT: an empty root
+# unless a test makes one (sh_addressing.bats), never the real /etc and /run.
+export NETC_ROOT="$BATS_TEST_TMPDIR/root"
 
 # The dom0 of tests/data/modes.yaml: eth0 on the LAN (dom0_with_lan), eth1
 # on 203.0.113.0/24 to a namespace "wan" (203.0.113.1, routed mode's
