@@ -1884,6 +1884,7 @@ function parse_link(   name, at, i, t, parent) {
 		else if (t == "stp_state") lstp[name] = $(i + 1)
 		else if (t == "vlan" && $(i + 1) == "protocol") { lkind[name] = "vlan"; lvid[name] = $(i + 4) }
 		else if (t == "vxlan" && $(i + 1) == "id") { lkind[name] = "vxlan"; lvni[name] = $(i + 2) }
+		else if ((t == "macvlan" || t == "macvtap" || t == "ipvlan" || t == "ipvtap") && $(i + 1) == "mode") lkind[name] = t
 	}
 }
 
@@ -2116,6 +2117,7 @@ function preflight(n,   br, up_, port, vlan, vx) {
 		miss("network " n ": " br " exists and is not a bridge")
 	if (port != "" && has_link(port) && lmaster[port] != "" && lmaster[port] != br)
 		miss("network " n ": " port " is already a port of " lmaster[port])
+	if (port != "" && has_link(port) && lmaster[port] != br) uppers(n, br, port)
 	if (vlan != "" && has_link(port) && (lkind[port] != "vlan" || lvid[port] != vlan || lparent[port] != up_))
 		miss("network " n ": " port " exists and is not VLAN " vlan " of " up_)
 	if (vx != "" && has_link(vx) && (lkind[vx] != "vxlan" || lvni[vx] != kv(n, "vni")))
@@ -2126,6 +2128,17 @@ function preflight(n,   br, up_, port, vlan, vx) {
 	if (mode[n] == "isolated" || mode[n] == "nat") need("nft", "for the firewall rules of " n)
 	if (kv(n, "dhcp") != "") need("dnsmasq", "for DHCP on " n)
 	if (kv(n, "remote") != "") need("bridge", "for the VXLAN flood entries of " n)
+}
+
+# A macvlan, macvtap or ipvlan device holds the receive handler of its
+# lower device, which a bridge port needs: the kernel refuses the port
+# (EBUSY) once the run is under way.  Named here, before any change.
+function uppers(n, br, port,   i, l, s) {
+	for (i = 1; i <= nlinks; i++) {
+		l = links[i]
+		if (lparent[l] == port && lkind[l] ~ /^(macv|ipv)(lan|tap)$/) s = s (s == "" ? "" : ", ") l " (" lkind[l] ")"
+	}
+	if (s != "") miss("network " n ": " port " carries " s ": the kernel refuses a device with such uppers as a bridge port (EBUSY); delete them, or make them on " br " once it is up")
 }
 
 # A VXLAN frame is the frame of the guest plus 50 bytes of headers over IPv4

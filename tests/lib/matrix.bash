@@ -1,0 +1,208 @@
+# The starting-state matrix of tests/sh_matrix.bats (issue 27): dom0 as
+# real distributions leave it.  Sourced after lib/host and lib/restore.
+#
+# A row R is a pair of namespaces: dom0 dR, whose eth0 is a veth into the
+# LAN lR (lan0: 192.0.2.1/24, 2001:db8::1/64).  A row function builds dom0's
+# starting state in it, with the real client where it runs here (busybox
+# udhcpc against busybox udhcpd, systemd-networkd, dnsmasq's router
+# advertisements); each row is built twice (copies Ra and Rb), so that
+# the life of Ra and the failure sweep of Rb run at once (mx_row).
+#
+#   mx_pair R            the namespaces of R, eth0 up, no address
+#   mx_run R VERB        the script in dR (state directory $T/state-R)
+#   mx_life R [CHECK]    plan, up, probes both ways, status, up again,
+#                        down; dR as it was (host_dump).  CHECK (a function,
+#                        given R) runs while up.
+#   mx_sweep R           up with the Nth ip call failing, for every N, and
+#                        with each line of its batch failing: each time
+#                        dR as it was
+#   mx_row BUILD [CHECK] BUILD Ra and Rb, then mx_life and mx_sweep at once
+
+MX_UDHCPC_SCRIPT="$TOP/tests/lib/udhcpc-script"
+
+mx_pair() {
+	ns_add "d$1"
+	ns_add "l$1"
+	ns_nic "d$1" eth0 "l$1" ""
+	nsx "l$1" ip addr add 192.0.2.1/24 dev lan0
+	nsx "l$1" ip -6 addr add 2001:db8::1/64 dev lan0 nodad
+}
+
+mx_run() {
+	local r=$1
+	shift
+	nsx "d$r" env NETC_STATE_DIR="$BATS_TEST_TMPDIR/state-$r" sh "$SCRIPT" "$@"
+}
+
+# mx_dump R: dR as "restores" compares it.
+mx_dump() { host_dump "d$1" "$BATS_TEST_TMPDIR/state-$1"; }
+
+# mx_addr4 R: dom0's IPv4 address on the LAN (eth0 or xenbr0), without
+# its length; mx_addr6 R likewise, global and not temporary.
+mx_addr4() {
+	nsx "d$1" ip -o -4 addr show scope global | awk '$2 == "eth0" || $2 == "xenbr0" { sub(/\/.*/, "", $4); print $4; exit }'
+}
+mx_addr6() {
+	nsx "d$1" ip -o -6 addr show scope global -temporary | awk '$2 == "eth0" || $2 == "xenbr0" { sub(/\/.*/, "", $4); print $4; exit }'
+}
+
+# mx_probes R: dom0 reaches the LAN and the LAN dom0, IPv4, and IPv6
+# when dom0 has a global IPv6 address.
+mx_probes() {
+	local r=$1 a
+	a=$(mx_addr4 "$r")
+	ns_ping "d$r" 192.0.2.1 || fail "$r: dom0 does not reach 192.0.2.1"
+	ns_ping "l$r" "$a" || fail "$r: the LAN does not reach dom0 at $a"
+	a=$(mx_addr6 "$r")
+	[ -n "$a" ] || return 0
+	mx_ping6 "d$r" 2001:db8::1 || fail "$r: dom0 does not reach 2001:db8::1"
+	mx_ping6 "l$r" "$a" || fail "$r: the LAN does not reach dom0 at $a"
+}
+mx_ping6() {
+	nsx "$1" busybox ping6 -c 1 -W 1 -q "$2" >/dev/null 2>&1 ||
+		nsx "$1" busybox ping6 -c 1 -W 2 -q "$2" >/dev/null 2>&1
+}
+
+mx_life() {
+	local r=$1 check=${2:-} t="$BATS_TEST_TMPDIR/life-$1"
+	mx_dump "$r" >"$t.before"
+	mx_probes "$r"
+	run mx_run "$r" plan
+	assert_success
+	run mx_run "$r" up
+	assert_success
+	nsx "d$r" ip -o link show eth0 | grep -q 'master xenbr0' || fail "$r: eth0 is no port of xenbr0"
+	run nsx "d$r" ip -o addr show dev eth0 scope global -temporary
+	assert_output ""
+	mx_probes "$r"
+	run mx_run "$r" status
+	assert_success
+	assert_output --partial "matches the topology"
+	[ -z "$check" ] || "$check" "$r"
+	run mx_run "$r" up
+	assert_success
+	assert_output --partial "already matches"
+	run mx_run "$r" down
+	assert_success
+	mx_dump "$r" >"$t.after"
+	assert_same "$t.before" "$t.after"
+	mx_probes "$r"
+}
+
+# mx_shimmed R [VAR=VALUE...] VERB: the script in dR with R's ip shim.
+mx_shimmed() {
+	local r=$1 vars=()
+	shift
+	while [ $# -gt 0 ] && [[ $1 == *=* ]]; do
+		vars+=("$1")
+		shift
+	done
+	nsx "d$r" env PATH="$BATS_TEST_TMPDIR/shim-$r:$PATH" NETC_STATE_DIR="$BATS_TEST_TMPDIR/state-$r" \
+		"${vars[@]}" sh "$SCRIPT" "$@"
+}
+
+mx_sweep() {
+	local r=$1 n calls nlines s="$BATS_TEST_TMPDIR/shim-$1" t="$BATS_TEST_TMPDIR/sweep-$1"
+	(SHIM_DIR=$s && shim_install ip)
+	mx_dump "$r" >"$t.before"
+	rm -f "$s"/*.log "$s"/*.batches
+	mx_shimmed "$r" up >/dev/null 2>&1 || fail "$r: up fails without faults"
+	mx_run "$r" down >/dev/null || fail "$r: down fails without faults"
+	mx_dump "$r" >"$t.after"
+	assert_same "$t.before" "$t.after"
+	calls=$(wc -l <"$s/ip.log")
+	nlines=$(awk '{ print $3; exit }' "$s/ip.batches")
+	[ "$nlines" -ge 4 ] || fail "$r: a batch of only $nlines lines"
+	for n in $(seq "$calls"); do
+		rm -f "$s"/*.log "$s"/*.batches
+		run mx_shimmed "$r" SHIM_FAIL="ip:$n" up
+		[ "$status" -ne 0 ] || fail "$r: up succeeded with ip call $n failing"
+		mx_dump "$r" >"$t.after"
+		assert_same "$t.before" "$t.after" || fail "$r: ip call $n failing left dom0 changed"
+	done
+	for n in $(seq "$nlines"); do
+		rm -f "$s"/*.log "$s"/*.batches
+		run mx_shimmed "$r" SHIM_BATCH_FAIL_AT="$n" up
+		assert_failure 1
+		assert_output --partial "rolled back: the host is as it was before this run"
+		mx_dump "$r" >"$t.after"
+		assert_same "$t.before" "$t.after" || fail "$r: batch line $n failing left dom0 changed"
+	done
+	echo "$r: failed at each of $calls ip calls and $nlines batch lines"
+}
+
+# mx_row BUILD [CHECK]: BUILD (a function given the row's name) makes
+# copies a and b; a lives, b is swept, at once.
+mx_row() {
+	local build=$1 check=${2:-} rc=0
+	"$build" a
+	"$build" b
+	(mx_life a "$check") >"$BATS_TEST_TMPDIR/a.out" 2>&1 &
+	local pa=$!
+	(mx_sweep b) >"$BATS_TEST_TMPDIR/b.out" 2>&1 &
+	local pb=$!
+	wait "$pa" || { rc=1; echo "--- the life of the row failed:"; cat "$BATS_TEST_TMPDIR/a.out"; }
+	wait "$pb" || { rc=1; echo "--- the failure sweep of the row failed:"; cat "$BATS_TEST_TMPDIR/b.out"; }
+	[ "$rc" = 0 ] || return 1
+	grep 'failed at each' "$BATS_TEST_TMPDIR/b.out" >&3
+}
+
+# --- the clients ------------------------------------------------------------
+
+# mx_udhcpd R [LEASE]: busybox udhcpd on lR's lan0, handing out
+# 192.0.2.100-110 with router and DNS server 192.0.2.1.
+mx_udhcpd() {
+	local r=$1 f="$BATS_TEST_TMPDIR/udhcpd-$1"
+	cat >"$f.conf" <<CONF
+start 192.0.2.100
+end 192.0.2.110
+interface lan0
+option subnet 255.255.255.0
+option router 192.0.2.1
+option dns 192.0.2.1
+option lease ${2:-3600}
+lease_file $f.leases
+pidfile $f.pid
+CONF
+	: >"$f.leases"
+	nsx "l$r" busybox udhcpd "$f.conf" >/dev/null 2>&1
+}
+
+# mx_udhcpc R: busybox udhcpc on dR's eth0, kept running, with the
+# script of tests/lib as a client daemon under ifupdown (dhclient-script)
+# sets the lease: the address with its lifetime, the default route
+# without a protocol.  What it did is in $BATS_TEST_TMPDIR/udhcpc-R.out.
+mx_udhcpc() {
+	local r=$1 f="$BATS_TEST_TMPDIR/udhcpc-$1"
+	UDHCPC_OUT="$f.out" UDHCPC_PROTO=boot nsx "d$r" busybox udhcpc -B -i eth0 -n -t 5 -T 1 \
+		-s "$MX_UDHCPC_SCRIPT" -p "$f.pid" >"$f.log" 2>&1
+}
+
+# mx_networkd R: systemd-networkd in dR, with the .network files on
+# stdin (in /run/systemd/network), kept running: a private mount
+# namespace with tmpfs over /run/systemd and /run/udev, and /sys read-only
+# (networkd then does not wait for udev to announce each link).
+mx_networkd() {
+	local r=$1 d="$BATS_TEST_TMPDIR/networkd-$1"
+	mkdir -p "$d"
+	cat >"$d/eth0.network"
+	nsx "d$r" unshare -m --propagation private sh -c '
+		mount -t tmpfs tmpfs /run/systemd &&
+		mkdir -p /run/udev && mount -t tmpfs tmpfs /run/udev &&
+		mount -o remount,bind,ro /sys &&
+		mkdir -p /run/systemd/network /run/systemd/netif &&
+		cp "$0/eth0.network" /run/systemd/network/ &&
+		chown systemd-network: /run/systemd/netif &&
+		exec /lib/systemd/systemd-networkd' "$d" >"$d/log" 2>&1 &
+}
+
+# mx_wait R WHAT CMD...: CMD (run in dR) succeeds within 10 s.
+mx_wait() {
+	local r=$1 what=$2 tries=100
+	shift 2
+	until nsx "d$r" "$@" >/dev/null 2>&1; do
+		tries=$((tries - 1))
+		[ "$tries" -gt 0 ] || fail "$r: $what did not happen within 10 s"
+		sleep 0.1
+	done
+}

@@ -1,0 +1,237 @@
+#!/usr/bin/env bats
+# dom0 as real distributions leave it (issue 27): each row builds dom0's
+# uplink as a distribution's network stack leaves the kernel -- with the
+# real client where it runs here (busybox udhcpc against busybox udhcpd,
+# systemd-networkd, dnsmasq's router advertisements), kept running through
+# up and down; NetworkManager, which cannot run here, as the exact ip
+# commands it issues.  Then (tests/lib/matrix.bash): plan and up succeed,
+# dom0 reaches the LAN and the LAN dom0 (IPv4, IPv6 where the row has it),
+# status is clean, up again changes nothing, down restores exactly
+# (host_dump); and on a second copy of the row, at the same time, a
+# failure injected at each ip call of up and at each line of its batch
+# leaves dom0 exactly as it was.  docs/host-script.md has the table.
+
+load helper
+load lib/host
+load lib/restore
+load lib/matrix
+
+setup() {
+	require_root
+	command -v jq >/dev/null || skip "jq is needed to compare hosts"
+	sh_script "$TESTDATA/bridge.yaml" -q
+}
+
+teardown() { host_teardown; }
+
+# --- ifupdown ---------------------------------------------------------------
+
+# /etc/network/interfaces `iface eth0 inet static` and `inet6 static`:
+# ifupdown's own commands (inet.defn, inet6.defn); routes proto boot.
+ifupdown_static() {
+	mx_pair "$1"
+	nsx "d$1" ip addr add 192.0.2.10/255.255.255.0 broadcast + dev eth0 label eth0
+	nsx "d$1" ip link set dev eth0 up
+	nsx "d$1" ip route add default via 192.0.2.1 dev eth0 onlink
+	nsx "d$1" ip -6 addr add 2001:db8::10/64 dev eth0
+	nsx "d$1" ip -6 route add default via 2001:db8::1 dev eth0 onlink
+}
+
+ifupdown_static_up() {
+	run nsx "d$1" ip -o route show default
+	assert_output --regexp "^default via 192\.0\.2\.1 dev xenbr0 onlink *$"
+}
+
+@test "matrix: ifupdown static (proto boot, onlink)" {
+	mx_row ifupdown_static ifupdown_static_up
+}
+
+# `iface eth0 inet dhcp`: a DHCP client daemon on eth0 (busybox udhcpc
+# with dhclient-script's way: the address with the lease's lifetime, the
+# default route without a protocol), against busybox udhcpd in the LAN.
+ifupdown_dhcp() {
+	mx_pair "$1"
+	mx_udhcpd "$1"
+	mx_udhcpc "$1"
+	run nsx "d$1" ip -o -4 addr show dev eth0
+	assert_output --regexp "inet 192\.0\.2\.1[01][0-9]/24 .* dynamic eth0"
+}
+
+@test "matrix: ifupdown + a DHCP client (udhcpc -B against udhcpd: a lease with lifetimes, default route without proto)" {
+	mx_row ifupdown_dhcp
+}
+
+# --- NetworkManager (cannot run here: its exact ip commands) ---------------
+
+nm_replay() {
+	mx_pair "$1"
+	nsx "d$1" ip addr add 192.0.2.10/24 dev eth0 noprefixroute
+	nsx "d$1" ip route add 192.0.2.0/24 dev eth0 proto kernel scope link src 192.0.2.10 metric 100
+	nsx "d$1" ip route add default via 192.0.2.1 dev eth0 proto "$2" src 192.0.2.10 metric 100
+	nsx "d$1" ip -6 addr add 2001:db8::10/64 dev eth0 noprefixroute nodad
+	nsx "d$1" ip -6 route add 2001:db8::/64 dev eth0 proto kernel metric 100
+	nsx "d$1" ip -6 route add default via 2001:db8::1 dev eth0 proto "$2" metric 100
+}
+nm_dhcp() { nm_replay "$1" dhcp; }
+nm_static() { nm_replay "$1" static; }
+
+@test "matrix: NetworkManager DHCP (replayed: noprefixroute, proto kernel metric 100, proto dhcp)" {
+	mx_row nm_dhcp
+}
+
+@test "matrix: NetworkManager static (replayed: proto static metric 100)" {
+	mx_row nm_static
+}
+
+# --- routes -----------------------------------------------------------------
+
+# Two default routes with different metrics (a backup gateway at .2),
+# IPv4 and IPv6.
+defaults() {
+	mx_pair "$1"
+	nsx "l$1" ip addr add 192.0.2.2/24 dev lan0
+	nsx "l$1" ip -6 addr add 2001:db8::2/64 dev lan0 nodad
+	nsx "d$1" ip addr add 192.0.2.10/24 dev eth0
+	nsx "d$1" ip route add default via 192.0.2.1 dev eth0 metric 100
+	nsx "d$1" ip route add default via 192.0.2.2 dev eth0 metric 200
+	nsx "d$1" ip -6 addr add 2001:db8::10/64 dev eth0
+	nsx "d$1" ip -6 route add default via 2001:db8::1 dev eth0 metric 100
+	nsx "d$1" ip -6 route add default via 2001:db8::2 dev eth0 metric 200
+}
+
+defaults_up() {
+	run nsx "d$1" ip -o route show default
+	assert_line --regexp "^default via 192\.0\.2\.1 dev xenbr0 metric 100 *$"
+	assert_line --regexp "^default via 192\.0\.2\.2 dev xenbr0 metric 200 *$"
+	run nsx "d$1" ip -o -6 route show default
+	assert_line --regexp "^default via 2001:db8::1 dev xenbr0 metric 100 "
+	assert_line --regexp "^default via 2001:db8::2 dev xenbr0 metric 200 "
+}
+
+@test "matrix: several default routes with different metrics" {
+	mx_row defaults defaults_up
+}
+
+# A multipath route (IPv4 and IPv6) beside the default route.
+multipath() {
+	mx_pair "$1"
+	nsx "l$1" ip addr add 192.0.2.2/24 dev lan0
+	nsx "l$1" ip -6 addr add 2001:db8::2/64 dev lan0 nodad
+	nsx "d$1" ip addr add 192.0.2.10/24 dev eth0
+	nsx "d$1" ip route add default via 192.0.2.1 dev eth0
+	nsx "d$1" ip route add 10.20.0.0/16 nexthop via 192.0.2.1 dev eth0 nexthop via 192.0.2.2 dev eth0 weight 2
+	nsx "d$1" ip -6 addr add 2001:db8::10/64 dev eth0
+	nsx "d$1" ip -6 route add default via 2001:db8::1 dev eth0 metric 100
+	nsx "d$1" ip -6 route add 2001:db8:9::/48 nexthop via 2001:db8::1 dev eth0 nexthop via 2001:db8::2 dev eth0
+}
+
+multipath_up() {
+	run nsx "d$1" ip -o route show
+	assert_line --regexp "^10\.20\.0\.0/16 .*nexthop via 192\.0\.2\.1 dev xenbr0 weight 1 .*nexthop via 192\.0\.2\.2 dev xenbr0 weight 2"
+}
+
+@test "matrix: a multipath route" {
+	mx_row multipath multipath_up
+}
+
+# Policy routing: table 100 holds a default route and the link route of
+# the uplink's address, a rule sends what comes from that address there.
+# The rule names the address, which stays the same: untouched.  The
+# routes of table 100 through eth0 move to the bridge like any other.
+policy() {
+	mx_pair "$1"
+	nsx "d$1" ip addr add 192.0.2.10/24 dev eth0
+	nsx "d$1" ip route add default via 192.0.2.1 dev eth0
+	nsx "d$1" ip route add 192.0.2.0/24 dev eth0 table 100 src 192.0.2.10
+	nsx "d$1" ip route add default via 192.0.2.1 dev eth0 table 100
+	nsx "d$1" ip rule add from 192.0.2.10 table 100 pref 1000
+	nsx "d$1" ip -6 addr add 2001:db8::10/64 dev eth0
+	nsx "d$1" ip -6 route add default via 2001:db8::1 dev eth0 table 100
+	nsx "d$1" ip -6 rule add from 2001:db8::10 table 100 pref 1000
+}
+
+policy_up() {
+	run nsx "d$1" ip -o route show table 100
+	assert_line --regexp "^default via 192\.0\.2\.1 dev xenbr0 *$"
+	assert_line --regexp "^192\.0\.2\.0/24 dev xenbr0 scope link src 192\.0\.2\.10 *$"
+	run nsx "d$1" ip -o -6 route show table 100
+	assert_line --regexp "^default via 2001:db8::1 dev xenbr0 "
+	run nsx "d$1" ip rule
+	assert_line --regexp "^1000:\s+from 192\.0\.2\.10 lookup 100 *$"
+	# the main table's default route gone: only table 100 routes 192.0.2.10
+	nsx "d$1" ip route del default via 192.0.2.1 dev xenbr0
+	ns_ping "d$1" 192.0.2.1 || fail "$1: no path through table 100"
+	nsx "d$1" ip route add default via 192.0.2.1 dev xenbr0
+}
+
+@test "matrix: a policy-routing table and rule naming the uplink's address" {
+	mx_row policy policy_up
+}
+
+# --- bridges that exist -----------------------------------------------------
+
+# Classic ifupdown dom0: `iface xenbr0 inet static` with `bridge_ports
+# eth0`, `bridge_stp off`, `bridge_fd 0` (bridge-utils' ifupdown hooks):
+# the bridge exists, eth0 is its port, the address and default route are
+# on the bridge.
+classic() {
+	mx_pair "$1"
+	nsx "d$1" ip link add xenbr0 type bridge stp_state 0 forward_delay 0
+	nsx "d$1" ip link set eth0 master xenbr0
+	nsx "d$1" ip link set dev xenbr0 up
+	nsx "d$1" ip addr add 192.0.2.10/255.255.255.0 broadcast + dev xenbr0 label xenbr0
+	nsx "d$1" ip route add default via 192.0.2.1 dev xenbr0 onlink
+}
+
+@test "matrix: classic ifupdown xenbr0 with bridge_ports eth0 (adopted, left as found)" {
+	classic a
+	host_dump da "$BATS_TEST_TMPDIR/state-a" >"$BATS_TEST_TMPDIR/before"
+	run mx_run a plan
+	assert_success
+	run mx_run a up
+	assert_success
+	mx_probes a
+	run mx_run a status
+	assert_success
+	run mx_run a down
+	assert_success
+	mx_dump a >"$BATS_TEST_TMPDIR/after"
+	assert_same "$BATS_TEST_TMPDIR/before" "$BATS_TEST_TMPDIR/after"
+	mx_probes a
+}
+
+# --- refused ----------------------------------------------------------------
+
+# A macvlan device on the uplink holds its receive handler: the kernel
+# refuses to make it a bridge port (EBUSY).  Preflight says so, naming
+# them, and nothing changes.
+@test "matrix: an uplink with macvlan uppers is refused by preflight, naming them" {
+	mx_pair a
+	nsx da ip addr add 192.0.2.10/24 dev eth0
+	nsx da ip route add default via 192.0.2.1 dev eth0
+	nsx da ip link add mv0 link eth0 type macvlan mode bridge
+	nsx da ip link add mv1 link eth0 type macvlan mode private
+	nsx da ip link add mt0 link eth0 type macvtap
+	# (eth0's veth peer, lan0@eth0 in the LAN's listing, is no upper)
+	mx_dump a >"$BATS_TEST_TMPDIR/before"
+	for v in plan up; do
+		run mx_run a "$v"
+		assert_failure 3
+		assert_output --partial "network xenbr0: eth0 carries mv0 (macvlan), mv1 (macvlan), mt0 (macvtap): the kernel refuses a device with such uppers as a bridge port (EBUSY); delete them, or make them on xenbr0 once it is up"
+	done
+	mx_dump a >"$BATS_TEST_TMPDIR/after"
+	assert_same "$BATS_TEST_TMPDIR/before" "$BATS_TEST_TMPDIR/after"
+}
+
+@test "matrix: an uplink already in another bridge is refused" {
+	mx_pair a
+	nsx da ip link add br9 type bridge
+	nsx da ip link set eth0 master br9
+	nsx da ip addr add 192.0.2.10/24 dev br9
+	mx_dump a >"$BATS_TEST_TMPDIR/before"
+	run mx_run a up
+	assert_failure 3
+	assert_output --partial "network xenbr0: eth0 is already a port of br9"
+	mx_dump a >"$BATS_TEST_TMPDIR/after"
+	assert_same "$BATS_TEST_TMPDIR/before" "$BATS_TEST_TMPDIR/after"
+}
