@@ -57,8 +57,173 @@ ifupdown_dhcp() {
 	assert_output --regexp "inet 192\.0\.2\.1[01][0-9]/24 .* dynamic eth0"
 }
 
+# While up, the client renews on eth0 (SIGUSR1: as when T1 comes): its
+# requests leave through the port, but the server's answers go to the
+# bridge, not to the client's socket on eth0: no lease, nothing changes,
+# the client keeps running (and once the lease ends, it deconfigures
+# eth0, which holds nothing).  The address stays, permanent, on xenbr0.
+ifupdown_dhcp_up() {
+	local f="$BATS_TEST_TMPDIR/udhcpc-$1"
+	kill -USR1 "$(cat "$f.pid")"
+	mx_wait "$1" "udhcpc's renew request" grep -q 'sending renew' "$f.log"
+	sleep 4
+	kill -0 "$(cat "$f.pid")"
+	run cat "$f.out"
+	assert_output --regexp "^bound ip=192\.0\.2\.1[01][0-9] mask=24 router=192\.0\.2\.1 dns=192\.0\.2\.1 192\.0\.2\.53 lease=3600$"
+	run nsx "d$1" ip -o -4 addr show dev xenbr0
+	assert_output --regexp "inet 192\.0\.2\.1[01][0-9]/24 .*valid_lft forever"
+	run nsx "d$1" ip -o addr show dev eth0 scope global
+	assert_output ""
+	run mx_run "$1" status
+	assert_success
+}
+
 @test "matrix: ifupdown + a DHCP client (udhcpc -B against udhcpd: a lease with lifetimes, default route without proto)" {
-	mx_row ifupdown_dhcp
+	mx_row ifupdown_dhcp ifupdown_dhcp_up
+}
+
+# --- systemd-networkd (running in dom0) ------------------------------------
+
+# DHCP=ipv4 on eth0, against busybox udhcpd in the LAN: the lease with its
+# lifetime, a default route proto dhcp metric 1024 with src, and host
+# routes to the gateway and the DNS server.
+networkd_dhcp() {
+	mx_pair "$1"
+	mx_udhcpd "$1"
+	mx_networkd "$1" <<'EOF'
+[Match]
+Name=eth0
+[Network]
+DHCP=ipv4
+EOF
+	mx_wait "$1" "networkd's DHCP lease" sh -c 'ip -4 route show default | grep -q "proto dhcp"'
+	run nsx "d$1" ip -o -4 route show
+	assert_line --regexp "^default via 192\.0\.2\.1 dev eth0 proto dhcp src 192\.0\.2\.1[01][0-9] metric 1024 *$"
+}
+
+# networkd lets go of eth0 when it becomes a port (its DHCP client stops),
+# and takes it again when down (or a rollback) releases it: a new lease
+# (the same address), which it sets on the address netc put back.  On that
+# update networkd 252 leaves out the address's metric 1024 (and so the
+# kernel's prefix route has metric 0): the one difference from the
+# starting state, networkd's own.  Settle: the second lease's log line.
+networkd_settle() {
+	local tries=30
+	nsx "d$1" ip -o link show eth0 | grep -q master && return 0
+	while [ "$tries" -gt 0 ]; do
+		# networkd's update is done when the address has no metric (netc
+		# puts it back with the one it had)
+		nsx "d$1" ip -o -4 addr show dev eth0 | grep -q ' metric ' || return 0
+		sleep 0.1
+		tries=$((tries - 1))
+	done
+}
+networkd_norm() {
+	sed -e '/^eth0	inet	192\.0\.2\./s/	1024	/	-	/' \
+		-e '/"dst":"192\.0\.2\.0\/24","dev":"eth0","protocol":"kernel"/s/,"metric":1024//'
+}
+
+networkd_dhcp_up() {
+	run nsx "d$1" ip -o -4 route show
+	assert_line --regexp "^default via 192\.0\.2\.1 dev xenbr0 proto dhcp src 192\.0\.2\.1[01][0-9] metric 1024 *$"
+	assert_line --regexp "^192\.0\.2\.1 dev xenbr0 proto dhcp scope link src 192\.0\.2\.1[01][0-9] metric 1024 *$"
+	assert_line --regexp "^192\.0\.2\.53 dev xenbr0 proto dhcp scope link src 192\.0\.2\.1[01][0-9] metric 1024 *$"
+	assert_line --regexp "^192\.0\.2\.0/24 dev xenbr0 proto kernel scope link src 192\.0\.2\.1[01][0-9] metric 1024 *$"
+}
+
+@test "matrix: systemd-networkd DHCP (proto dhcp metric 1024, src, host routes to gateway and DNS)" {
+	MX_SETTLE=networkd_settle MX_NORM=networkd_norm mx_row networkd_dhcp networkd_dhcp_up
+	# networkd took eth0 back after down: a second lease, without the metric
+	run grep -c 'DHCPv4 address 192.0.2.1[0-9]*/24, gateway 192.0.2.1 acquired from 192.0.2.1' "$BATS_TEST_TMPDIR/networkd-a/log"
+	assert_output 2
+	run nsx da ip -o -4 addr show dev eth0
+	assert_output --regexp "inet 192\.0\.2\.1[01][0-9]/24 brd 192\.0\.2\.255 scope global dynamic eth0"
+}
+
+# Address= and Gateway= (IPv4 and IPv6) on eth0: routes proto static.
+networkd_static() {
+	mx_pair "$1"
+	mx_networkd "$1" <<'EOF'
+[Match]
+Name=eth0
+[Network]
+Address=192.0.2.10/24
+Gateway=192.0.2.1
+Address=2001:db8::10/64
+Gateway=2001:db8::1
+IPv6AcceptRA=no
+EOF
+	mx_wait "$1" "networkd's static configuration" sh -c 'ip -6 route show default | grep -q "proto static"'
+	mx_wait "$1" "networkd's static configuration" sh -c 'ip -4 route show default | grep -q "proto static"'
+}
+
+@test "matrix: systemd-networkd static (proto static)" {
+	mx_row networkd_static
+}
+
+# --- IPv6 SLAAC (dnsmasq's router advertisements) ---------------------------
+
+# IPv4 static (ifupdown), IPv6 by SLAAC: the EUI-64 address (mngtmpaddr),
+# privacy addresses, the prefix and default routes proto ra.
+slaac() {
+	mx_pair "$1"
+	nsx "d$1" ip addr add 192.0.2.10/24 dev eth0
+	nsx "d$1" ip route add default via 192.0.2.1 dev eth0
+	mx_ra "$1"
+}
+
+slaac_up() {
+	local a
+	# the SLAAC address moved, kept its lifetimes and mngtmpaddr; the
+	# bridge makes the same one from the advertisements (it has eth0's
+	# MAC) and privacy addresses of its own
+	a=$(awk -F'\t' '$1 == "eth0" && $11 ~ /mngtmpaddr/ { print $3 }' "$BATS_TEST_TMPDIR/life-$1.before")
+	[ -n "$a" ]
+	run nsx "d$1" ip -o -6 addr show dev xenbr0 scope global
+	assert_output --regexp "inet6 ${a//./\\.} scope global dynamic mngtmpaddr .*valid_lft [0-9]+sec preferred_lft [0-9]+sec"
+	mx_wait "$1" "a privacy address on xenbr0" sh -c 'ip -6 addr show dev xenbr0 | grep -q temporary'
+	mx_wait "$1" "the RA's default route on xenbr0" sh -c 'ip -6 route show default dev xenbr0 | grep -q "proto ra"'
+	# what the RA made on eth0 stays there until it expires: not moved,
+	# not reported by status
+	run nsx "d$1" ip -6 route show dev eth0
+	assert_line --regexp "^2001:db8::/64 proto kernel metric 256 expires "
+}
+
+@test "matrix: IPv6 SLAAC (proto ra, mngtmpaddr, temporary addresses)" {
+	MX_NORM=mx_norm_temp mx_row slaac slaac_up
+}
+
+# addr_gen_mode stable-privacy (RFC 7217; a stable_secret for every
+# interface, net.ipv6.conf.default): the kernel hashes the secret, the
+# prefix, the DAD counter and the interface's permanent MAC address
+# (perm_addr).  A bridge has none, so on a real NIC the bridge's address
+# is another one, whatever sysctl is copied.  No ip command makes a
+# stable-privacy address, so netc leaves it on eth0 (which then still
+# answers for it through the bridge) and the bridge makes its own from the
+# advertisements; down finds eth0's untouched.  Here eth0 is a veth,
+# which has no permanent MAC either: the two addresses are equal.
+stable() {
+	mx_pair "$1"
+	nsx "d$1" ip addr add 192.0.2.10/24 dev eth0
+	nsx "d$1" ip route add default via 192.0.2.1 dev eth0
+	mx_ra "$1" stable
+}
+
+stable_up() {
+	local a
+	a=$(nsx "d$1" ip -o -6 addr show dev eth0 scope global | awk '/stable-privacy/ { print $4 }')
+	[ -n "$a" ]
+	mx_wait "$1" "a stable-privacy address on xenbr0" sh -c 'ip -6 addr show dev xenbr0 | grep -q stable-privacy'
+	run nsx "d$1" ip -o -6 addr show dev xenbr0 scope global
+	assert_output --regexp "inet6 ${a//./\\.} scope global dynamic (mngtmpaddr )?stable-privacy "
+	ns_ping "l$1" 192.0.2.10
+	mx_ping6 "l$1" "${a%/*}" || fail "the LAN does not reach ${a%/*}"
+}
+
+@test "matrix: IPv6 SLAAC with addr_gen_mode stable-privacy (the address stays on eth0, the bridge makes its own)" {
+	mx_row stable stable_up
+	run nsx da sysctl -n net.ipv6.conf.eth0.addr_gen_mode
+	assert_output 2
 }
 
 # --- NetworkManager (cannot run here: its exact ip commands) ---------------

@@ -34,8 +34,14 @@ mx_run() {
 	nsx "d$r" env NETC_STATE_DIR="$BATS_TEST_TMPDIR/state-$r" sh "$SCRIPT" "$@"
 }
 
-# mx_dump R: dR as "restores" compares it.
-mx_dump() { host_dump "d$1" "$BATS_TEST_TMPDIR/state-$1"; }
+# mx_dump R: dR as "restores" compares it.  A row whose client changes
+# dom0 by itself once down gives eth0 back (systemd-networkd) names a
+# function in MX_SETTLE, run first, and a filter in MX_NORM (stdin to
+# stdout) that takes out the one difference that client makes.
+mx_dump() {
+	[ -z "${MX_SETTLE:-}" ] || "$MX_SETTLE" "$1"
+	host_dump "d$1" "$BATS_TEST_TMPDIR/state-$1" | "${MX_NORM:-cat}"
+}
 
 # mx_addr4 R: dom0's IPv4 address on the LAN (eth0 or xenbr0), without
 # its length; mx_addr6 R likewise, global and not temporary.
@@ -72,7 +78,8 @@ mx_life() {
 	run mx_run "$r" up
 	assert_success
 	nsx "d$r" ip -o link show eth0 | grep -q 'master xenbr0' || fail "$r: eth0 is no port of xenbr0"
-	run nsx "d$r" ip -o addr show dev eth0 scope global -temporary
+	# (but the kernel's stable-privacy address, see sh_matrix.bats)
+	run sh -c "ip netns exec $(ns "d$r") ip -o addr show dev eth0 scope global -temporary | grep -v stable-privacy"
 	assert_output ""
 	mx_probes "$r"
 	run mx_run "$r" status
@@ -150,7 +157,8 @@ mx_row() {
 # --- the clients ------------------------------------------------------------
 
 # mx_udhcpd R [LEASE]: busybox udhcpd on lR's lan0, handing out
-# 192.0.2.100-110 with router and DNS server 192.0.2.1.
+# 192.0.2.100-110 with router 192.0.2.1 and DNS servers 192.0.2.1 and
+# 192.0.2.53.
 mx_udhcpd() {
 	local r=$1 f="$BATS_TEST_TMPDIR/udhcpd-$1"
 	cat >"$f.conf" <<CONF
@@ -159,7 +167,7 @@ end 192.0.2.110
 interface lan0
 option subnet 255.255.255.0
 option router 192.0.2.1
-option dns 192.0.2.1
+option dns 192.0.2.1 192.0.2.53
 option lease ${2:-3600}
 lease_file $f.leases
 pidfile $f.pid
@@ -172,10 +180,12 @@ CONF
 # script of tests/lib as a client daemon under ifupdown (dhclient-script)
 # sets the lease: the address with its lifetime, the default route
 # without a protocol.  What it did is in $BATS_TEST_TMPDIR/udhcpc-R.out.
+# (In the foreground, -f, so that its log is kept; a daemon otherwise.)
 mx_udhcpc() {
 	local r=$1 f="$BATS_TEST_TMPDIR/udhcpc-$1"
-	UDHCPC_OUT="$f.out" UDHCPC_PROTO=boot nsx "d$r" busybox udhcpc -B -i eth0 -n -t 5 -T 1 \
-		-s "$MX_UDHCPC_SCRIPT" -p "$f.pid" >"$f.log" 2>&1
+	UDHCPC_OUT="$f.out" UDHCPC_PROTO=boot nsx "d$r" busybox udhcpc -f -B -i eth0 -t 5 -T 1 \
+		-s "$MX_UDHCPC_SCRIPT" -p "$f.pid" >"$f.log" 2>&1 &
+	mx_wait "$r" "udhcpc's lease" grep -q '^bound ' "$f.out"
 }
 
 # mx_networkd R: systemd-networkd in dR, with the .network files on
@@ -205,4 +215,38 @@ mx_wait() {
 		[ "$tries" -gt 0 ] || fail "$r: $what did not happen within 10 s"
 		sleep 0.1
 	done
+}
+
+# mx_ra R: dnsmasq in lR sends router advertisements for 2001:db8::/64
+# (SLAAC only, no DHCPv6; lifetimes of 2 h, finite as radvd's and most
+# routers' are), and dom0 makes privacy addresses too
+# (use_tempaddr 2, on eth0 and on the bridge to come); waits for dom0's
+# SLAAC address.
+# mx_ra R stable: no privacy addresses; addresses by stable-privacy
+# (RFC 7217: a default stable_secret, as sysctl.conf sets it at boot).
+mx_ra() {
+	local r=$1
+	if [ "${2:-}" = stable ]; then
+		nsx "d$r" sysctl -qw net.ipv6.conf.default.stable_secret=2001:db8:5ec:7e7:1:2:3:4
+	else
+		nsx "d$r" sysctl -qw net.ipv6.conf.eth0.use_tempaddr=2 net.ipv6.conf.default.use_tempaddr=2
+	fi
+	nsx "l$r" dnsmasq --conf-file=/dev/null --no-resolv --no-hosts --port=0 --bind-interfaces \
+		--interface=lan0 --enable-ra --dhcp-range=::,constructor:lan0,ra-only,64,2h \
+		--pid-file="$BATS_TEST_TMPDIR/ra-$r.pid"
+	mx_wait "$r" "a SLAAC address" sh -c 'ip -6 addr show dev eth0 scope global | grep -q -e mngtmpaddr -e stable-privacy'
+	mx_wait "$r" "the default route of the RA" sh -c 'ip -6 route show default | grep -q "proto ra"'
+}
+
+# mx_norm_temp: host_dump leaves out the kernel's temporary (privacy)
+# addresses, which are new ones after every move; this leaves out their
+# local routes too (a local route of an address the dump does not list).
+mx_norm_temp() {
+	awk '/^== addresses/ { s = "a" } /^== routes/ { s = "r" }
+		s == "a" { a = $3; sub(/\/.*/, "", a); have[a] = 1 }
+		s == "r" && /"type":"local"/ && match($0, /"dst":"[0-9a-f:]+:[0-9a-f:]*"/) {
+			d = substr($0, RSTART + 7, RLENGTH - 8)
+			if (d ~ /^2001:db8:/ && !(d in have)) next
+		}
+		{ print }'
 }
