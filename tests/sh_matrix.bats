@@ -106,15 +106,21 @@ EOF
 # (the same address), which it sets on the address netc put back.  On that
 # update networkd 252 leaves out the address's metric 1024 (and so the
 # kernel's prefix route has metric 0): the one difference from the
-# starting state, networkd's own.  Settle: the second lease's log line.
+# starting state, networkd's own.  Settled: eth0 is a port, or networkd's
+# log has been quiet for half a second and the address lost its metric
+# (at most 3 s: a failure before eth0 became a port gives networkd
+# nothing to do).
 networkd_settle() {
-	local tries=30
+	local tries=6 log="$BATS_TEST_TMPDIR/networkd-$1/log" n m
 	nsx "d$1" ip -o link show eth0 | grep -q master && return 0
+	n=$(wc -c <"$log")
 	while [ "$tries" -gt 0 ]; do
-		# networkd's update is done when the address has no metric (netc
-		# puts it back with the one it had)
-		nsx "d$1" ip -o -4 addr show dev eth0 | grep -q ' metric ' || return 0
-		sleep 0.1
+		sleep 0.5
+		m=$(wc -c <"$log")
+		if [ "$m" = "$n" ] && ! nsx "d$1" ip -o -4 addr show dev eth0 | grep -q ' metric '; then
+			return 0
+		fi
+		n=$m
 		tries=$((tries - 1))
 	done
 }
