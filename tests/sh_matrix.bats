@@ -38,6 +38,12 @@ ifupdown_static() {
 }
 
 ifupdown_static_up() {
+	run cat "$BATS_TEST_TMPDIR/plan-$1"
+	assert_line "route del default via 192.0.2.1 onlink dev eth0"
+	assert_line "addr del 192.0.2.10/24 dev eth0"
+	assert_line "addr add 192.0.2.10/24 scope global brd 192.0.2.255 dev xenbr0"
+	assert_line "route add default via 192.0.2.1 onlink dev xenbr0"
+	assert_line "route add ::/0 via 2001:db8::1 metric 1024 onlink pref medium dev xenbr0"
 	run nsx "d$1" ip -o route show default
 	assert_output --regexp "^default via 192\.0\.2\.1 dev xenbr0 onlink *$"
 }
@@ -130,6 +136,12 @@ networkd_norm() {
 }
 
 networkd_dhcp_up() {
+	# the host routes to the gateway and the DNS server come back before
+	# the default route through the gateway
+	run grep -n -e '^route add 192.0.2.1 proto dhcp' -e '^route add 192.0.2.53 proto dhcp' -e '^route add default' "$BATS_TEST_TMPDIR/plan-$1"
+	assert_line --index 2 --regexp '^[0-9]+:route add default via 192\.0\.2\.1 proto dhcp src 192\.0\.2\.1[01][0-9] metric 1024 dev xenbr0$'
+	run grep -c '^# note: 192.0.2.1[01][0-9]/24 on eth0 is a DHCP lease' "$BATS_TEST_TMPDIR/plan-$1"
+	assert_output 1
 	run nsx "d$1" ip -o -4 route show
 	assert_line --regexp "^default via 192\.0\.2\.1 dev xenbr0 proto dhcp src 192\.0\.2\.1[01][0-9] metric 1024 *$"
 	assert_line --regexp "^192\.0\.2\.1 dev xenbr0 proto dhcp scope link src 192\.0\.2\.1[01][0-9] metric 1024 *$"
@@ -180,6 +192,9 @@ slaac() {
 
 slaac_up() {
 	local a
+	# the plan moves no route the advertisements made
+	run grep -e 'proto ra' -e 'route add 2001:db8::/64' "$BATS_TEST_TMPDIR/plan-$1"
+	assert_output ""
 	# the SLAAC address moved, kept its lifetimes and mngtmpaddr; the
 	# bridge makes the same one from the advertisements (it has eth0's
 	# MAC) and privacy addresses of its own
@@ -217,6 +232,8 @@ stable() {
 
 stable_up() {
 	local a
+	run grep -e 'addr del 2001' -e 'addr add 2001' "$BATS_TEST_TMPDIR/plan-$1"
+	assert_output ""
 	a=$(nsx "d$1" ip -o -6 addr show dev eth0 scope global | awk '/stable-privacy/ { print $4 }')
 	[ -n "$a" ]
 	mx_wait "$1" "a stable-privacy address on xenbr0" sh -c 'ip -6 addr show dev xenbr0 | grep -q stable-privacy'
@@ -322,6 +339,10 @@ policy() {
 }
 
 policy_up() {
+	run grep -e rule "$BATS_TEST_TMPDIR/plan-$1"
+	assert_output ""
+	run cat "$BATS_TEST_TMPDIR/plan-$1"
+	assert_line "route add default via 192.0.2.1 table 100 dev xenbr0"
 	run nsx "d$1" ip -o route show table 100
 	assert_line --regexp "^default via 192\.0\.2\.1 dev xenbr0 *$"
 	assert_line --regexp "^192\.0\.2\.0/24 dev xenbr0 scope link src 192\.0\.2\.10 *$"
@@ -359,8 +380,13 @@ classic() {
 	host_dump da "$BATS_TEST_TMPDIR/state-a" >"$BATS_TEST_TMPDIR/before"
 	run mx_run a plan
 	assert_success
+	# nothing of the bridge, its port, addresses or routes to change:
+	# only netc's own nft table (the vifs' anti-spoofing)
+	refute_output --partial "ip -batch"
+	assert_output --partial "nft -f -"
 	run mx_run a up
 	assert_success
+	assert_output "setup.sh: host xen1 is up (1 changes)"
 	mx_probes a
 	run mx_run a status
 	assert_success

@@ -12,7 +12,8 @@
 #   mx_run R VERB        the script in dR (state directory $T/state-R)
 #   mx_life R [CHECK]    plan, up, probes both ways, status, up again,
 #                        down; dR as it was (host_dump).  CHECK (a function,
-#                        given R) runs while up.
+#                        given R) runs while up; the plan is in
+#                        $BATS_TEST_TMPDIR/plan-R.
 #   mx_sweep R           up with the Nth ip call failing, for every N, and
 #                        with each line of its batch failing: each time
 #                        dR as it was
@@ -75,6 +76,7 @@ mx_life() {
 	mx_probes "$r"
 	run mx_run "$r" plan
 	assert_success
+	printf '%s\n' "$output" >"$BATS_TEST_TMPDIR/plan-$r"
 	run mx_run "$r" up
 	assert_success
 	nsx "d$r" ip -o link show eth0 | grep -q 'master xenbr0' || fail "$r: eth0 is no port of xenbr0"
