@@ -102,28 +102,30 @@ Name=eth0
 [Network]
 DHCP=ipv4
 EOF
-	mx_wait "$1" "networkd's DHCP lease" sh -c 'ip -4 route show default | grep -q "proto dhcp"'
+	# (its DISCOVERs back off: 30 s)
+	MX_WAIT=30 mx_wait "$1" "networkd's DHCP lease" sh -c 'ip -4 route show default | grep -q "proto dhcp"'
 	run nsx "d$1" ip -o -4 route show
 	assert_line --regexp "^default via 192\.0\.2\.1 dev eth0 proto dhcp src 192\.0\.2\.1[01][0-9] metric 1024 *$"
 }
 
 # networkd lets go of eth0 when it becomes a port (its DHCP client stops),
-# and takes it again when down (or a rollback) releases it: a new lease
-# (the same address), which it sets on the address netc put back.  On that
-# update networkd 252 leaves out the address's metric 1024 (and so the
-# kernel's prefix route has metric 0): the one difference from the
-# starting state, networkd's own.  Settled: eth0 is a port, or networkd's
-# log has been quiet for half a second and the address lost its metric
-# (at most 3 s: a failure before eth0 became a port gives networkd
-# nothing to do).
+# and takes it again when down (or a rollback) releases it ("Configuring
+# with" in its log): a new lease of the same address ("acquired from"),
+# set again on the address netc put back.  On that update networkd 252
+# leaves out the address's metric 1024 (and so the kernel's prefix route
+# has metric 0): the one difference from the starting state, networkd's
+# own.  Settled: eth0 is a port, or every configuration networkd began has
+# its lease (with DHCP) and the log has been quiet for 0.3 s (at most 5 s).
+# (Static: networkd configures eth0 again too, and finds it all there.)
 networkd_settle() {
-	local tries=6 log="$BATS_TEST_TMPDIR/networkd-$1/log" n m
+	local tries=16 log="$BATS_TEST_TMPDIR/networkd-$1/log" n m
 	nsx "d$1" ip -o link show eth0 | grep -q master && return 0
 	n=$(wc -c <"$log")
 	while [ "$tries" -gt 0 ]; do
-		sleep 0.5
+		sleep 0.3
 		m=$(wc -c <"$log")
-		if [ "$m" = "$n" ] && ! nsx "d$1" ip -o -4 addr show dev eth0 | grep -q ' metric '; then
+		if [ "$m" = "$n" ] && { ! grep -q 'acquired from' "$log" ||
+			[ "$(grep -c 'eth0: Configuring with' "$log")" = "$(grep -c 'eth0: DHCPv4 address .* acquired from' "$log")" ]; }; then
 			return 0
 		fi
 		n=$m
@@ -176,7 +178,9 @@ EOF
 }
 
 @test "matrix: systemd-networkd static (proto static)" {
-	mx_row networkd_static
+	MX_SETTLE=networkd_settle mx_row networkd_static
+	run grep -c 'eth0: Configuring with' "$BATS_TEST_TMPDIR/networkd-a/log"
+	assert_output 2
 }
 
 # --- IPv6 SLAAC (dnsmasq's router advertisements) ---------------------------

@@ -186,7 +186,7 @@ CONF
 mx_udhcpc() {
 	local r=$1 f="$BATS_TEST_TMPDIR/udhcpc-$1"
 	UDHCPC_OUT="$f.out" UDHCPC_PROTO=boot nsx "d$r" busybox udhcpc -f -B -i eth0 -t 5 -T 1 \
-		-s "$MX_UDHCPC_SCRIPT" -p "$f.pid" >"$f.log" 2>&1 &
+		-s "$MX_UDHCPC_SCRIPT" -p "$f.pid" >"$f.log" 2>&1 3>&- &
 	mx_wait "$r" "udhcpc's lease" grep -q '^bound ' "$f.out"
 }
 
@@ -205,16 +205,17 @@ mx_networkd() {
 		mkdir -p /run/systemd/network /run/systemd/netif &&
 		cp "$0/eth0.network" /run/systemd/network/ &&
 		chown systemd-network: /run/systemd/netif &&
-		exec /lib/systemd/systemd-networkd' "$d" >"$d/log" 2>&1 &
+		exec /lib/systemd/systemd-networkd' "$d" >"$d/log" 2>&1 3>&- &
 }
 
-# mx_wait R WHAT CMD...: CMD (run in dR) succeeds within 10 s.
+# mx_wait R WHAT CMD...: CMD (run in dR) succeeds within 10 s
+# (MX_WAIT: another number of seconds).
 mx_wait() {
-	local r=$1 what=$2 tries=100
+	local r=$1 what=$2 tries=$((${MX_WAIT:-10} * 10))
 	shift 2
 	until nsx "d$r" "$@" >/dev/null 2>&1; do
 		tries=$((tries - 1))
-		[ "$tries" -gt 0 ] || fail "$r: $what did not happen within 10 s"
+		[ "$tries" -gt 0 ] || fail "$r: $what did not happen within ${MX_WAIT:-10} s"
 		sleep 0.1
 	done
 }
@@ -236,7 +237,7 @@ mx_ra() {
 	nsx "l$r" dnsmasq --conf-file=/dev/null --no-resolv --no-hosts --port=0 --bind-interfaces \
 		--interface=lan0 --enable-ra --dhcp-range=::,constructor:lan0,ra-only,64,2h \
 		--pid-file="$BATS_TEST_TMPDIR/ra-$r.pid"
-	mx_wait "$r" "a SLAAC address" sh -c 'ip -6 addr show dev eth0 scope global | grep -q -e mngtmpaddr -e stable-privacy'
+	MX_WAIT=30 mx_wait "$r" "a SLAAC address" sh -c 'ip -6 addr show dev eth0 scope global | grep -q -e mngtmpaddr -e stable-privacy'
 	mx_wait "$r" "the default route of the RA" sh -c 'ip -6 route show default | grep -q "proto ra"'
 }
 
