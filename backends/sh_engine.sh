@@ -1996,11 +1996,14 @@ function parse_link(   name, at, i, t, parent) {
 		else if (t == "stp_state") lstp[name] = $(i + 1)
 		else if (t == "vlan" && $(i + 1) == "protocol") { lkind[name] = "vlan"; lvid[name] = $(i + 4) }
 		else if (t == "vxlan" && $(i + 1) == "id") { lkind[name] = "vxlan"; lvni[name] = $(i + 2) }
+		else if ((t == "macvlan" || t == "macvtap" || t == "ipvlan" || t == "ipvtap") && $(i + 1) == "mode") lkind[name] = t
 	}
 }
 
 # An address: its text, the attributes that make it again, and whether it
-# moves with its uplink (global scope, not a privacy address).
+# moves with its uplink (global scope, not a privacy address, not the
+# stable-privacy SLAAC address of the kernel, which no ip command makes again:
+# it stays, and the bridge makes its own from router advertisements).
 function parse_addr(   dev, a, i, t, attrs, scope, lbl, lifes, v, p, movable) {
 	dev = $2; a = $4; attrs = ""; scope = "global"; lbl = ""; lifes = ""; movable = 1
 	for (i = 5; i <= NF; i++) {
@@ -2012,8 +2015,8 @@ function parse_addr(   dev, a, i, t, attrs, scope, lbl, lifes, v, p, movable) {
 			if (v != "forever") lifes = lifes " " t " " v
 		}
 		else if (t == "noprefixroute" || t == "nodad" || t == "home" || t == "mngtmpaddr" || t == "autojoin") attrs = attrs " " t
-		else if (t == "temporary") movable = 0
-		else if (t == "secondary" || t == "dynamic" || t == "permanent" || t == "deprecated" || t == "tentative" || t == "dadfailed" || t == "optimistic" || t == "stable-privacy" || t == "\\") continue
+		else if (t == "temporary" || t == "stable-privacy") movable = 0
+		else if (t == "secondary" || t == "dynamic" || t == "permanent" || t == "deprecated" || t == "tentative" || t == "dadfailed" || t == "optimistic" || t == "\\") continue
 		else {
 			sub(/\\$/, "", t)
 			if ($3 == "inet" && t != "") lbl = t
@@ -2076,9 +2079,11 @@ function hexval(s,   i, v) {
 # makes (the local table; proto kernel for an address that is not
 # noprefixroute, with the metric the kernel gives it, and IPv6 link-local
 # fe80::/64) and what router advertisements made (proto ra: the bridge
-# learns its own).  A proto kernel route of a noprefixroute address
-# (as NetworkManager makes) is not one the kernel makes again: it moves.
-function parse_route(fam,   i, t, dev, spec, skip, kern, m, k, nh, nhdev, mixed) {
+# learns its own), the prefix route of a router advertisement included:
+# IPv6, proto kernel, with a lifetime (expires).  A proto kernel route of a
+# noprefixroute address (as NetworkManager makes) is not one the kernel
+# makes again: it moves.
+function parse_route(fam,   i, t, dev, spec, skip, kern, m, k, nh, nhdev, mixed, lifed) {
 	dev = ""; spec = ""; skip = 0; kern = 0; m = (fam == 6) ? 256 : ""; k = 0; mixed = 0
 	# ip -o ends each line of a multipath route with a backslash, then a
 	# tab before its next nexthop: the backslashes go (this re-splits $0)
@@ -2095,7 +2100,7 @@ function parse_route(fam,   i, t, dev, spec, skip, kern, m, k, nh, nhdev, mixed)
 		if (t == "metric") m = $(i + 1)
 		if (t == "table" && $(i + 1) == "local") skip = 1
 		if (t == "linkdown" || t == "dead" || t == "offload" || t == "trap" || t == "rt_offload" || t == "rt_trap" || t == "offload_failed" || t == "rt_offload_failed" || t == "unresolved") continue
-		if (t == "expires") { i++; continue }
+		if (t == "expires") { lifed = 1; i++; continue }
 		if (k) nh[k] = nh[k] (nh[k] == "" ? "" : " ") t
 		else spec = spec (spec == "" ? "" : " ") t
 	}
@@ -2112,6 +2117,7 @@ function parse_route(fam,   i, t, dev, spec, skip, kern, m, k, nh, nhdev, mixed)
 		if (mixed) skip = 1
 	}
 	if (dev == "") return
+	if (kern && fam == 6 && lifed) skip = 1
 	if (kern && ((dev SUBSEP netof($1) SUBSEP m) in kprefix || (fam == 6 && netof($1) == netof("fe80::/64")))) skip = 1
 	hasroute[dev, spec] = 1
 	if (skip) return
@@ -2234,6 +2240,7 @@ function preflight(n,   br, up_, port, vlan, vx) {
 		miss("network " n ": " br " exists and is not a bridge")
 	if (port != "" && has_link(port) && lmaster[port] != "" && lmaster[port] != br && !port_freed(port))
 		miss("network " n ": " port " is already a port of " lmaster[port])
+	if (port != "" && has_link(port) && lmaster[port] != br) uppers(n, br, port)
 	if (vlan != "" && has_link(port) && !freed(port) && (lkind[port] != "vlan" || lvid[port] != vlan || lparent[port] != up_))
 		miss("network " n ": " port " exists and is not VLAN " vlan " of " up_)
 	if (vx != "" && has_link(vx) && !freed(vx) && (lkind[vx] != "vxlan" || lvni[vx] != kv(n, "vni")))
@@ -2244,6 +2251,17 @@ function preflight(n,   br, up_, port, vlan, vx) {
 	if (mode[n] == "isolated" || mode[n] == "nat") need("nft", "for the firewall rules of " n)
 	if (kv(n, "dhcp") != "") need("dnsmasq", "for DHCP on " n)
 	if (kv(n, "remote") != "") need("bridge", "for the VXLAN flood entries of " n)
+}
+
+# A macvlan, macvtap or ipvlan device holds the receive handler of its
+# lower device, which a bridge port needs: the kernel refuses the port
+# (EBUSY) once the run is under way.  Named here, before any change.
+function uppers(n, br, port,   i, l, s) {
+	for (i = 1; i <= nlinks; i++) {
+		l = links[i]
+		if (lparent[l] == port && lkind[l] ~ /^(macv|ipv)(lan|tap)$/) s = s (s == "" ? "" : ", ") l " (" lkind[l] ")"
+	}
+	if (s != "") miss("network " n ": " port " carries " s ": the kernel refuses a device with such uppers as a bridge port (EBUSY); delete them, or make them on " br " once it is up")
 }
 
 # A VXLAN frame is the frame of the guest plus 50 bytes of headers over IPv4

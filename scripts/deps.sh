@@ -18,7 +18,9 @@ build="gcc make flex bison libyaml-dev pkg-config"
 # bash-completion: tests/completion.bats loads completion/netc through it.
 # deb: dpkg-buildpackage builds netc's package (debian/) with debhelper and
 # runs make check-pkg (bats); lintian checks it.  tests/systemd.bats runs
-# systemd-analyze and systemd-sysv-generator (docs/boot.md).
+# systemd-analyze and systemd-sysv-generator (docs/boot.md);
+# tests/sh_matrix.bats runs /lib/systemd/systemd-networkd in a namespace
+# (dnsmasq-base: its router advertisements; busybox: udhcpc/udhcpd).
 deb="$build debhelper lintian bats bats-support bats-assert"
 check="$deb systemd shellcheck graphviz iproute2 nftables
        dnsmasq-base busybox libxen-dev valgrind procps time parallel
