@@ -163,8 +163,11 @@ rolled_back() {
 	run nsx dom0 sh "$BATS_TEST_TMPDIR/network-bridge" start
 	assert_failure 1
 	assert_output --partial "a try is pending: run 'the host script's confirm' to keep it"
-	# the watchdog killed (SIGKILL: no trap): the next up rolls back first
-	kill -KILL $(watchdog_pids)
+	# the watchdog killed (SIGKILL: no trap), with its session (setsid: the
+	# watchdog leads it) so that no `sleep 1` of its outlives it into the
+	# dump: the next up rolls back first
+	local w
+	for w in $(watchdog_pids); do kill -KILL -- "-$w"; done
 	run on_dom0 up
 	assert_failure 1
 	assert_output --partial "its watchdog is gone"
