@@ -1134,10 +1134,14 @@ netc_run() {
 # earlier run made that the topology no longer has are taken down first.
 netc_up() {
 	netc_prepare up "$@"
+	# (what the retire pass would cut off, checked with the stale phase's
+	# before either changes anything)
+	mv -f "$NETC_W/cutoff" "$NETC_W/cutoff.retire"
 	if [ -s "$NETC_W/stale" ]; then
 		netc_stale=$(tr '\n' ' ' <"$NETC_W/stale")
 		NETC_TOOK="the networks the topology no longer has ($(tr '\n' ' ' <"$NETC_W/stale" | sed 's/ $//'))"
 		netc_engine down "$netc_stale" "" "" "$NETC_W/journal"
+		cat "$NETC_W/cutoff.retire" >>"$NETC_W/cutoff"
 		netc_cutoff
 		netc_msg "taking down networks an earlier run made that the topology no longer has: $netc_stale"
 		NETC_VERB=down
@@ -1146,6 +1150,8 @@ netc_up() {
 		netc_prepare up "$@"
 	fi
 	if [ -s "$NETC_W/retire.nets" ]; then
+		[ -s "$NETC_W/stale" ] || mv -f "$NETC_W/cutoff.retire" "$NETC_W/cutoff"
+		netc_cutoff
 		netc_retire_apply
 		netc_prepare up "$@"
 	fi
@@ -1264,8 +1270,13 @@ netc_links_sys() {
 netc_cutoff() {
 	[ -s "$NETC_W/cutoff" ] && [ -z "$NETC_FORCED" ] || return 0
 	netc_msg "preflight failed$NETC_UNCHANGED:"
-	while read -r netc_b netc_p; do
-		netc_msg "  deleting $netc_b (a network the topology no longer has) cuts off $netc_p, a port netc did not put there (a running guest's vif?)"
+	while read -r netc_b netc_p netc_why; do
+		if [ "$netc_why" = retire ]; then
+			netc_why="network $netc_b has no bridge any more"
+		else
+			netc_why="a network the topology no longer has"
+		fi
+		netc_msg "  deleting $netc_b ($netc_why) cuts off $netc_p, a port netc did not put there (a running guest's vif?)"
 	done <"$NETC_W/cutoff"
 	netc_msg "  move the guests first, or delete it anyway: up (or try) --force, or NETC_FORCE=1"
 	exit 3
@@ -1387,14 +1398,15 @@ netc_plan() {
 		cp "$NETC_W/cutoff" "$NETC_W/cutoff.plan"
 	fi
 	netc_prepare plan "$@"
+	cat "$NETC_W/cutoff" >>"$NETC_W/cutoff.plan"
 	{
 		if [ -s "$NETC_W/stale" ]; then
 			echo "# first take down the networks an earlier run made that the topology no longer has:"
 			sed 's/^/#   /' "$NETC_W/stale"
-			while read -r netc_b netc_p; do
-				echo "#   deleting $netc_b cuts off $netc_p, a port netc did not put there (a running guest's vif?)"
-			done <"$NETC_W/cutoff.plan"
 		fi
+		while read -r netc_b netc_p netc_why; do
+			echo "#   deleting $netc_b cuts off $netc_p, a port netc did not put there (a running guest's vif?)"
+		done <"$NETC_W/cutoff.plan"
 		if [ -s "$NETC_W/retire.ip" ] || [ -s "$NETC_W/retire.fdb" ]; then
 			echo "# first undo what an earlier run did that the topology no longer wants:"
 			sed 's/^/#   /' "$NETC_W/retire.notes"
@@ -2839,9 +2851,13 @@ function retire(   i, n, w, what, ord, nord, nt) {
 			if (!nt[w[3]]++)
 				out("retire.notes", "note: " w[3] " leaves " lmaster[w[3]] ", where an earlier run put it: network " n " no longer has it there" ((w[3] in guestvif) ? " (a vif of another network now)" : ""))
 		}
-		if (w[1] == "link" && w[2] == "del") freedlink[w[3]] = 1
+		if (w[1] == "link" && w[2] == "del") {
+			freedlink[w[3]] = 1
+			if (w[3] == n && (n in created) && !foreign(n)) dying[n] = 1
+		}
 	}
 	undo_end("retire")
+	cutoff("retire", "retire.notes")
 	for (i = 1; i <= nord; i++) if (what[ord[i]] != "")
 		out("retire.notes", "network " ord[i] " changed: undoing what the topology no longer wants: " what[ord[i]])
 	for (i = 1; i <= nj; i++) if (!(i in unwanted)) out("retire.journal", jline[i])
@@ -2946,16 +2962,26 @@ function plan_down(   i, n, x) {
 	for (i = 1; i <= nact; i++) if (actord[i] in downset) down_others(actord[i])
 	undo_end("down")
 	for (i = 1; i <= nj; i++) if (!(jnet[i] in downset)) out("down.journal", jline[i])
-	# Ports netc did not put on a bridge that it made and now deletes, and
-	# the vifs of guests, which netc may have put back (reattach; a vif of
-	# a network the topology no longer has is known by the MAC vif-bridge
-	# gives it): either way their guests are cut off.  (cutoff: up refuses
-	# to delete such a bridge unless forced.)
+	for (i = 1; i <= nact; i++) {
+		n = actord[i]
+		if ((n in downset) && (n in created) && !foreign(n)) dying[n] = 1
+	}
+	cutoff("stale", "down.notes")
+}
+
+# The ports of the bridges netc made and now deletes (dying: down, the
+# stale phase, or the retire pass of a network that has no bridge any
+# more) that netc did not put there, and the vifs of guests, which netc may
+# have put back (reattach; a vif of a network the topology no longer has
+# is known by the MAC vif-bridge gives it): either way their guests are
+# cut off.  Each is named in the notes f and in cutoff ("BRIDGE PORT WHY"):
+# up refuses to delete such a bridge unless forced.  One pass over the links.
+function cutoff(why, f,   i, x) {
 	for (i = 1; i <= nlinks; i++) {
 		x = links[i]
-		if ((lmaster[x] in downset) && (lmaster[x] in created) && !foreign(lmaster[x]) && (!(x in ourport) || (x in guestvif) || lmac[x] == "fe:ff:ff:ff:ff:ff")) {
-			out("down.notes", "note: " x " is a port of " lmaster[x] ", which netc made and now deletes")
-			out("cutoff", lmaster[x] " " x)
+		if ((lmaster[x] in dying) && (!(x in ourport) || (x in guestvif) || lmac[x] == "fe:ff:ff:ff:ff:ff")) {
+			out(f, "note: " x " is a port of " lmaster[x] ", which netc made and now deletes")
+			out("cutoff", lmaster[x] " " x " " why)
 		}
 	}
 }

@@ -256,6 +256,37 @@ back_v10() { ns_noping app 192.0.2.1; }
 @test "edits: nat -> isolated (dhcp dropped), gatewaydev changed" { walk 9; }
 @test "edits: isolated -> nat" { walk 10; }
 
+@test "edits: a network that loses its bridge (isolated -> route) would cut off a running guest: plan names it, up refuses, --force deletes it" {
+	host_dump dom0 >"$BATS_TEST_TMPDIR/before"
+	run on_dom0 up
+	assert_success
+	boot_guests
+	local vif
+	vif=$(xen_vif dom0 app 0)
+	[ "$(master_of "$vif")" = hostonly ]
+	run vsh 11 plan
+	assert_failure 3
+	assert_line "#   deleting hostonly cuts off $vif, a port netc did not put there (a running guest's vif?)"
+	host_dump dom0 >"$BATS_TEST_TMPDIR/v1"
+	run vsh 11 up
+	assert_failure 3
+	assert_output --partial "deleting hostonly (network hostonly has no bridge any more) cuts off $vif, a port netc did not put there"
+	assert_output --partial "up (or try) --force"
+	host_dump dom0 >"$BATS_TEST_TMPDIR/now"
+	assert_same "$BATS_TEST_TMPDIR/v1" "$BATS_TEST_TMPDIR/now"
+	run vsh 11 up --force
+	assert_success
+	assert_output --partial "note: $vif is a port of hostonly, which netc made and now deletes"
+	! nsx dom0 ip link show dev hostonly 2>/dev/null
+	run vsh 11 status
+	assert_success
+	xen_cleanup
+	run vsh 11 down
+	assert_success
+	host_dump dom0 >"$BATS_TEST_TMPDIR/after"
+	assert_same "$BATS_TEST_TMPDIR/before" "$BATS_TEST_TMPDIR/after"
+}
+
 @test "edits: a failure after the retire phase rolls back this run only, and says what stays taken away" {
 	host_dump dom0 >"$BATS_TEST_TMPDIR/before"
 	on_dom0 up
@@ -288,23 +319,7 @@ back_v10() { ns_noping app 192.0.2.1; }
 
 # --- a kill at any point of an edit converges --------------------------------
 
-# every external command the engine runs (as tests/sh_journal.bats)
-SWEEP_CMDS="ip awk cat cp mv rm mkdir rmdir sed grep cmp cksum tr wc tail mktemp id date nft dnsmasq"
 SWEEP_WORKERS=${SWEEP_WORKERS:-4}
-
-# edit_host K: dom0 d$K as setup's, without guests.
-edit_host() {
-	local k=$1
-	ns_add "d$k"
-	ns_add "l$k"
-	ns_add "w$k"
-	ns_nic "d$k" eth0 "l$k" 192.0.2.10/24 192.0.2.1
-	nsx "d$k" ip -6 addr add 2001:db8::10/64 dev eth0
-	nsx "l$k" ip -6 addr add 2001:db8::1/64 dev lan0
-	nsx "d$k" ip -6 route add default via 2001:db8::1 dev eth0 metric 100
-	ns_nic "d$k" eth1 "w$k" 203.0.113.10/24
-	nsx "w$k" ip addr add 203.0.113.1/24 dev lan0
-}
 
 # run_v K V VERB: version V's script in d$K.
 run_v() {
@@ -351,7 +366,7 @@ edit_point() {
 	"$NETC" -q "$EDITS/v1.yaml" -o "$BATS_TEST_TMPDIR/v1.sh"
 	"$NETC" -q "$EDITS/v4.yaml" -o "$BATS_TEST_TMPDIR/v4.sh"
 	for k in $(seq 0 $((SWEEP_WORKERS - 1))); do
-		edit_host "$k"
+		sweep_host "$k"
 		mkdir -p "$BATS_TEST_TMPDIR/w$k"
 		killshim_install "$BATS_TEST_TMPDIR/shim$k" $SWEEP_CMDS
 		host_dump "d$k" "$BATS_TEST_TMPDIR/state$k" >"$BATS_TEST_TMPDIR/w$k/before"

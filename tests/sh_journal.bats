@@ -12,9 +12,6 @@ load helper
 load lib/host
 load lib/restore
 
-# every external command the engine runs (sleep apart: how often dnsmasq's
-# stop polls is timing, not a step)
-SWEEP_CMDS="ip awk cat cp mv rm mkdir rmdir sed grep cmp cksum tr wc tail mktemp id date nft dnsmasq"
 # parallel namespaces for the sweep points
 SWEEP_WORKERS=${SWEEP_WORKERS:-4}
 
@@ -28,23 +25,6 @@ teardown() {
 }
 
 # --- the kill sweep ---------------------------------------------------------
-
-# sweep_host K: dom0 d$K with eth0 on a LAN l$K (192.0.2.10/24 and
-# 2001:db8::10/64, default routes via .1 and ::1) and eth1 on w$K
-# (203.0.113.10/24): the hosts of samples/classic.yaml and of the modes
-# sample (tests/data/sh/modes.yaml) alike.
-sweep_host() {
-	local k=$1
-	ns_add "d$k"
-	ns_add "l$k"
-	ns_add "w$k"
-	ns_nic "d$k" eth0 "l$k" 192.0.2.10/24 192.0.2.1
-	nsx "d$k" ip -6 addr add 2001:db8::10/64 dev eth0
-	nsx "l$k" ip -6 addr add 2001:db8::1/64 dev lan0
-	nsx "d$k" ip -6 route add default via 2001:db8::1 dev eth0 metric 100
-	ns_nic "d$k" eth1 "w$k" 203.0.113.10/24
-	nsx "w$k" ip addr add 203.0.113.1/24 dev lan0
-}
 
 # plain K VERB: the script in d$K, as an admin runs it.
 plain() {
