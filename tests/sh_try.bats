@@ -176,6 +176,29 @@ rolled_back() {
 	assert_same "$BATS_TEST_TMPDIR/before" "$BATS_TEST_TMPDIR/now"
 }
 
+@test "up v1, try v2 (the nat subnet changed in place), not confirmed: the host is v1's again" {
+	sh_script "$TESTDATA/modes.yaml"
+	run on_dom0 up
+	assert_success
+	dump v1
+	cp "$SCRIPT" "$BATS_TEST_TMPDIR/v1.sh"
+	# v2: natbr0 on 10.0.8.0/24: the retire pass takes 10.0.2.1/24 off it,
+	# dnsmasq restarts with the new range, the nft rules change; the
+	# rollback must make the host v1's again
+	sed 's/10\.0\.2\./10.0.8./g' "$TESTDATA/modes.yaml" >"$BATS_TEST_TMPDIR/v2.yaml"
+	"$NETC" -q "$BATS_TEST_TMPDIR/v2.yaml" -o "$SCRIPT"
+	run on_dom0 try 3
+	assert_success
+	run nsx dom0 ip -o addr show dev natbr0
+	assert_output --partial " 10.0.8.1/24 "
+	refute_output --partial " 10.0.2.1/24 "
+	rolled_back
+	dump now
+	assert_same "$BATS_TEST_TMPDIR/v1" "$BATS_TEST_TMPDIR/now"
+	run nsx dom0 sh "$BATS_TEST_TMPDIR/v1.sh" status
+	assert_success
+}
+
 @test "up v1, try v2 (one network more), not confirmed: the host is v1's again" {
 	sh_script "$TESTDATA/modes.yaml"
 	run on_dom0 up
