@@ -1447,8 +1447,8 @@ netc_plan() {
 #
 # try is up with a way back: before its first change it keeps, in
 # $NETC_STATE/try (root's, readable: status and plan name a pending
-# try for anyone), the state's files (topo: the records of
-# the topology up last applied; journal, nets, sysctl, nft.*), a copy of
+# try for anyone), the state's topo (the records of the topology up last
+# applied: all the way back needs, with the journal), a copy of
 # this script, and a token; after up's commit, a deadline and a watchdog.
 # The watchdog is this script's copy run as `try-watch TOKEN` in a session
 # of its own (setsid: no SIGHUP, no kill of the process group that ran try
@@ -1550,10 +1550,8 @@ netc_try() {
 	NETC_TRY_NEW=1
 	rm -rf "$NETC_STATE/try"
 	mkdir -m 755 "$NETC_STATE/try" || netc_die 1 "cannot create $NETC_STATE/try"
-	for netc_f in topo journal nets sysctl nft.loaded nft.orig; do
-		[ ! -f "$NETC_STATE/$netc_f" ] || cp "$NETC_STATE/$netc_f" "$NETC_STATE/try/" ||
-			netc_die 1 "cannot copy $NETC_STATE/$netc_f into $NETC_STATE/try"
-	done
+	[ ! -f "$NETC_STATE/topo" ] || cp "$NETC_STATE/topo" "$NETC_STATE/try/" ||
+		netc_die 1 "cannot copy $NETC_STATE/topo into $NETC_STATE/try"
 	if ! cp "$NETC_SELF" "$NETC_STATE/try/script" || ! chmod 700 "$NETC_STATE/try/script"; then
 		netc_die 1 "cannot copy $NETC_SELF into $NETC_STATE/try"
 	fi
