@@ -319,20 +319,10 @@ back_v10() { ns_noping app 192.0.2.1; }
 
 # --- a kill at any point of an edit converges --------------------------------
 
-SWEEP_WORKERS=${SWEEP_WORKERS:-4}
-
-# run_v K V VERB: version V's script in d$K.
-run_v() {
-	nsx "d$1" env NETC_STATE_DIR="$BATS_TEST_TMPDIR/state$1" sh "$BATS_TEST_TMPDIR/v$2.sh" "$3"
-}
-
-# killed_v K V VERB VAR=VALUE: as its own process group, the kill shims first.
-killed_v() {
-	local d="$BATS_TEST_TMPDIR/shim$1"
-	killshim_reset "$d"
-	nsx "d$1" env PATH="$d:$PATH" SWEEP_DIR="$d" NETC_STATE_DIR="$BATS_TEST_TMPDIR/state$1" "$4" \
-		setsid -w sh "$BATS_TEST_TMPDIR/v$2.sh" "$3"
-}
+# run_v K V VERB, killed_v K V VERB VAR=VALUE: version V's script in d$K
+# (tests/lib/shims.bash).
+run_v() { sweep_run "$1" "$BATS_TEST_TMPDIR/v$2.sh" "$3"; }
+killed_v() { sweep_killed "$1" "$BATS_TEST_TMPDIR/v$2.sh" "$3" "$4"; }
 
 # edit_point K VAR=VALUE: v1 up, v4 up killed at the point, then v4 up,
 # status (matches), down: the host as before.  On failure, says why.
@@ -353,24 +343,14 @@ edit_point() {
 			return 1
 		fi
 	done
-	host_dump "d$k" "$BATS_TEST_TMPDIR/state$k" >"$w/now"
-	if ! diff -u "$w/before" "$w/now" >"$w/diff"; then
-		echo "v4 up killed at $at: then up, status, down did not restore the host:"
-		cat "$w/diff"
-		return 1
-	fi
+	sweep_restored "$k" "v4 up killed at $at"
 }
 
 @test "edits: uplink eth0 -> eth1 killed at every call of the retire phase and every line of its batch converges" {
-	local k pts=() p calls lines b last t0 failed=0
+	local pts=() p calls lines b last t0
 	"$NETC" -q "$EDITS/v1.yaml" -o "$BATS_TEST_TMPDIR/v1.sh"
 	"$NETC" -q "$EDITS/v4.yaml" -o "$BATS_TEST_TMPDIR/v4.sh"
-	for k in $(seq 0 $((SWEEP_WORKERS - 1))); do
-		sweep_host "$k"
-		mkdir -p "$BATS_TEST_TMPDIR/w$k"
-		killshim_install "$BATS_TEST_TMPDIR/shim$k" $SWEEP_CMDS
-		host_dump "d$k" "$BATS_TEST_TMPDIR/state$k" >"$BATS_TEST_TMPDIR/w$k/before"
-	done
+	sweep_setup
 	# the points: v4 up's calls, and the lines of its first batch (the retire one)
 	run_v 0 1 up
 	killed_v 0 4 up SWEEP_CALIBRATE=1 >/dev/null
@@ -389,20 +369,6 @@ edit_point() {
 	for p in $(seq "$b" "$last"); do pts+=("SWEEP_KILL_AT=$p"); done
 	for p in $(seq "$lines"); do pts+=("SWEEP_BATCH_AT=$p"); done
 	t0=$SECONDS
-	for k in $(seq 0 $((SWEEP_WORKERS - 1))); do
-		(
-			set +e
-			i=0
-			for p in "${pts[@]}"; do
-				if [ $((i % SWEEP_WORKERS)) = "$k" ]; then
-					edit_point "$k" "$p" >>"$BATS_TEST_TMPDIR/w$k/fail" || exit 1
-				fi
-				i=$((i + 1))
-			done
-		) &
-	done
-	for k in $(seq 0 $((SWEEP_WORKERS - 1))); do wait -n || failed=1; done
-	for k in $(seq 0 $((SWEEP_WORKERS - 1))); do cat "$BATS_TEST_TMPDIR/w$k/fail" 2>/dev/null; done
-	[ "$failed" = 0 ]
+	sweep_all edit_point
 	echo "edit v1 -> v4: ${#pts[@]} kill points ($calls calls from the retire batch to up's own, $lines lines of the retire batch) in $((SECONDS - t0)) s over $SWEEP_WORKERS namespaces" >&3
 }

@@ -12,9 +12,6 @@ load helper
 load lib/host
 load lib/restore
 
-# parallel namespaces for the sweep points
-SWEEP_WORKERS=${SWEEP_WORKERS:-4}
-
 setup() {
 	require_root
 	command -v jq >/dev/null || skip "jq is needed to compare hosts"
@@ -26,19 +23,9 @@ teardown() {
 
 # --- the kill sweep ---------------------------------------------------------
 
-# plain K VERB: the script in d$K, as an admin runs it.
-plain() {
-	nsx "d$1" env NETC_STATE_DIR="$BATS_TEST_TMPDIR/state$1" sh "$SCRIPT" "$2"
-}
-
-# killed K VERB VAR=VALUE: the script in d$K as its own process group, the
-# kill shims first in PATH.
-killed() {
-	local d="$BATS_TEST_TMPDIR/shim$1"
-	killshim_reset "$d"
-	nsx "d$1" env PATH="$d:$PATH" SWEEP_DIR="$d" NETC_STATE_DIR="$BATS_TEST_TMPDIR/state$1" "$3" \
-		setsid -w sh "$SCRIPT" "$2"
-}
+# plain K VERB, killed K VERB VAR=VALUE: the script in d$K (tests/lib/shims.bash).
+plain() { sweep_run "$1" "$SCRIPT" "$2"; }
+killed() { sweep_killed "$1" "$SCRIPT" "$2" "$3"; }
 
 # point K VERB VAR=VALUE: one sweep point; on failure, says why on stdout.
 point() {
@@ -57,12 +44,7 @@ point() {
 		# (how many points left a wal that the next run rolled back)
 		[ "$v" != up ] || ! grep -q 'undoing its changes first' "$w/log" || echo "$verb $at" >>"$w/replayed"
 	done
-	host_dump "d$k" "$BATS_TEST_TMPDIR/state$k" >"$w/now"
-	if ! diff -u "$w/before" "$w/now" >"$w/diff"; then
-		echo "$verb killed at $at: then up, status, down did not restore the host:"
-		cat "$w/diff"
-		return 1
-	fi
+	sweep_restored "$k" "$verb killed at $at"
 }
 
 # sweep_points VERB FIELD: run VERB once on host 0 to count its calls and
@@ -85,12 +67,7 @@ sweep_points() {
 kill_sweep() {
 	local topo=$1 k calls_up calls_down lines_up t0 pts=() p replayed
 	sh_script "$topo"
-	for k in $(seq 0 $((SWEEP_WORKERS - 1))); do
-		sweep_host "$k"
-		mkdir -p "$BATS_TEST_TMPDIR/w$k"
-		killshim_install "$BATS_TEST_TMPDIR/shim$k" $SWEEP_CMDS
-		host_dump "d$k" "$BATS_TEST_TMPDIR/state$k" >"$BATS_TEST_TMPDIR/w$k/before"
-	done
+	sweep_setup
 	# the points: how many calls up and down make, and their batches' lines
 	sweep_points up 3
 	calls_up=$SWEEP_CALLS lines_up=$SWEEP_LINES
@@ -100,23 +77,7 @@ kill_sweep() {
 	assert_same "$BATS_TEST_TMPDIR/w0/before" "$BATS_TEST_TMPDIR/w0/now"
 
 	t0=$SECONDS
-	for k in $(seq 0 $((SWEEP_WORKERS - 1))); do
-		(
-			set +e
-			i=0
-			for p in "${pts[@]}"; do
-				if [ $((i % SWEEP_WORKERS)) = "$k" ]; then
-					# shellcheck disable=SC2086
-					point "$k" $p >>"$BATS_TEST_TMPDIR/w$k/fail" || exit 1
-				fi
-				i=$((i + 1))
-			done
-		) &
-	done
-	local failed=0
-	for k in $(seq 0 $((SWEEP_WORKERS - 1))); do wait -n || failed=1; done
-	for k in $(seq 0 $((SWEEP_WORKERS - 1))); do cat "$BATS_TEST_TMPDIR/w$k/fail" 2>/dev/null; done
-	[ "$failed" = 0 ] || return 1
+	sweep_all point || return 1
 	replayed=$(cat "$BATS_TEST_TMPDIR"/w*/replayed 2>/dev/null | wc -l)
 	echo "$(basename "$topo"): ${#pts[@]} kill points (up: $calls_up calls, down: $calls_down calls, and each batch line; $replayed left a journal the next run rolled back) in $((SECONDS - t0)) s over $SWEEP_WORKERS namespaces" >&3
 	# every kill inside up's batch leaves its undo in the wal

@@ -119,6 +119,8 @@ killshim_reset() { rm -f "$1/count" "$1/log" "$1/batched" "$1"/batch.*; }
 
 # Every external command the engine runs, for killshim_install (sleep
 # apart: how often dnsmasq's stop polls is timing, not a step).
+# parallel namespaces for the sweep points (sweep_setup, sweep_all)
+SWEEP_WORKERS=${SWEEP_WORKERS:-4}
 SWEEP_CMDS="ip awk cat cp mv rm mkdir rmdir sed grep cmp cksum tr wc tail mktemp id date nft dnsmasq"
 
 # sweep_host K: dom0 d$K with eth0 on a LAN l$K (192.0.2.10/24 and
@@ -136,4 +138,66 @@ sweep_host() {
 	nsx "d$k" ip -6 route add default via 2001:db8::1 dev eth0 metric 100
 	ns_nic "d$k" eth1 "w$k" 203.0.113.10/24
 	nsx "w$k" ip addr add 203.0.113.1/24 dev lan0
+}
+
+# sweep_setup: SWEEP_WORKERS dom0s (sweep_host), each with its work
+# directory w$K, its kill shims shim$K and its starting dump w$K/before.
+sweep_setup() {
+	local k
+	for k in $(seq 0 $((SWEEP_WORKERS - 1))); do
+		sweep_host "$k"
+		mkdir -p "$BATS_TEST_TMPDIR/w$k"
+		# shellcheck disable=SC2086 # one command a word
+		killshim_install "$BATS_TEST_TMPDIR/shim$k" $SWEEP_CMDS
+		host_dump "d$k" "$BATS_TEST_TMPDIR/state$k" >"$BATS_TEST_TMPDIR/w$k/before"
+	done
+}
+
+# sweep_run K SCRIPT VERB: SCRIPT in d$K, as an admin runs it.
+sweep_run() {
+	nsx "d$1" env NETC_STATE_DIR="$BATS_TEST_TMPDIR/state$1" sh "$2" "$3"
+}
+
+# sweep_killed K SCRIPT VERB VAR=VALUE: SCRIPT in d$K as its own process
+# group, the kill shims first in PATH.
+sweep_killed() {
+	local d="$BATS_TEST_TMPDIR/shim$1"
+	killshim_reset "$d"
+	nsx "d$1" env PATH="$d:$PATH" SWEEP_DIR="$d" NETC_STATE_DIR="$BATS_TEST_TMPDIR/state$1" "$4" \
+		setsid -w sh "$2" "$3"
+}
+
+# sweep_restored K WHAT: d$K is as it was before the point (w$K/before);
+# else says so, naming WHAT, with the difference, and fails.
+sweep_restored() {
+	local w="$BATS_TEST_TMPDIR/w$1"
+	host_dump "d$1" "$BATS_TEST_TMPDIR/state$1" >"$w/now"
+	diff -u "$w/before" "$w/now" >"$w/diff" && return 0
+	echo "$2: then up, status, down did not restore the host:"
+	cat "$w/diff"
+	return 1
+}
+
+# sweep_all POINT: `POINT K WORDS...` for each element of the caller's
+# pts (its words), spread over the SWEEP_WORKERS namespaces, all at once;
+# what failing points print is shown, and any failure fails.
+sweep_all() {
+	local point=$1 k failed=0
+	for k in $(seq 0 $((SWEEP_WORKERS - 1))); do
+		(
+			set +e
+			i=0
+			# shellcheck disable=SC2154 # the caller's pts
+			for p in "${pts[@]}"; do
+				if [ $((i % SWEEP_WORKERS)) = "$k" ]; then
+					# shellcheck disable=SC2086
+					"$point" "$k" $p >>"$BATS_TEST_TMPDIR/w$k/fail" || exit 1
+				fi
+				i=$((i + 1))
+			done
+		) &
+	done
+	for k in $(seq 0 $((SWEEP_WORKERS - 1))); do wait -n || failed=1; done
+	for k in $(seq 0 $((SWEEP_WORKERS - 1))); do cat "$BATS_TEST_TMPDIR/w$k/fail" 2>/dev/null; done
+	[ "$failed" = 0 ]
 }
