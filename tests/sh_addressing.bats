@@ -17,10 +17,7 @@ load lib/restore
 
 setup() {
 	require_root
-	ns_add dom0
-	ns_add lan
-	ns_nic dom0 eth0 lan ""
-	nsx lan ip addr add 192.0.2.1/24 dev lan0
+	dom0_with_bare_lan
 	# beyond the gateway: an address the LAN router holds, off 192.0.2.0/24
 	nsx lan ip addr add 198.51.100.1/32 dev lo
 	export NETC_ROOT="$BATS_TEST_TMPDIR/root"
@@ -45,11 +42,7 @@ life() {
 	assert_output "default via 192.0.2.1 dev xenbr0 $1"
 	ns_ping lan 192.0.2.10
 	ns_ping dom0 198.51.100.1
-	run on_dom0 status
-	assert_success
-	run on_dom0 up
-	assert_success
-	assert_output --partial "already matches"
+	assert_settled
 	run on_dom0 down
 	assert_success
 	host_dump dom0 >"$BATS_TEST_TMPDIR/after"

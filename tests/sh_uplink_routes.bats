@@ -13,10 +13,7 @@ load lib/restore
 
 setup() {
 	require_root
-	ns_add dom0
-	ns_add lan
-	ns_nic dom0 eth0 lan ""
-	nsx lan ip addr add 192.0.2.1/24 dev lan0
+	dom0_with_bare_lan
 	nsx lan ip -6 addr add 2001:db8::1/64 dev lan0 nodad
 	sh_script "$TESTDATA/bridge.yaml"
 }
@@ -45,11 +42,7 @@ life() {
 	ns_ping dom0 192.0.2.1
 	[ -z "$(nsx dom0 ip -6 route show default)" ] ||
 		nsx dom0 busybox ping6 -c 1 -W 2 -q 2001:db8::1 >/dev/null
-	run on_dom0 status
-	assert_success
-	run on_dom0 up
-	assert_success
-	assert_output --partial "already matches"
+	assert_settled
 	run on_dom0 down
 	assert_success
 	host_dump dom0 >"$BATS_TEST_TMPDIR/after"

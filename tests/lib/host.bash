@@ -97,6 +97,24 @@ dom0_with_lan() {
 	nsx dom0 ip -6 route add default via 2001:db8::1 dev eth0 metric 100
 }
 
+# A dom0 whose eth0 is on that LAN but holds nothing yet (the test gives it
+# what a distribution would): the LAN router holds 192.0.2.1/24.
+dom0_with_bare_lan() {
+	ns_add dom0
+	ns_add lan
+	ns_nic dom0 eth0 lan ""
+	nsx lan ip addr add 192.0.2.1/24 dev lan0
+}
+
+# assert_settled: after up, status finds nothing and up again changes nothing.
+assert_settled() {
+	run on_dom0 status
+	assert_success
+	run on_dom0 up
+	assert_success
+	assert_output --partial "already matches"
+}
+
 # assert_same FILE1 FILE2: no difference, or the diff as the failure.
 assert_same() {
 	if ! diff -u "$1" "$2" >"$BATS_TEST_TMPDIR/diff"; then
