@@ -35,12 +35,6 @@ vsh() {
 	nsx dom0 sh "$BATS_TEST_TMPDIR/v$1.sh" "${@:2}"
 }
 
-master_of() {
-	nsx dom0 ip -o link show dev "$1" | awk '{ for (i = 1; i < NF; i++) if ($i == "master") print $(i + 1) }'
-}
-
-has_addr() { nsx dom0 ip -o addr show dev "$1" | grep -q " $2 "; }
-
 # The guests of v1, one per bridge, through Xen's hotplug scripts.
 boot_guests() {
 	guest_boot web 192.0.2.21/24 192.0.2.1

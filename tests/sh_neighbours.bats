@@ -16,12 +16,6 @@ setup() { modes_host; }
 
 teardown() { host_teardown; }
 
-master_of() {
-	nsx dom0 ip -o link show dev "$1" | awk '{ for (i = 1; i < NF; i++) if ($i == "master") print $(i + 1) }'
-}
-
-has_addr() { nsx dom0 ip -o addr show dev "$1" | grep -q " $2 "; }
-
 @test "neighbours: up records the ifindex of each link it makes, once" {
 	on_dom0 up
 	run cat "$NETC_STATE_DIR/links"

@@ -13,11 +13,6 @@ setup() { modes_host; }
 
 teardown() { host_teardown; }
 
-# master_of DEV: the bridge DEV is a port of in dom0 ("" for none).
-master_of() {
-	nsx dom0 ip -o link show dev "$1" | awk '{ for (i = 1; i < NF; i++) if ($i == "master") print $(i + 1) }'
-}
-
 # links_addrs: the links and addresses of dom0 (host_dump), sorted (made
 # again, the bridges come after the vifs in ifindex order), less what
 # differs between any two ups: the bridges' link-local addresses (made from

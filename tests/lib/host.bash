@@ -106,6 +106,14 @@ dom0_with_bare_lan() {
 	nsx lan ip addr add 192.0.2.1/24 dev lan0
 }
 
+# master_of DEV: the bridge DEV is a port of in dom0 ("" for none).
+master_of() {
+	nsx dom0 ip -o link show dev "$1" | awk '{ for (i = 1; i < NF; i++) if ($i == "master") print $(i + 1) }'
+}
+
+# has_addr DEV ADDRESS/LEN: dom0's DEV holds that address.
+has_addr() { nsx dom0 ip -o addr show dev "$1" | grep -q " $2 "; }
+
 # assert_settled: after up, status finds nothing and up again changes nothing.
 assert_settled() {
 	run on_dom0 status
