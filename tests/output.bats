@@ -60,6 +60,22 @@ in_ns() {
 	nsenter -t "$NS_PID" -m -- "$@"
 }
 
+# small_disk SIZE: a private mount namespace (ns_start) in which $D is a
+# tmpfs of SIZE.
+small_disk() {
+	ns_start
+	in_ns mount -t tmpfs -o "size=$1,mode=0755" netc-full "$D"
+}
+
+# many_guests N [XL]: $BATS_TEST_TMPDIR/many.yaml, guests d00, d01, ... of
+# one vif each on xenbr0, each with the xl map XL ("memory: 512") if given.
+many_guests() {
+	awk -v n="$1" -v xl="${2:-}" 'BEGIN {
+		print "version: 1\ndefaults: { mac-seed: t }\nnetworks: { xenbr0: {} }\ndomains:"
+		for (i = 0; i < n; i++) printf "  d%02d: { vifs: [ {} ]%s }\n", i, (xl == "" ? "" : ", xl: { " xl " }")
+	}' >"$BATS_TEST_TMPDIR/many.yaml"
+}
+
 # old_outputs DIR: what an earlier run left: DIR/out.json and DIR/xl/*.cfg,
 # with a checksum list in $BATS_TEST_TMPDIR/old.sums (paths relative to DIR).
 old_outputs() {
@@ -108,10 +124,9 @@ changed_topology() {
 }
 
 @test "output: a full disk: exit 3, the old outputs untouched, no temporary left" {
-	ns_start
 	local new
 	new=$(changed_topology)
-	in_ns mount -t tmpfs -o size=64k,mode=0755 netc-full "$D"
+	small_disk 64k
 	in_ns sh -c "$(declare -f old_outputs); NETC='$NETC'; cd '$TOP'; old_outputs '$D'"
 	cp "$BATS_TEST_TMPDIR/old.sums" "$BATS_TEST_TMPDIR/old.sums.keep"
 	# Fill it up: cat stops at ENOSPC.
@@ -131,8 +146,7 @@ changed_topology() {
 }
 
 @test "output: a big output written as it is made fills the disk: exit 3, the old file kept, no temporary left" {
-	ns_start
-	in_ns mount -t tmpfs -o size=256k,mode=0755 netc-full "$D"
+	small_disk 256k
 	awk 'BEGIN {
 		print "version: 1\ndefaults: { mac-seed: t, mac-prefix: local }\nnetworks: { xenbr0: {} }\ndomains:"
 		for (i = 0; i < 2000; i++) printf "  d%04d: { vifs: [ {}, {} ], xl: { memory: 512 } }\n", i
@@ -153,14 +167,10 @@ changed_topology() {
 }
 
 @test "output: a disk that fills up midway through -t xl: no file replaced, every temporary removed" {
-	ns_start
 	# 64 KiB are 16 pages; ten files take ten, and the ten temporaries of
 	# the next run do not fit in the six left.
-	in_ns mount -t tmpfs -o size=64k,mode=0755 netc-full "$D"
-	awk 'BEGIN {
-		print "version: 1\ndefaults: { mac-seed: t }\nnetworks: { xenbr0: {} }\ndomains:"
-		for (i = 0; i < 10; i++) printf "  d%02d: { vifs: [ {} ], xl: { memory: 512 } }\n", i
-	}' > "$BATS_TEST_TMPDIR/many.yaml"
+	small_disk 64k
+	many_guests 10 "memory: 512"
 	in_ns "$NETC" -t xl "$BATS_TEST_TMPDIR/many.yaml" -o "$D/xl"
 	in_ns sh -c 'cd "$1" && find . -type f | sort | xargs sha256sum' sh "$D" > "$BATS_TEST_TMPDIR/old.sums"
 	assert_equal "$(grep -c '\.cfg$' "$BATS_TEST_TMPDIR/old.sums")" 10
@@ -175,14 +185,10 @@ changed_topology() {
 }
 
 @test "output: a new -t xl directory that fills the disk midway is not made at all" {
-	ns_start
 	# 64 KiB are 16 pages: twenty files do not fit.  The directory is built
 	# as a temporary beside its place; the failure removes it whole.
-	in_ns mount -t tmpfs -o size=64k,mode=0755 netc-full "$D"
-	awk 'BEGIN {
-		print "version: 1\ndefaults: { mac-seed: t }\nnetworks: { xenbr0: {} }\ndomains:"
-		for (i = 0; i < 20; i++) printf "  d%02d: { vifs: [ {} ] }\n", i
-	}' > "$BATS_TEST_TMPDIR/many.yaml"
+	small_disk 64k
+	many_guests 20
 	run --separate-stderr in_ns "$NETC" -t xl "$BATS_TEST_TMPDIR/many.yaml" -o "$D/xl"
 	assert_equal "$status" 3
 	[[ "$stderr" =~ ^netc:\ cannot\ write\ \'$D/xl/d[01][0-9]\.cfg\':\ No\ space\ left\ on\ device$ ]] ||
@@ -219,14 +225,10 @@ changed_topology() {
 }
 
 @test "output: the parents -t xl made go again when the directory is not made" {
-	ns_start
 	# The run fails midway: the 64 KiB disk holds the parents, not twenty
 	# files; neither the directory nor its parents stay.
-	in_ns mount -t tmpfs -o size=64k,mode=0755 netc-full "$D"
-	awk 'BEGIN {
-		print "version: 1\ndefaults: { mac-seed: t }\nnetworks: { xenbr0: {} }\ndomains:"
-		for (i = 0; i < 20; i++) printf "  d%02d: { vifs: [ {} ] }\n", i
-	}' > "$BATS_TEST_TMPDIR/many.yaml"
+	small_disk 64k
+	many_guests 20
 	run --separate-stderr in_ns "$NETC" -t xl "$BATS_TEST_TMPDIR/many.yaml" -o "$D/a/b/xl"
 	assert_equal "$status" 3
 	[[ "$stderr" =~ ^netc:\ cannot\ write\ \'$D/a/b/xl/d[01][0-9]\.cfg\':\ No\ space\ left\ on\ device$ ]] ||
