@@ -507,6 +507,12 @@ netc_engine() {
 netc_prepare() {
 	netc_snapshot
 	netc_engine "$@" "$NETC_W/journal"
+	netc_preflight "$1"
+}
+
+# What the engine run for verb $1 found missing, and the notes it leaves
+# to the shell: up and down stop here (exit 3) when anything is missing.
+netc_preflight() {
 	if [ -s "$NETC_W/usage" ]; then
 		while read -r netc_l; do netc_msg "$netc_l"; done <"$NETC_W/usage"
 		exit 1
@@ -1389,15 +1395,18 @@ netc_status() {
 }
 
 netc_plan() {
-	# What the stale phase would cut off (netc_cutoff), then the plan.
+	# What the stale phase would cut off (netc_cutoff), then the plan (the
+	# engine again, on the same reading of the host: its down run took the
+	# work files).
 	: >"$NETC_W/cutoff.plan"
 	netc_snapshot
 	netc_engine plan "$@" "$NETC_W/journal"
 	if [ -s "$NETC_W/stale" ]; then
 		netc_engine down "$(tr '\n' ' ' <"$NETC_W/stale")" "" "" "$NETC_W/journal"
 		cp "$NETC_W/cutoff" "$NETC_W/cutoff.plan"
+		netc_engine plan "$@" "$NETC_W/journal"
 	fi
-	netc_prepare plan "$@"
+	netc_preflight plan
 	cat "$NETC_W/cutoff" >>"$NETC_W/cutoff.plan"
 	{
 		if [ -s "$NETC_W/stale" ]; then
